@@ -1,0 +1,41 @@
+# smartspec: two commands. `make run` sets up and runs the main job on bundled real data;
+# `make test` sets up (with test dependencies) and runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+OUT ?= out/nz
+
+.PHONY: run test lint venv install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+run: $(STAMP)
+	$(BIN)/smartspec datasets
+	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
+	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest --doctest-modules src/smartspec -q
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

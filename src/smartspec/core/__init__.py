@@ -1,0 +1,1 @@
+"""Pure computation: numpy, scipy.sparse and pandas only (no I/O, no services)."""
