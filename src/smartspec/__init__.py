@@ -21,10 +21,22 @@ from .core.errors import (
     UnknownRegionError,
     ValidationError,
 )
+from .core.complexity import ComplexityResult, FitnessResult, complexity, fitness
+from .core.evidence import Evidence, RegionProfile, analyse
 from .core.matrix import ActivityMatrix
+from .core.opportunities import coi, cog
+from .core.profiles import PROFILES, Profile, get_profile
+from .core.relatedness import co_occurrence, proximity, relatedness_density
+from .core.specialisation import diversity, presence, rca, rpop, ubiquity
 
 __all__ = [
+    "PROFILES",
     "ActivityMatrix",
+    "ComplexityResult",
+    "Evidence",
+    "FitnessResult",
+    "Profile",
+    "RegionProfile",
     "SmartSpecError",
     "SmartSpecWarning",
     "UnknownActivityError",
@@ -33,4 +45,18 @@ __all__ = [
     "UnknownRegionError",
     "ValidationError",
     "__version__",
+    "analyse",
+    "co_occurrence",
+    "coi",
+    "cog",
+    "complexity",
+    "diversity",
+    "fitness",
+    "get_profile",
+    "presence",
+    "proximity",
+    "rca",
+    "relatedness_density",
+    "rpop",
+    "ubiquity",
 ]

@@ -1,0 +1,236 @@
+"""Private array-in / array-out kernels.
+
+Every kernel takes dense float64 arrays shaped ``(periods, regions, activities)`` (or
+``(periods, activities, activities)`` for activity x activity matrices) and works on all periods at
+once with batched numpy operations. The public functions in ``specialisation``, ``relatedness``,
+``complexity`` and ``opportunities`` validate arguments and label the results.
+
+Conventions: a quantity that is not defined (0/0, a region with no activity) is NaN, never 0, and
+callers report why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_ERR = {"divide": "ignore", "invalid": "ignore"}
+
+
+def rca(X: np.ndarray) -> np.ndarray:
+    """Balassa RCA / location quotient for each period: ``(x/x_r.) / (x_.a/x_..)``."""
+    row = X.sum(axis=2, keepdims=True)
+    col = X.sum(axis=1, keepdims=True)
+    tot = row.sum(axis=1, keepdims=True)
+    with np.errstate(**_ERR):
+        out = (X / row) / (col / tot)
+    return out
+
+
+def rpop(X: np.ndarray, pop: np.ndarray) -> np.ndarray:
+    """RPOP: ``(x_ra / pop_r) / (x_.a / pop_.)``, ``pop`` shaped ``(periods, regions)``."""
+    pop = pop[:, :, None]
+    col = X.sum(axis=1, keepdims=True)
+    tot_pop = pop.sum(axis=1, keepdims=True)
+    with np.errstate(**_ERR):
+        return (X / pop) / (col / tot_pop)
+
+
+def binarise(S: np.ndarray, threshold: float, strict: bool) -> np.ndarray:
+    """1.0 where ``S > threshold`` (``>=`` when not strict), 0.0 elsewhere, NaN stays 0."""
+    with np.errstate(invalid="ignore"):
+        hit = S > threshold if strict else S >= threshold
+    return hit.astype(np.float64)
+
+
+def co_occurrence(M: np.ndarray) -> np.ndarray:
+    """``C_ij = sum_r M_ri M_rj`` for each period (batched ``M^T M``)."""
+    return np.matmul(M.transpose(0, 2, 1), M)
+
+
+def proximity_min_conditional(M: np.ndarray, diagonal: str) -> np.ndarray:
+    """``phi_ij = C_ij / max(k_i, k_j)`` (Hidalgo et al. 2007); 0/0 -> NaN."""
+    C = co_occurrence(M)
+    k = np.diagonal(C, axis1=1, axis2=2)
+    denom = np.maximum(k[:, :, None], k[:, None, :])
+    with np.errstate(**_ERR):
+        phi = C / denom
+    return set_diagonal(phi, diagonal, k)
+
+
+def set_diagonal(phi: np.ndarray, diagonal: str, ubiquity: np.ndarray) -> np.ndarray:
+    """Apply the diagonal rule: "zero" (Atlas/Stata), "one", or "keep" (the formula's value)."""
+    idx = np.arange(phi.shape[-1])
+    if diagonal == "zero":
+        phi[:, idx, idx] = 0.0
+    elif diagonal == "one":
+        phi[:, idx, idx] = np.where(ubiquity > 0, 1.0, np.nan)
+    return phi
+
+
+def density(M: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """``d_ra = sum_a' M_ra' phi_a'a / sum_a' phi_a'a``; NaN where the column of phi sums to 0."""
+    W = np.nan_to_num(phi, nan=0.0)
+    num = np.matmul(M, W)
+    den = W.sum(axis=1)[:, None, :]
+    with np.errstate(**_ERR):
+        return num / den
+
+
+def knn_weights(phi: np.ndarray, k: int) -> np.ndarray:
+    """Keep, in each column ``a`` of phi, the ``k`` largest proximities to other activities."""
+    W = np.nan_to_num(phi, nan=0.0).copy()
+    n = W.shape[-1]
+    idx = np.arange(n)
+    W[:, idx, idx] = -np.inf  # never a neighbour of itself
+    k = min(k, n - 1)
+    # rank within each column: the k largest rows of column a
+    order = np.argsort(-W, axis=1, kind="stable")
+    keep = np.zeros_like(W, dtype=bool)
+    np.put_along_axis(keep, order[:, :k, :], True, axis=1)
+    W[~keep] = 0.0
+    W[:, idx, idx] = 0.0
+    return np.maximum(W, 0.0)
+
+
+@dataclass(frozen=True)
+class Eigen:
+    """Per-period output of :func:`eci_eigen`."""
+
+    eci: np.ndarray  # (P, R) raw region vector e (NaN for regions left out)
+    pci: np.ndarray  # (P, A) q = D(1/kp) M' e / lambda (NaN for activities left out)
+    eigenvalues: np.ndarray  # (P, 3) the three largest eigenvalues of Mcc
+    sign_flipped: np.ndarray  # (P,) bool
+
+
+def eci_eigen(M: np.ndarray, *, sign: str = "diversity") -> Eigen:
+    """Second eigenvector of ``Mcc = D(1/kc) M D(1/kp) M'`` by its symmetric similar matrix.
+
+    ``S = D(kc^-1/2) M D(1/kp) M' D(kc^-1/2)`` is symmetric with the eigenvalues of Mcc, and its
+    eigenvector ``v`` gives ``e = D(kc^-1/2) v``. When there are fewer activities than regions the
+    activity-side matrix ``T = D(kp^-1/2) M' D(1/kc) M D(kp^-1/2)`` (same non-zero eigenvalues) is
+    decomposed instead and ``e = D(1/kc) M q``. Regions with zero diversity and activities with
+    zero ubiquity are left out (NaN).
+    """
+    P, R, A = M.shape
+    eci = np.full((P, R), np.nan)
+    pci = np.full((P, A), np.nan)
+    eigvals = np.full((P, 3), np.nan)
+    flipped = np.zeros(P, dtype=bool)
+    for p in range(P):
+        Mp = M[p]
+        kc = Mp.sum(axis=1)
+        kp = Mp.sum(axis=0)
+        rv = kc > 0
+        av = kp > 0
+        if rv.sum() < 2 or av.sum() < 2:
+            continue
+        Mv = Mp[np.ix_(rv, av)]
+        kcv, kpv = kc[rv], kp[av]
+        if Mv.shape[0] <= Mv.shape[1]:
+            B = Mv / np.sqrt(kcv)[:, None] / np.sqrt(kpv)[None, :]
+            w, V = np.linalg.eigh(B @ B.T)
+            lam = w[-2]
+            e = V[:, -2] / np.sqrt(kcv)
+            q = (Mv.T @ e) / kpv / lam
+        else:
+            B = Mv / np.sqrt(kcv)[:, None] / np.sqrt(kpv)[None, :]
+            w, V = np.linalg.eigh(B.T @ B)
+            lam = w[-2]
+            q = V[:, -2] / np.sqrt(kpv)
+            e = (Mv @ q) / kcv
+        top = w[::-1][:3]
+        eigvals[p, : len(top)] = top
+        s = _sign(e, kcv, q, kpv, sign)
+        flipped[p] = s < 0
+        eci[p, rv] = s * e
+        pci[p, av] = s * q
+    return Eigen(eci, pci, eigvals, flipped)
+
+
+def _sign(e: np.ndarray, kc: np.ndarray, q: np.ndarray, kp: np.ndarray, rule: str) -> float:
+    """+1 or -1 so that ECI correlates positively with diversity (rule "diversity") or PCI
+    negatively with ubiquity (rule "ubiquity"); the other test breaks a tie."""
+    c_div = _corr(e, kc)
+    c_ubi = -_corr(q, kp)
+    first, second = (c_div, c_ubi) if rule == "diversity" else (c_ubi, c_div)
+    if np.isfinite(first) and first != 0:
+        return float(np.sign(first))
+    if np.isfinite(second) and second != 0:
+        return float(np.sign(second))
+    return 1.0
+
+
+def _corr(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 2 or np.std(x) == 0 or np.std(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def reflections(M: np.ndarray, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Method of reflections (Hidalgo & Hausmann 2009), z-scored after every step.
+
+    ``k_{r,n} = (1/k_r) sum_a M_ra k_{a,n-1}``, ``k_{a,n} = (1/k_a) sum_r M_ra k_{r,n-1}``,
+    starting from diversity and ubiquity. Renormalising each step keeps the vectors from collapsing
+    to a constant; even iterations are returned.
+    """
+    P, R, A = M.shape
+    kc = M.sum(axis=2)
+    kp = M.sum(axis=1)
+    with np.errstate(**_ERR):
+        r = kc.copy()
+        a = kp.copy()
+        for _ in range(iterations):
+            r_new = np.einsum("pra,pa->pr", M, a) / kc
+            a_new = np.einsum("pra,pr->pa", M, r) / kp
+            r, a = _zscore_rows(r_new), _zscore_rows(a_new)
+    return r, a
+
+
+def _zscore_rows(x: np.ndarray) -> np.ndarray:
+    mean = np.nanmean(x, axis=1, keepdims=True)
+    sd = np.nanstd(x, axis=1, keepdims=True)
+    with np.errstate(**_ERR):
+        return (x - mean) / sd
+
+
+def fitness_complexity(
+    M: np.ndarray, *, max_iter: int, tol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fitness-Complexity map of Tacchella et al. (2012), per period.
+
+    ``F_r <- sum_a M_ra Q_a``, ``Q_a <- 1 / sum_r M_ra / F_r``, each normalised to mean 1 after
+    every step. Stops when the largest relative change of both vectors is below ``tol``.
+    Returns fitness (P, R), complexity (P, A), iterations (P,) and converged (P,).
+    """
+    P, R, A = M.shape
+    F_out = np.full((P, R), np.nan)
+    Q_out = np.full((P, A), np.nan)
+    iters = np.zeros(P, dtype=np.int64)
+    conv = np.zeros(P, dtype=bool)
+    for p in range(P):
+        Mp = M[p]
+        rv = Mp.sum(axis=1) > 0
+        av = Mp.sum(axis=0) > 0
+        Mv = Mp[np.ix_(rv, av)]
+        F = np.ones(Mv.shape[0])
+        Q = np.ones(Mv.shape[1])
+        for it in range(1, max_iter + 1):
+            F_new = Mv @ Q
+            with np.errstate(divide="ignore"):
+                Q_new = 1.0 / (Mv.T @ (1.0 / F))
+            F_new /= F_new.mean()
+            Q_new /= Q_new.mean()
+            change = max(
+                np.max(np.abs(F_new - F) / np.maximum(F, 1e-300)),
+                np.max(np.abs(Q_new - Q) / np.maximum(Q, 1e-300)),
+            )
+            F, Q = F_new, Q_new
+            iters[p] = it
+            if change < tol:
+                conv[p] = True
+                break
+        F_out[p, rv] = F
+        Q_out[p, av] = Q
+    return F_out, Q_out, iters, conv

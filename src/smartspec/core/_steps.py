@@ -1,0 +1,363 @@
+"""The standard pipeline as lazily computed, cached steps over dense period-stacked arrays.
+
+Each public indicator function builds a :class:`Steps` and reads the step it needs; :func:`analyse`
+reads them all, so nothing is computed twice. Private: the public modules label the arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _kernels as K
+from .errors import ValidationError, format_examples
+from .matrix import ActivityMatrix
+from .profiles import Profile, get_profile
+
+PresenceMethod = Literal["rca", "rpop", "both", "manual"]
+PRESENCE_METHODS = ("rca", "rpop", "both", "manual")
+PROXIMITY_MEASURES = ("min_conditional",)
+Progress = Callable[[str, int, int], None]
+
+
+def population_array(m: ActivityMatrix, population: pd.Series | pd.DataFrame) -> np.ndarray:
+    """Align a population table to the matrix: ``(periods, regions)``; NaN where missing.
+
+    ``population`` is a Series indexed by region (the same population for every period) or by a
+    (period, region) MultiIndex.
+    """
+    if isinstance(population, pd.DataFrame):
+        if population.shape[1] != 1:
+            raise ValidationError(
+                "a population table needs one value column",
+                expected="a Series indexed by region or by (period, region)",
+                found=f"a DataFrame with columns {format_examples(list(population.columns))}",
+            )
+        population = population.iloc[:, 0]
+    pop = pd.to_numeric(population, errors="coerce")
+    if pop.isna().any() or (pop <= 0).any():
+        bad = pop[pop.isna() | (pop <= 0)]
+        raise ValidationError(
+            "population values must be positive numbers",
+            expected="a population > 0 for each region",
+            found=f"{format_examples([str(i) for i in bad.index])} with "
+            f"{format_examples(bad.tolist())}",
+        )
+    out = np.full((m.n_periods, m.n_regions), np.nan)
+    if isinstance(pop.index, pd.MultiIndex):
+        for p_pos, period in enumerate(m.periods):
+            try:
+                sub = pop.xs(period, level=0)
+            except KeyError:
+                as_text = {str(k): k for k in pop.index.get_level_values(0)}
+                if str(period) not in as_text:
+                    continue
+                sub = pop.xs(as_text[str(period)], level=0)
+            out[p_pos] = sub.reindex(m.regions).to_numpy(dtype=np.float64)
+    else:
+        idx = pop.index.map(str) if m.regions.dtype == object else pop.index
+        aligned = pd.Series(pop.to_numpy(), index=idx).reindex(
+            m.regions.map(str) if m.regions.dtype == object else m.regions
+        )
+        out[:] = aligned.to_numpy(dtype=np.float64)[None, :]
+    if np.isnan(out).all():
+        raise ValidationError(
+            "no region of the matrix has a population",
+            expected=f"population for regions like {format_examples(list(m.regions[:3]))}",
+            found=f"population for {format_examples([str(i) for i in pop.index[:3]])}",
+            fix="check that the population table uses the same region codes (and periods)",
+        )
+    return out
+
+
+class Steps:
+    """Cached computation of every step of the standard pipeline for one matrix and profile."""
+
+    def __init__(
+        self,
+        m: ActivityMatrix,
+        *,
+        profile: str | Profile = "atlas",
+        presence: PresenceMethod = "rca",
+        threshold: float | None = None,
+        strict: bool | None = None,
+        diagonal: str | None = None,
+        proximity: str | None = None,
+        population: pd.Series | None = None,
+        knn: int | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        if not isinstance(m, ActivityMatrix):
+            raise ValidationError(
+                "indicators are computed from an ActivityMatrix",
+                expected="smartspec.ActivityMatrix",
+                found=type(m).__name__,
+                fix="build one with ActivityMatrix.from_long(df, region=..., activity=..., "
+                "value=...)",
+            )
+        if presence not in PRESENCE_METHODS:
+            raise ValidationError(
+                f"unknown presence method {presence!r}",
+                expected=f"one of {', '.join(PRESENCE_METHODS)}",
+                found=repr(presence),
+            )
+        if diagonal is not None and diagonal not in ("zero", "one", "keep"):
+            raise ValidationError(
+                f"unknown diagonal rule {diagonal!r}",
+                expected="one of zero, one, keep",
+                found=repr(diagonal),
+            )
+        if proximity is not None and proximity not in PROXIMITY_MEASURES:
+            raise ValidationError(
+                f"unknown proximity measure {proximity!r}",
+                expected=f"one of {', '.join(PROXIMITY_MEASURES)}",
+                found=repr(proximity),
+            )
+        if threshold is not None and not (np.isfinite(threshold) and threshold >= 0):
+            raise ValidationError(
+                "the presence threshold must be a non-negative number",
+                expected="e.g. 1.0",
+                found=repr(threshold),
+            )
+        if knn is not None and (int(knn) != knn or knn < 1):
+            raise ValidationError(
+                "knn must be a positive whole number", expected="e.g. 10", found=repr(knn)
+            )
+        if presence in ("rpop", "both") and population is None:
+            raise ValidationError(
+                f"presence={presence!r} needs a population table",
+                expected="population=Series of population by region",
+                found="no population",
+                fix="pass population=..., or use presence='rca'",
+            )
+        self.m = m
+        self.profile = get_profile(profile).with_options(
+            threshold=threshold, strict=strict, diagonal=diagonal, proximity=proximity
+        )
+        self.presence_method = presence
+        self.population = population
+        self.knn = int(knn) if knn is not None else None
+        self._progress = progress
+        self._done = 0
+        if presence == "manual":
+            self._check_binary()
+
+    TOTAL_STEPS = 6
+
+    def step(self, name: str) -> None:
+        """Report progress of a named step."""
+        self._done += 1
+        if self._progress is not None:
+            self._progress(name, min(self._done, self.TOTAL_STEPS), self.TOTAL_STEPS)
+
+    def _check_binary(self) -> None:
+        vals = self.m.data.data
+        bad = vals[(vals != 0) & (vals != 1)]
+        if bad.size:
+            raise ValidationError(
+                "presence='manual' needs a 0/1 presence matrix",
+                expected="values 0 or 1",
+                found=f"values such as {format_examples(np.unique(bad)[:3].tolist())}",
+                fix="use presence='rca' to derive presence from the values",
+            )
+
+    # -------------------------------------------------------------- specialisation
+    @cached_property
+    def X(self) -> np.ndarray:
+        return self.m.to_dense()
+
+    @cached_property
+    def rca(self) -> np.ndarray:
+        return K.rca(self.X)
+
+    @cached_property
+    def pop(self) -> np.ndarray:
+        return population_array(self.m, self.population)
+
+    @cached_property
+    def rpop(self) -> np.ndarray:
+        return K.rpop(self.X, self.pop)
+
+    @cached_property
+    def M(self) -> np.ndarray:
+        t, strict = self.profile.threshold, self.profile.strict
+        method = self.presence_method
+        if method == "manual":
+            M = self.X.copy()
+        elif method == "rca":
+            M = K.binarise(self.rca, t, strict)
+        elif method == "rpop":
+            M = K.binarise(self.rpop, t, strict)
+        else:
+            M = K.binarise(self.rca, t, strict) * K.binarise(self.rpop, t, strict)
+        self.step("presence")
+        return M
+
+    @cached_property
+    def diversity(self) -> np.ndarray:
+        return self.M.sum(axis=2)
+
+    @cached_property
+    def ubiquity(self) -> np.ndarray:
+        return self.M.sum(axis=1)
+
+    # -------------------------------------------------------------- relatedness
+    @cached_property
+    def phi(self) -> np.ndarray:
+        phi = K.proximity_min_conditional(self.M, self.profile.diagonal)
+        self.step("proximity")
+        return phi
+
+    @cached_property
+    def density_weights(self) -> np.ndarray:
+        return self.phi if self.knn is None else K.knn_weights(self.phi, self.knn)
+
+    @cached_property
+    def density(self) -> np.ndarray:
+        d = K.density(self.M, self.density_weights)
+        self.step("density")
+        return d
+
+    # -------------------------------------------------------------- complexity
+    @cached_property
+    def eigen(self) -> K.Eigen:
+        e = K.eci_eigen(self.M, sign=self.profile.sign)
+        self.step("complexity")
+        return e
+
+    @cached_property
+    def eci_scale(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-period (mean, sd) that standardise ECI."""
+        return _standardise_params(self.eigen.eci, self.profile.eci_standardise, self.m)
+
+    @cached_property
+    def eci(self) -> np.ndarray:
+        mean, sd = self.eci_scale
+        return (self.eigen.eci - mean[:, None]) / sd[:, None]
+
+    @cached_property
+    def pci(self) -> np.ndarray:
+        rule = self.profile.pci_standardise
+        if rule == "eci":
+            mean, sd = self.eci_scale
+        else:
+            mean, sd = _standardise_params(
+                self.eigen.pci, "none" if rule == "none" else rule, self.m, long_rows=False
+            )
+        return (self.eigen.pci - mean[:, None]) / sd[:, None]
+
+    @cached_property
+    def pci_unshifted(self) -> np.ndarray:
+        """PCI in ECI's scale without the shift (q / sd), as COI and COG use it."""
+        if self.profile.cog_scale == "none":
+            return self.eigen.pci
+        _, sd = self.eci_scale
+        return self.eigen.pci / sd[:, None]
+
+    # -------------------------------------------------------------- opportunity
+    @cached_property
+    def coi_raw(self) -> np.ndarray:
+        q = np.nan_to_num(self.pci_unshifted)[:, None, :]
+        terms = np.nan_to_num(self.density) * (1.0 - self.M) * q
+        raw = terms.sum(axis=2)
+        raw[np.isnan(self.eci)] = np.nan
+        return raw
+
+    @cached_property
+    def coi(self) -> np.ndarray:
+        mean, sd = _standardise_params(self.coi_raw, self.profile.coi_standardise, self.m)
+        return (self.coi_raw - mean[:, None]) / sd[:, None]
+
+    @cached_property
+    def cog(self) -> np.ndarray:
+        W = np.nan_to_num(self.density_weights)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Wn = W / W.sum(axis=2, keepdims=True)
+        Wn = np.nan_to_num(Wn)
+        G = (1.0 - self.M) * np.nan_to_num(self.pci_unshifted)[:, None, :]
+        cog = (1.0 - self.M) * np.matmul(G, Wn)
+        cog[np.isnan(self.eci)] = np.nan
+        cog[np.isnan(self.pci)[:, None, :].repeat(self.m.n_regions, axis=1)] = np.nan
+        self.step("opportunity")
+        return cog
+
+    # -------------------------------------------------------------- reasons for NaN
+    def notes(self) -> pd.DataFrame:
+        """Why cells, regions or activities have NaN results: one row per (period, label)."""
+        rows: list[tuple[Hashable, str, Hashable, str]] = []
+        seen: set[tuple[Any, str, Any]] = set()
+        empty = self.m.empty_cells()
+        for rec in empty.itertuples(index=False):
+            rows.append((rec.period, rec.level, rec.label, rec.reason))
+            seen.add((rec.period, rec.level, rec.label))
+        for p_pos, period in enumerate(self.m.periods):
+            for r in np.flatnonzero(self.diversity[p_pos] == 0):
+                key = (period, "region", self.m.regions[r])
+                if key not in seen:
+                    rows.append((*key, "no activity reaches presence: ECI and COI undefined"))
+            for a in np.flatnonzero(self.ubiquity[p_pos] == 0):
+                key = (period, "activity", self.m.activities[a])
+                if key not in seen:
+                    rows.append(
+                        (*key, "no region reaches presence: PCI, density and COG undefined")
+                    )
+            if np.isnan(self.eigen.eigenvalues[p_pos, 1]):
+                rows.append((period, "period", period, "fewer than two regions or activities "
+                             "with presence: complexity undefined"))
+            if "pop" in self.__dict__:
+                for r in np.flatnonzero(np.isnan(self.pop[p_pos])):
+                    rows.append((period, "region", self.m.regions[r],
+                                 "no population given: RPOP undefined"))
+        return pd.DataFrame(rows, columns=["period", "level", "label", "reason"])
+
+    def diagnostics(self) -> pd.DataFrame:
+        """Per period: eigenvalues, spectral gap, sign flip, counts left out."""
+        ev = self.eigen.eigenvalues
+        mean, sd = self.eci_scale
+        return pd.DataFrame(
+            {
+                "period": self.m.periods,
+                "eigenvalue_1": ev[:, 0],
+                "eigenvalue_2": ev[:, 1],
+                "eigenvalue_3": ev[:, 2],
+                "spectral_gap": ev[:, 1] - ev[:, 2],
+                "sign_flipped": self.eigen.sign_flipped,
+                "eci_mean_raw": mean,
+                "eci_sd_raw": sd,
+                "regions_ranked": (~np.isnan(self.eci)).sum(axis=1),
+                "activities_ranked": (~np.isnan(self.pci)).sum(axis=1),
+                "presence_cells": self.M.sum(axis=(1, 2)).astype(np.int64),
+            }
+        )
+
+
+def _standardise_params(
+    x: np.ndarray, rule: str, m: ActivityMatrix, *, long_rows: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-period mean and sd of ``x`` (P, N) under a standardisation rule (NaN ignored)."""
+    P = x.shape[0]
+    mean = np.zeros(P)
+    sd = np.ones(P)
+    if rule == "none":
+        return mean, sd
+    for p in range(P):
+        v = x[p][~np.isnan(x[p])]
+        if v.size < 2:
+            mean[p], sd[p] = np.nan, np.nan
+            continue
+        mean[p] = v.mean()
+        ss = float(((v - mean[p]) ** 2).sum())
+        if rule == "long_rows" and long_rows:
+            n_act = m.n_activities
+            sd[p] = np.sqrt(n_act * ss / (v.size * n_act - 1))
+        elif rule == "zscore_population":
+            sd[p] = np.sqrt(ss / v.size)
+        else:
+            sd[p] = np.sqrt(ss / (v.size - 1))
+        if sd[p] == 0:
+            sd[p] = np.nan
+    return mean, sd

@@ -1,0 +1,297 @@
+"""Economic complexity: ECI / PCI by the eigenvector method, the method of reflections, and
+Fitness-Complexity.
+
+The eigenvector method decomposes a symmetric matrix similar to ``Mcc`` (stable, with real
+eigenvalues) and reports the spectral gap, so the reader can see when ECI is ill-defined.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _kernels as K
+from . import _labels as L
+from ._steps import PresenceMethod, Steps
+from .errors import SmartSpecWarning, ValidationError, format_examples
+from .matrix import ActivityMatrix
+from .profiles import Profile
+
+__all__ = ["ComplexityResult", "FitnessResult", "complexity", "fitness"]
+
+
+@dataclass(frozen=True)
+class ComplexityResult:
+    """ECI of regions and PCI of activities, with the diagnostics of the computation.
+
+    Attributes
+    ----------
+    eci : pandas.Series
+        Index ``(period, region)``; NaN for regions left out (zero diversity).
+    pci : pandas.Series
+        Index ``(period, activity)``; NaN for activities left out (zero ubiquity).
+    diagnostics : pandas.DataFrame
+        One row per period: the three largest eigenvalues, the spectral gap, whether the sign
+        was flipped, the raw mean and sd used to standardise, and counts.
+    method : str
+        ``"eigen"`` or ``"reflections"``.
+    profile : str
+        Name of the convention profile.
+    """
+
+    eci: pd.Series
+    pci: pd.Series
+    diagnostics: pd.DataFrame
+    method: str
+    profile: str
+
+
+@dataclass(frozen=True)
+class FitnessResult:
+    """Fitness of regions and complexity of activities (Tacchella et al. 2012).
+
+    Attributes
+    ----------
+    fitness : pandas.Series
+        Index ``(period, region)``; mean 1 over the regions with presence; NaN otherwise.
+    complexity : pandas.Series
+        Index ``(period, activity)``; mean 1 over activities with presence; NaN otherwise.
+    iterations : pandas.Series
+        Iterations run in each period.
+    converged : pandas.Series
+        Whether each period met the tolerance before ``max_iter``.
+    """
+
+    fitness: pd.Series
+    complexity: pd.Series
+    iterations: pd.Series
+    converged: pd.Series
+
+
+def complexity(
+    m: ActivityMatrix,
+    *,
+    method: Literal["eigen", "reflections"] = "eigen",
+    presence: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    iterations: int = 20,
+    profile: str | Profile = "atlas",
+) -> ComplexityResult:
+    """Economic Complexity Index of regions and Product (activity) Complexity Index.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+    method : {"eigen", "reflections"}
+        ``"eigen"`` (default): the eigenvector method. ``"reflections"``: the method of
+        reflections, z-scored after each step, as a diagnostic (it converges to the same ranking
+        when the spectral gap is healthy).
+    presence, threshold, strict, population
+        Presence options, see :func:`smartspec.core.specialisation.presence`.
+    iterations : int
+        Number of reflections (even numbers compare like with like).
+    profile : str or Profile
+        Conventions: standardisation of ECI and PCI, sign rule (see
+        :mod:`smartspec.core.profiles`).
+
+    Returns
+    -------
+    ComplexityResult
+
+    Warns
+    -----
+    SmartSpecWarning
+        When regions or activities are left out (NaN), naming them, or when the spectral gap
+        is so small that ECI is not well defined.
+
+    Notes
+    -----
+    With diversity :math:`k_r` and ubiquity :math:`k_a`,
+
+    .. math:: \\tilde M_{rr'} = \\sum_a \\frac{M_{ra} M_{r'a}}{k_r k_a}
+
+    ECI is the eigenvector :math:`e` of the second-largest eigenvalue :math:`\\lambda` of
+    :math:`\\tilde M`. It is computed from the symmetric matrix
+    :math:`S = D^{-1/2}_{k_r} M D^{-1}_{k_a} M^T D^{-1/2}_{k_r}` (same eigenvalues,
+    :math:`e = D^{-1/2}_{k_r} v`), or its activity-side twin when there are fewer activities.
+    PCI is :math:`q = D^{-1}_{k_a} M^T e / \\lambda`, so that ECI is the mean PCI of a
+    region's activities. Sign: ECI correlates positively with diversity (profile ``sign``).
+    The ``atlas`` profile standardises ECI with the mean and sample sd taken over the long
+    region x activity rows and puts PCI in the same scale, as the Growth Lab's Stata code does.
+
+    References
+    ----------
+    Hidalgo, C. A., & Hausmann, R. (2009). The building blocks of economic complexity. PNAS,
+    106(26), 10570-10575. doi:10.1073/pnas.0900943106
+    Hausmann, R., Hidalgo, C. A., et al. (2014). The Atlas of Economic Complexity. MIT Press.
+    Mealy, P., Farmer, J. D., & Teytelboym, A. (2019). Interpreting economic complexity. Science
+    Advances, 5(1), eaau1705. doi:10.1126/sciadv.aau1705
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense(
+    ...     [[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0]],
+    ...     regions=list("ABCD"), activities=list("wxyz"))
+    >>> res = complexity(m, presence="manual")
+    >>> res.eci.round(3).tolist()
+    [1.299, 0.433, -0.433, -1.299]
+    >>> bool(res.eci.idxmax() == ("all", "A"))
+    True
+    """
+    steps = Steps(
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        population=population,
+    )
+    if method == "eigen":
+        eci, pci = steps.eci, steps.pci
+    elif method == "reflections":
+        if iterations < 1:
+            raise ValidationError(
+                "reflections need at least one iteration", expected=">= 1", found=str(iterations)
+            )
+        eci, pci = K.reflections(steps.M, iterations)
+    else:
+        raise ValidationError(
+            f"unknown complexity method {method!r}",
+            expected="'eigen' or 'reflections' (or use fitness() for Fitness-Complexity)",
+            found=repr(method),
+        )
+    diagnostics = steps.diagnostics()
+    warn_left_out(m, steps)
+    return ComplexityResult(
+        eci=L.by_region(m, eci, "eci"),
+        pci=L.by_activity(m, pci, "pci"),
+        diagnostics=diagnostics,
+        method=method,
+        profile=steps.profile.name,
+    )
+
+
+#: Spectral gaps (second minus third eigenvalue) below this make ECI ill-defined.
+SPECTRAL_GAP_WARNING = 1e-6
+
+
+def warn_left_out(m: ActivityMatrix, steps: Steps) -> None:
+    """Warn about regions/activities left out of complexity and tiny spectral gaps."""
+    for p_pos, period in enumerate(m.periods):
+        regions = m.regions[steps.diversity[p_pos] == 0]
+        activities = m.activities[steps.ubiquity[p_pos] == 0]
+        if len(regions):
+            warnings.warn(
+                f"period {period}: {len(regions)} region(s) with no presence get NaN ECI: "
+                f"{format_examples(list(regions))}",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
+        if len(activities):
+            warnings.warn(
+                f"period {period}: {len(activities)} activit(y/ies) with no presence get NaN "
+                f"PCI: {format_examples(list(activities))}",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
+        ev = steps.eigen.eigenvalues[p_pos]
+        if np.isfinite(ev[0]) and ev[0] - ev[1] < SPECTRAL_GAP_WARNING:
+            warnings.warn(
+                f"period {period}: the largest eigenvalue is repeated: the region-activity "
+                "network is disconnected and ECI separates its components",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
+        elif np.isfinite(ev[2]) and ev[1] - ev[2] < SPECTRAL_GAP_WARNING:
+            warnings.warn(
+                f"period {period}: spectral gap {ev[1] - ev[2]:.2e}: the second and third "
+                "eigenvalues coincide, ECI is not uniquely defined",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
+
+
+def fitness(
+    m: ActivityMatrix,
+    *,
+    presence: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    max_iter: int = 1000,
+    tol: float = 1e-10,
+    profile: str | Profile = "atlas",
+) -> FitnessResult:
+    """Fitness of regions and complexity of activities by the Fitness-Complexity map.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+    presence, threshold, strict, population
+        Presence options, see :func:`smartspec.core.specialisation.presence`.
+    max_iter : int
+        Most iterations per period.
+    tol : float
+        Stop when no fitness or complexity changes by more than this, relatively.
+    profile : str or Profile
+
+    Returns
+    -------
+    FitnessResult
+
+    Warns
+    -----
+    SmartSpecWarning
+        When a period does not converge within ``max_iter``.
+
+    Notes
+    -----
+    .. math:: \\tilde F_r^{(n)} = \\sum_a M_{ra} Q_a^{(n-1)}, \\qquad
+              \\tilde Q_a^{(n)} = \\frac{1}{\\sum_r M_{ra} / F_r^{(n-1)}}
+
+    each then divided by its mean. In strongly nested matrices some fitness values tend to 0
+    and convergence is slow; the result reports iterations and convergence per period.
+
+    References
+    ----------
+    Tacchella, A., Cristelli, M., Caldarelli, G., Gabrielli, A., & Pietronero, L. (2012). A new
+    metrics for countries' fitness and products' complexity. Scientific Reports, 2, 723.
+    doi:10.1038/srep00723
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1], [1, 0]], regions=["A", "B"],
+    ...                               activities=["x", "y"])
+    >>> res = fitness(m, presence="manual")
+    >>> bool(res.fitness[("all", "A")] > res.fitness[("all", "B")])
+    True
+    """
+    if max_iter < 1 or not tol > 0:
+        raise ValidationError(
+            "max_iter must be >= 1 and tol > 0",
+            expected="e.g. max_iter=1000, tol=1e-10",
+            found=f"max_iter={max_iter}, tol={tol}",
+        )
+    steps = Steps(
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        population=population,
+    )
+    F, Q, iters, conv = K.fitness_complexity(steps.M, max_iter=max_iter, tol=tol)
+    for period, ok in zip(m.periods, conv, strict=True):
+        if not ok:
+            warnings.warn(
+                f"period {period}: Fitness-Complexity did not converge in {max_iter} "
+                "iterations (a nested matrix drives some fitness values to 0)",
+                SmartSpecWarning,
+                stacklevel=2,
+            )
+    return FitnessResult(
+        fitness=L.by_region(m, F, "fitness"),
+        complexity=L.by_activity(m, Q, "complexity"),
+        iterations=pd.Series(iters, index=m.periods, name="iterations"),
+        converged=pd.Series(conv, index=m.periods, name="converged"),
+    )

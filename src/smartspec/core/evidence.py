@@ -1,0 +1,356 @@
+"""The standard pipeline in one call: :func:`analyse` returns every indicator as an
+:class:`Evidence` object, and :meth:`Evidence.region_profile` summarises one region.
+
+RCA -> presence -> diversity / ubiquity -> proximity -> relatedness density -> ECI / PCI ->
+COI / COG, for all periods at once, computed once and labelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _labels as L
+from ._steps import PresenceMethod, Progress, Steps
+from .complexity import warn_left_out
+from .errors import UnknownRegionError, ValidationError, format_examples
+from .matrix import ActivityMatrix
+from .profiles import Profile
+
+__all__ = ["Evidence", "RegionProfile", "analyse"]
+
+
+def analyse(
+    m: ActivityMatrix,
+    *,
+    profile: str | Profile = "atlas",
+    presence: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    proximity: str | None = None,
+    diagonal: str | None = None,
+    knn: int | None = None,
+    progress: Progress | None = None,
+) -> Evidence:
+    """Compute the standard evidence pipeline for every period.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+        Region x activity (x period) values.
+    profile : str or Profile
+        Named conventions (``"atlas"`` reproduces the Growth Lab Stata package); see
+        :mod:`smartspec.core.profiles`.
+    presence : {"rca", "rpop", "both", "manual"}
+        How presence is decided: RCA, RPOP (needs ``population``), both, or ``m`` already 0/1.
+    threshold, strict : optional
+        Override the profile's presence threshold and its strictness (``>`` vs ``>=``).
+    population : pandas.Series, optional
+        Population by region or by ``(period, region)``, for RPOP.
+    proximity, diagonal : str, optional
+        Override the profile's proximity measure and diagonal rule.
+    knn : int, optional
+        kNN relatedness density (weights kept).
+    progress : callable, optional
+        ``progress(step, done, total)`` is called as each step finishes.
+
+    Returns
+    -------
+    Evidence
+
+    Examples
+    --------
+    >>> from smartspec.datasets import toy
+    >>> ev = analyse(toy())
+    >>> list(ev.cells.columns)
+    ['period', 'region', 'activity', 'value', 'rca', 'presence', 'density', 'cog']
+    >>> list(ev.regions.columns)
+    ['period', 'region', 'diversity', 'eci', 'coi']
+    """
+    steps = Steps(
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        proximity=proximity,
+        diagonal=diagonal,
+        knn=knn,
+        progress=progress,
+    )
+    # compute every step now, so errors surface here and progress is reported in order
+    _ = steps.cog, steps.coi
+    warn_left_out(m, steps)
+    settings = {
+        "profile": steps.profile.name,
+        "presence": presence,
+        "threshold": steps.profile.threshold,
+        "strict": steps.profile.strict,
+        "proximity": steps.profile.proximity,
+        "diagonal": steps.profile.diagonal,
+        "knn": knn,
+        "conventions": steps.profile.to_dict(),
+    }
+    steps.step("tables")
+    return Evidence(matrix=m, settings=settings, _steps=steps)
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    """A region's evidence profile for one period.
+
+    Attributes
+    ----------
+    region, period : labels
+    eci : float
+        ECI (NaN when undefined).
+    eci_rank : int or None
+        1 for the most complex region of the period.
+    n_ranked : int
+        Number of regions with an ECI in the period.
+    diversity : int
+    coi : float
+    specialisations : pandas.DataFrame
+        Activities with presence, by descending RCA: ``activity, value, rca, pci``.
+    opportunities : pandas.DataFrame
+        Activities without presence, by the ``rank_by`` column: ``activity, value, rca,
+        density, pci, cog``.
+    rank_by : str
+        The column that orders the opportunities.
+    """
+
+    region: Hashable
+    period: Hashable
+    eci: float
+    eci_rank: int | None
+    n_ranked: int
+    diversity: int
+    coi: float
+    specialisations: pd.DataFrame
+    opportunities: pd.DataFrame
+    rank_by: str = "density"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (NaN as None)."""
+
+        def clean(x: Any) -> Any:
+            if isinstance(x, float | np.floating):
+                return None if np.isnan(x) else float(x)
+            if isinstance(x, np.integer):
+                return int(x)
+            return x
+
+        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{k: clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+        return {
+            "region": clean(self.region),
+            "period": clean(self.period),
+            "eci": clean(self.eci),
+            "eci_rank": self.eci_rank,
+            "n_ranked": self.n_ranked,
+            "diversity": self.diversity,
+            "coi": clean(self.coi),
+            "rank_by": self.rank_by,
+            "specialisations": records(self.specialisations),
+            "opportunities": records(self.opportunities),
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Every indicator of the standard pipeline, for every period, as labelled long tables.
+
+    Attributes
+    ----------
+    matrix : ActivityMatrix
+        The input.
+    settings : dict
+        The resolved options and profile conventions.
+    cells : pandas.DataFrame
+        ``period, region, activity, value, rca, presence, density, cog`` (plus ``rpop`` when
+        computed), every cell of the grid.
+    regions : pandas.DataFrame
+        ``period, region, diversity, eci, coi``.
+    activities : pandas.DataFrame
+        ``period, activity, ubiquity, pci``.
+    proximity : pandas.DataFrame
+        ``period, activity_from, activity_to, proximity``.
+    notes : pandas.DataFrame
+        ``period, level, label, reason``: why some results are NaN.
+    diagnostics : pandas.DataFrame
+        One row per period (eigenvalues, spectral gap, counts).
+    """
+
+    matrix: ActivityMatrix
+    settings: dict[str, Any]
+    _steps: Steps = field(repr=False)
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        s = self._steps
+        cols = {"value": s.X, "rca": s.rca}
+        if s.presence_method in ("rpop", "both"):
+            cols["rpop"] = s.rpop
+        cols.update({"presence": s.M.astype(np.int64), "density": s.density, "cog": s.cog})
+        return L.long_cells(self.matrix, cols)
+
+    @cached_property
+    def regions(self) -> pd.DataFrame:
+        s, m = self._steps, self.matrix
+        return pd.DataFrame(
+            {
+                "period": np.repeat(m.periods.to_numpy(), m.n_regions),
+                "region": np.tile(m.regions.to_numpy(), m.n_periods),
+                "diversity": s.diversity.reshape(-1).astype(np.int64),
+                "eci": s.eci.reshape(-1),
+                "coi": s.coi.reshape(-1),
+            }
+        )
+
+    @cached_property
+    def activities(self) -> pd.DataFrame:
+        s, m = self._steps, self.matrix
+        return pd.DataFrame(
+            {
+                "period": np.repeat(m.periods.to_numpy(), m.n_activities),
+                "activity": np.tile(m.activities.to_numpy(), m.n_periods),
+                "ubiquity": s.ubiquity.reshape(-1).astype(np.int64),
+                "pci": s.pci.reshape(-1),
+            }
+        )
+
+    @cached_property
+    def proximity(self) -> pd.DataFrame:
+        m, A = self.matrix, self.matrix.n_activities
+        return pd.DataFrame(
+            {
+                "period": np.repeat(m.periods.to_numpy(), A * A),
+                "activity_from": np.tile(np.repeat(m.activities.to_numpy(), A), m.n_periods),
+                "activity_to": np.tile(m.activities.to_numpy(), A * m.n_periods),
+                "proximity": self._steps.phi.reshape(-1),
+            }
+        )
+
+    @cached_property
+    def notes(self) -> pd.DataFrame:
+        return self._steps.notes()
+
+    @cached_property
+    def diagnostics(self) -> pd.DataFrame:
+        return self._steps.diagnostics()
+
+    @property
+    def profile(self) -> Profile:
+        """The conventions used."""
+        return self._steps.profile
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The output tables by file name: cells, regions, activities, proximity, notes."""
+        return {
+            "cells": self.cells,
+            "regions": self.regions,
+            "activities": self.activities,
+            "proximity": self.proximity,
+            "notes": self.notes,
+        }
+
+    def region_profile(
+        self,
+        region: Hashable,
+        *,
+        period: Hashable | None = None,
+        top: int = 10,
+        rank_by: Literal["density", "cog", "pci"] = "density",
+    ) -> RegionProfile:
+        """A region's evidence profile: top specialisations, ECI and rank, best opportunities.
+
+        Parameters
+        ----------
+        region : label
+            The region (its code as in the matrix).
+        period : label, optional
+            Defaults to the latest period.
+        top : int
+            How many specialisations and opportunities to list.
+        rank_by : {"density", "cog", "pci"}
+            Order of the opportunities: relatedness density (default: what the region is
+            closest to), complexity outlook gain, or complexity.
+
+        Returns
+        -------
+        RegionProfile
+
+        Examples
+        --------
+        >>> from smartspec.datasets import toy
+        >>> prof = analyse(toy()).region_profile("R1", top=3)
+        >>> list(prof.opportunities.columns)
+        ['activity', 'value', 'rca', 'density', 'pci', 'cog']
+        """
+        m, s = self.matrix, self._steps
+        if rank_by not in ("density", "cog", "pci"):
+            raise ValidationError(
+                f"cannot rank opportunities by {rank_by!r}",
+                expected="density, cog or pci",
+                found=repr(rank_by),
+            )
+        r = m.regions.get_indexer([region])[0]
+        if r < 0:
+            as_text = [str(x) for x in m.regions]
+            if str(region) in as_text:
+                r = as_text.index(str(region))
+            else:
+                raise UnknownRegionError(
+                    f"region {region!r} is not in the data",
+                    expected=f"a region code such as {format_examples(list(m.regions[:5]))}",
+                    found=repr(region),
+                )
+        p = m.n_periods - 1 if period is None else m.period_position(period)
+        eci_p = s.eci[p]
+        eci = float(eci_p[r])
+        valid = ~np.isnan(eci_p)
+        rank = int((eci_p[valid] > eci).sum() + 1) if np.isfinite(eci) else None
+        table = pd.DataFrame(
+            {
+                "activity": m.activities,
+                "value": s.X[p, r],
+                "rca": s.rca[p, r],
+                "presence": s.M[p, r],
+                "density": s.density[p, r],
+                "pci": s.pci[p],
+                "cog": s.cog[p, r],
+            }
+        )
+        spec = (
+            table[table.presence == 1]
+            .sort_values(["rca", "value"], ascending=False)
+            .head(top)[["activity", "value", "rca", "pci"]]
+            .reset_index(drop=True)
+        )
+        opp = (
+            table[(table.presence == 0) & table[rank_by].notna()]
+            .sort_values([rank_by, "pci"], ascending=False)
+            .head(top)[["activity", "value", "rca", "density", "pci", "cog"]]
+            .reset_index(drop=True)
+        )
+        return RegionProfile(
+            region=m.regions[r],
+            period=m.periods[p],
+            eci=eci,
+            eci_rank=rank,
+            n_ranked=int(valid.sum()),
+            diversity=int(s.diversity[p, r]),
+            coi=float(s.coi[p, r]),
+            specialisations=spec,
+            opportunities=opp,
+            rank_by=rank_by,
+        )
+

@@ -1,0 +1,174 @@
+"""Relatedness: co-occurrence, proximity and relatedness density.
+
+Activity x activity results are DataFrames indexed by ``(period, activity_from)`` with one column
+per ``activity_to``; relatedness density is a cell table indexed by ``(period, region)``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import _labels as L
+from ._kernels import co_occurrence as _co_occurrence
+from ._steps import PresenceMethod, Steps
+from .matrix import ActivityMatrix
+from .profiles import Profile
+
+__all__ = ["co_occurrence", "proximity", "relatedness_density"]
+
+
+def co_occurrence(
+    m: ActivityMatrix,
+    *,
+    method: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    profile: str | Profile = "atlas",
+) -> pd.DataFrame:
+    """Co-occurrence: the number of regions with presence in both activities.
+
+    Notes
+    -----
+    .. math:: C_{aa'} = \\sum_r M_{ra} M_{ra'}
+
+    The diagonal holds the ubiquity. Presence options as in
+    :func:`smartspec.core.specialisation.presence`.
+
+    References
+    ----------
+    Hidalgo, C. A., Klinger, B., Barabási, A.-L., & Hausmann, R. (2007). The product space
+    conditions the development of nations. Science, 317(5837), 482-487.
+    doi:10.1126/science.1144581
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 0, 0], [0, 1, 1], [0, 1, 1]],
+    ...                               regions=list("ABC"), activities=list("xyz"))
+    >>> co_occurrence(m, method="manual").astype(int)
+    activity_to           x  y  z
+    period activity_from
+    all    x              1  0  0
+           y              0  2  2
+           z              0  2  2
+    """
+    steps = Steps(
+        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        population=population,
+    )
+    return L.pairs(m, _co_occurrence(steps.M))
+
+
+def proximity(
+    m: ActivityMatrix,
+    *,
+    method: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    diagonal: str | None = None,
+    profile: str | Profile = "atlas",
+) -> pd.DataFrame:
+    """Proximity as the minimum conditional probability of co-occurrence.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+    method, threshold, strict, population
+        Presence options, see :func:`smartspec.core.specialisation.presence`.
+    diagonal : {"zero", "one", "keep"}, optional
+        An activity's proximity to itself: 0 (Atlas/Stata, the default), 1, or the formula's
+        value (1 for any activity with presence somewhere). Explicit because peers differ.
+    profile : str or Profile
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(period, activity_from)``, one column per ``activity_to``; symmetric. NaN where
+        neither activity has presence anywhere (0/0).
+
+    Notes
+    -----
+    .. math:: \\phi_{aa'} = \\frac{C_{aa'}}{\\max(k_a, k_{a'})}
+              = \\min\\{P(M_a = 1 \\mid M_{a'} = 1), P(M_{a'} = 1 \\mid M_a = 1)\\}
+
+    References
+    ----------
+    Hidalgo, C. A., Klinger, B., Barabási, A.-L., & Hausmann, R. (2007). Science, 317(5837),
+    482-487. doi:10.1126/science.1144581
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1]],
+    ...                               regions=list("ABC"), activities=list("xyz"))
+    >>> proximity(m, method="manual").round(3)
+    activity_to               x      y      z
+    period activity_from
+    all    x              0.000  0.333  0.000
+           y              0.333  0.000  0.667
+           z              0.000  0.667  0.000
+    """
+    steps = Steps(
+        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        population=population, diagonal=diagonal,
+    )
+    return L.pairs(m, steps.phi)
+
+
+def relatedness_density(
+    m: ActivityMatrix,
+    *,
+    method: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    diagonal: str | None = None,
+    knn: int | None = None,
+    profile: str | Profile = "atlas",
+) -> pd.DataFrame:
+    """Relatedness density: the proximity-weighted share of related activities a region has.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+    method, threshold, strict, population, diagonal, profile
+        As in :func:`proximity`.
+    knn : int, optional
+        Use only the ``knn`` activities closest to each activity, still weighted by their
+        proximity (py-ecomplexity's ``knn`` option drops the weights; see
+        ``docs/conventions.md``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Values in [0, 1]; index ``(period, region)``, one column per activity. NaN for an
+        activity with no related activity (all its proximities are 0).
+
+    Notes
+    -----
+    .. math:: d_{ra} = \\frac{\\sum_{a'} M_{ra'} \\phi_{a'a}}{\\sum_{a'} \\phi_{a'a}}
+
+    References
+    ----------
+    Hidalgo, C. A., Klinger, B., Barabási, A.-L., & Hausmann, R. (2007). Science, 317(5837),
+    482-487. Hausmann, R., et al. (2014). The Atlas of Economic Complexity. MIT Press.
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1]],
+    ...                               regions=list("ABC"), activities=list("xyz"))
+    >>> relatedness_density(m, method="manual").round(3)
+    activity         x      y    z
+    period region
+    all    A       1.0  0.333  1.0
+           B       1.0  0.667  1.0
+           C       1.0  0.667  1.0
+    """
+    steps = Steps(
+        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        population=population, diagonal=diagonal, knn=knn,
+    )
+    return L.cells(m, steps.density)

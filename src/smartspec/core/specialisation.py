@@ -1,0 +1,221 @@
+"""Specialisation: RCA (location quotient), RPOP, binary presence, diversity and ubiquity.
+
+All functions take an :class:`~smartspec.ActivityMatrix` and work on every period at once. Cell
+results are DataFrames indexed by ``(period, region)`` with one column per activity; region and
+activity results are Series indexed by ``(period, region)`` / ``(period, activity)``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import _labels as L
+from ._steps import PresenceMethod, Steps
+from .matrix import ActivityMatrix
+from .profiles import Profile
+
+__all__ = ["diversity", "presence", "rca", "rpop", "ubiquity"]
+
+
+def rca(m: ActivityMatrix) -> pd.DataFrame:
+    """Revealed comparative advantage (Balassa 1965), a.k.a. the location quotient.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(period, region)``, one column per activity. NaN where the region's or the
+        activity's total is zero in that period (0/0).
+
+    Notes
+    -----
+    .. math:: RCA_{ra} = \\frac{x_{ra} / \\sum_{a'} x_{ra'}}{\\sum_{r'} x_{r'a} /
+              \\sum_{r'a'} x_{r'a'}}
+
+    The share of activity ``a`` in region ``r``'s total, over its share in the total of all
+    regions. Continuous, unrounded.
+
+    References
+    ----------
+    Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. The Manchester
+    School, 33(2), 99-123. doi:10.1111/j.1467-9957.1965.tb00050.x
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1], [1, 3]], regions=["A", "B"], activities=["x", "y"])
+    >>> rca(m)
+    activity          x      y
+    period region
+    all    A       1.50  0.750
+           B       0.75  1.125
+    """
+    return L.cells(m, Steps(m).rca)
+
+
+def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
+    """Per-capita revealed comparative advantage (RPOP).
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+    population : pandas.Series
+        Population by region (index: region), or by ``(period, region)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(period, region)``, one column per activity; NaN where a region has no
+        population.
+
+    Notes
+    -----
+    .. math:: RPOP_{ra} = \\frac{x_{ra} / pop_r}{\\sum_{r'} x_{r'a} / \\sum_{r'} pop_{r'}}
+
+    Used by the Growth Lab for sub-national data, where a region may be large in an activity
+    relative to its population though not relative to its own total.
+
+    References
+    ----------
+    Hausmann, R., et al. (2014). The Atlas of Economic Complexity. MIT Press.
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1], [1, 3]], regions=["A", "B"], activities=["x", "y"])
+    >>> rpop(m, pd.Series({"A": 1.0, "B": 3.0})).round(3)
+    activity           x    y
+    period region
+    all    A       2.000  1.0
+           B       0.667  1.0
+    """
+    return L.cells(m, Steps(m, population=population).rpop)
+
+
+def presence(
+    m: ActivityMatrix,
+    *,
+    method: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    profile: str | Profile = "atlas",
+) -> pd.DataFrame:
+    """Binary presence ``M``: 1 where a region is specialised in an activity.
+
+    Parameters
+    ----------
+    m : ActivityMatrix
+    method : {"rca", "rpop", "both", "manual"}
+        Test on RCA, on RPOP, on both (both must pass), or take ``m`` as a ready 0/1 matrix.
+    threshold : float, optional
+        Threshold (the profile's, 1.0 by default).
+    strict : bool, optional
+        ``>`` (True, the Atlas/Stata rule) or ``>=`` (False, the py-ecomplexity rule).
+    population : pandas.Series, optional
+        Needed for ``"rpop"`` and ``"both"``.
+    profile : str or Profile
+
+    Returns
+    -------
+    pandas.DataFrame
+        0/1 integers, index ``(period, region)``, one column per activity. An undefined RCA
+        (a zero row or column) gives 0.
+
+    Notes
+    -----
+    .. math:: M_{ra} = [RCA_{ra} > t]
+
+    References
+    ----------
+    Hidalgo, C. A., & Hausmann, R. (2009). The building blocks of economic complexity. PNAS,
+    106(26), 10570-10575. doi:10.1073/pnas.0900943106
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1], [1, 3]], regions=["A", "B"], activities=["x", "y"])
+    >>> presence(m)
+    activity       x  y
+    period region
+    all    A       1  0
+           B       0  1
+    """
+    steps = Steps(
+        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        population=population,
+    )
+    return L.cells(m, steps.M).astype("int64")
+
+
+def diversity(
+    m: ActivityMatrix,
+    *,
+    method: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    profile: str | Profile = "atlas",
+) -> pd.Series:
+    """Diversity: the number of activities in which each region has presence.
+
+    Notes
+    -----
+    .. math:: k_{r,0} = \\sum_a M_{ra}
+
+    Parameters are those of :func:`presence`.
+
+    References
+    ----------
+    Hidalgo, C. A., & Hausmann, R. (2009). PNAS, 106(26), 10570-10575.
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1], [1, 3]], regions=["A", "B"], activities=["x", "y"])
+    >>> diversity(m).tolist()
+    [1, 1]
+    """
+    steps = Steps(
+        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        population=population,
+    )
+    return L.by_region(m, steps.diversity, "diversity").astype("int64")
+
+
+def ubiquity(
+    m: ActivityMatrix,
+    *,
+    method: PresenceMethod = "rca",
+    threshold: float | None = None,
+    strict: bool | None = None,
+    population: pd.Series | None = None,
+    profile: str | Profile = "atlas",
+) -> pd.Series:
+    """Ubiquity: the number of regions with presence in each activity.
+
+    Notes
+    -----
+    .. math:: k_{a,0} = \\sum_r M_{ra}
+
+    Parameters are those of :func:`presence`.
+
+    References
+    ----------
+    Hidalgo, C. A., & Hausmann, R. (2009). PNAS, 106(26), 10570-10575.
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix
+    >>> m = ActivityMatrix.from_dense([[1, 1], [1, 3]], regions=["A", "B"], activities=["x", "y"])
+    >>> ubiquity(m).tolist()
+    [1, 1]
+    """
+    steps = Steps(
+        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        population=population,
+    )
+    return L.by_activity(m, steps.ubiquity, "ubiquity").astype("int64")

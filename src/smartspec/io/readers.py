@@ -1,0 +1,548 @@
+"""Read long region x activity tables (CSV, TSV, Parquet, Excel) into an :class:`ActivityMatrix`.
+
+Every problem with a file (missing, unreadable, unknown format, missing sheet or column, bad
+values) is raised as a :class:`~smartspec.core.errors.ValidationError` that names the file, the
+column and the line or row, never as a pandas or pyarrow traceback.
+
+Label columns (region, activity) are read as text, so that codes such as ``"01"`` or ``"NA"``
+(Namibia) keep their exact spelling; a period column becomes integers when every period is a
+plain integer (``2013``), text otherwise (``"2013Q1"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import re
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import ValidationError, format_examples
+from ..core.matrix import ActivityMatrix, Duplicates
+
+__all__ = ["FORMATS", "read_population", "read_table"]
+
+Format = Literal["csv", "tsv", "parquet", "excel"]
+
+#: The formats :func:`read_table` understands, and the file name endings that select them.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "csv": (".csv", ".csv.gz", ".txt", ".txt.gz"),
+    "tsv": (".tsv", ".tsv.gz", ".tab"),
+    "parquet": (".parquet", ".pq", ".parq"),
+    "excel": (".xlsx", ".xlsm", ".xls", ".ods"),
+}
+
+# Cells that mean "no value" in a value column. Label columns only treat an empty cell as missing,
+# so that real codes such as "NA" (Namibia) or "NULL" survive.
+_NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-NaN", "-nan", "#N/A", "None"]
+_INT_RE = re.compile(r"^[+-]?(0|[1-9][0-9]*)$")
+
+
+# ---------------------------------------------------------------------------------------- helpers
+def _path(path: str | Path) -> Path:
+    p = Path(path).expanduser()
+    if not p.exists():
+        parent = p.parent if str(p.parent) else Path(".")
+        close: list[str] = []
+        if parent.is_dir():
+            close = difflib.get_close_matches(p.name, [c.name for c in parent.iterdir()], n=3)
+        raise ValidationError(
+            "the file does not exist",
+            where=f"file '{p}'",
+            expected="the path of an existing CSV, TSV, Parquet or Excel file",
+            found=f"no file at '{p}'",
+            fix=(f"did you mean {format_examples(close)}? " if close else "")
+            + "check the path and the current directory",
+        )
+    if not p.is_file():
+        raise ValidationError(
+            "the path is not a file",
+            where=f"file '{p}'",
+            expected="a CSV, TSV, Parquet or Excel file",
+            found="a directory" if p.is_dir() else "not a regular file",
+            fix="name the data file itself",
+        )
+    return p
+
+
+def _format(p: Path, format: str | None) -> str:
+    if format is not None:
+        fmt = str(format).lower().lstrip(".")
+        aliases = {"xlsx": "excel", "xls": "excel", "ods": "excel", "pq": "parquet", "txt": "csv"}
+        fmt = aliases.get(fmt, fmt)
+        if fmt not in FORMATS:
+            raise ValidationError(
+                "unknown file format",
+                where=f"file '{p.name}'",
+                expected=f"one of {', '.join(FORMATS)}",
+                found=repr(format),
+            )
+        return fmt
+    name = p.name.lower()
+    for fmt, endings in FORMATS.items():
+        if name.endswith(endings):
+            return fmt
+    known = ", ".join(e for endings in FORMATS.values() for e in endings)
+    raise ValidationError(
+        "cannot tell the file format from the file name",
+        where=f"file '{p.name}'",
+        expected=f"a name ending in one of {known}",
+        found=f"'{''.join(p.suffixes) or 'no extension'}'",
+        fix="rename the file, or give the format explicitly (format='csv', 'tsv', 'parquet' "
+        "or 'excel'; --input-format on the command line)",
+    )
+
+
+def _unreadable(p: Path, what: str, exc: BaseException, fix: str | None = None) -> ValidationError:
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return ValidationError(
+        f"the file cannot be read as {what}",
+        where=f"file '{p.name}'",
+        expected=f"a readable {what} file",
+        found=f"{type(exc).__name__}: {detail}",
+        fix=fix or "check that the file is complete and in the format its name says",
+    )
+
+
+def _sample(p: Path, n: int = 65536) -> bytes:
+    opener = gzip.open if p.name.lower().endswith(".gz") else open
+    try:
+        with opener(p, "rb") as fh:
+            return fh.read(n)
+    except (OSError, EOFError) as exc:
+        raise _unreadable(p, "text", exc) from None
+
+
+def _encoding(sample: bytes) -> str:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a cut in the middle of a multi-byte character at the end of the sample is fine
+        if exc.start < len(sample) - 4:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _label_columns(region: str | None, activity: str | None, period: str | None) -> list[str]:
+    return [c for c in (region, activity, period) if c is not None]
+
+
+def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
+    sample = _sample(p)
+    if not sample.strip():
+        raise ValidationError(
+            "the file is empty",
+            where=f"file '{p.name}'",
+            expected="a header line naming the columns, then one line per region and activity",
+            found="no content",
+            fix="check the export that produced the file",
+        )
+    encoding = _encoding(sample)
+    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    sep = "\t" if fmt == "tsv" else _delimiter(first_line)
+    try:
+        header = next(csv.reader([first_line], delimiter=sep))
+    except (csv.Error, StopIteration):
+        header = []
+    present = [c for c in labels if c in header]
+    na_values: dict[str, list[str]] = {c: [""] for c in present}
+    if value in header and value not in present:
+        na_values[value] = _NA_VALUES
+    try:
+        return pd.read_csv(
+            p,
+            sep=sep,
+            dtype=dict.fromkeys(present, str),
+            keep_default_na=False,
+            na_values=na_values,
+            encoding=encoding,
+            skipinitialspace=True,
+            compression="infer",
+        )
+    except pd.errors.EmptyDataError:
+        raise ValidationError(
+            "the file is empty",
+            where=f"file '{p.name}'",
+            expected="a header line naming the columns, then one line per region and activity",
+            found="no columns",
+        ) from None
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if m:
+            raise ValidationError(
+                "a line has more fields than the header",
+                where=f"file '{p.name}', line {m.group(2)}",
+                expected=f"{m.group(1)} fields separated by {sep!r}",
+                found=f"{m.group(3)} fields",
+                fix="quote text that contains the separator, or remove the extra fields",
+            ) from None
+        raise _unreadable(p, "CSV", exc) from None
+    except (UnicodeDecodeError, OSError, EOFError, ValueError) as exc:
+        raise _unreadable(p, "CSV", exc) from None
+
+
+def _read_parquet(p: Path) -> pd.DataFrame:
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.read_table(p).to_pandas()
+    except Exception as exc:  # pyarrow raises many unrelated types for a broken file
+        raise _unreadable(p, "Parquet", exc) from None
+
+
+def _read_excel(
+    p: Path, sheet: str | int | None, labels: list[str], value: str
+) -> tuple[pd.DataFrame, str]:
+    try:
+        book = pd.ExcelFile(p, engine="calamine")
+    except Exception as exc:  # calamine raises its own error types for a broken workbook
+        raise _unreadable(p, "a spreadsheet", exc) from None
+    with book:
+        names = [str(s) for s in book.sheet_names]
+        if not names:
+            raise ValidationError(
+                "the workbook has no sheets", where=f"file '{p.name}'", found="no sheets"
+            )
+        if sheet is None:
+            sheet_name = names[0]
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise ValidationError(
+                    "the sheet is not in the workbook",
+                    where=f"file '{p.name}'",
+                    expected=f"a sheet number from 0 to {len(names) - 1}",
+                    found=str(sheet),
+                    fix=f"name one of the sheets {format_examples(names, limit=10)}",
+                )
+            sheet_name = names[sheet]
+        elif str(sheet) in names:
+            sheet_name = str(sheet)
+        else:
+            by_case = [n for n in names if n.lower() == str(sheet).lower()]
+            close = by_case or difflib.get_close_matches(str(sheet), names, n=1, cutoff=0.5)
+            raise ValidationError(
+                f"the sheet '{sheet}' is not in the workbook",
+                where=f"file '{p.name}'",
+                expected=f"one of the sheets {format_examples(names, limit=10)}",
+                found=repr(str(sheet)),
+                fix=(f"did you mean '{close[0]}'? " if close else "")
+                + "name a sheet that exists (sheet names are case-sensitive)",
+            )
+        try:
+            head = book.parse(sheet_name, nrows=0)
+            header = [str(c) for c in head.columns]
+            present = [c for c in labels if c in header]
+            na_values: dict[str, list[str]] = {c: [""] for c in present}
+            if value in header and value not in present:
+                na_values[value] = _NA_VALUES
+            frame = book.parse(
+                sheet_name,
+                dtype=dict.fromkeys(present, str),
+                keep_default_na=False,
+                na_values=na_values,
+            )
+        except Exception as exc:
+            raise _unreadable(p, f"a spreadsheet (sheet '{sheet_name}')", exc) from None
+    return frame, sheet_name
+
+
+def _as_labels(col: pd.Series) -> pd.Series:
+    """Text labels, missing cells kept as NaN (whole numbers written without '.0')."""
+
+    def one(x: Any) -> Any:
+        if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+            return np.nan
+        if isinstance(x, float | np.floating) and float(x).is_integer():
+            return str(int(x))
+        if isinstance(x, bytes):
+            return x.decode("utf-8", errors="replace")
+        return str(x).strip()
+
+    out = col.map(one).astype(object)
+    return out.where(out.ne(""), np.nan)
+
+
+def _as_periods(col: pd.Series) -> pd.Series:
+    """Integer periods when every period is a plain integer, text labels otherwise."""
+    if pd.api.types.is_integer_dtype(col.dtype):
+        return col.astype(np.int64) if not col.isna().any() else col
+    labels = _as_labels(col)
+    present = labels.dropna()
+    if len(present) and present.map(lambda s: bool(_INT_RE.match(s))).all():
+        as_int = pd.Series(np.nan, index=labels.index, dtype=object)
+        as_int[present.index] = [int(s) for s in present]
+        return as_int if labels.isna().any() else as_int.astype(np.int64)
+    return labels
+
+
+def _load(
+    path: str | Path,
+    *,
+    labels: list[str],
+    value: str,
+    sheet: str | int | None,
+    format: str | None,
+) -> tuple[pd.DataFrame, str, int, str]:
+    """Read the raw frame; return it with its source name, first data row number and row word."""
+    p = _path(path)
+    fmt = _format(p, format)
+    if sheet is not None and fmt != "excel":
+        raise ValidationError(
+            "a sheet was named for a file that has no sheets",
+            where=f"file '{p.name}'",
+            expected="an Excel or OpenDocument workbook (.xlsx, .xls, .ods) when a sheet is named",
+            found=f"a {fmt.upper()} file",
+            fix="leave out the sheet",
+        )
+    if fmt in ("csv", "tsv"):
+        frame = _read_csv(p, fmt, labels, value)
+        source, first_row, row_word = p.name, 2, "line"
+    elif fmt == "parquet":
+        frame = _read_parquet(p)
+        source, first_row, row_word = p.name, 1, "row"
+    else:
+        frame, sheet_name = _read_excel(p, sheet, labels, value)
+        source, first_row, row_word = f"{p.name}[{sheet_name}]", 2, "row"
+    frame.columns = [str(c).strip() if isinstance(c, str) else str(c) for c in frame.columns]
+    return frame, source, first_row, row_word
+
+
+# ---------------------------------------------------------------------------------------- public
+def read_table(
+    path: str | Path,
+    *,
+    region: str,
+    activity: str,
+    value: str,
+    period: str | None = None,
+    duplicates: Duplicates = "error",
+    sheet: str | int | None = None,
+    format: Format | str | None = None,
+) -> ActivityMatrix:
+    """Read a long table (one row per region, activity and period) from a file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV (``.csv``, ``.csv.gz``, ``.txt``; comma, semicolon, tab or pipe separated, found
+        from the header line), TSV (``.tsv``), Parquet (``.parquet``) or Excel / OpenDocument
+        (``.xlsx``, ``.xls``, ``.ods``) file with a header row.
+    region, activity, value : str
+        Names of the columns that hold the region label, the activity label and the value.
+    period : str, optional
+        Name of the period column. Without it the whole file is one period, ``"all"``.
+    duplicates : {"error", "sum", "mean", "max", "min", "first", "last"}
+        What to do with rows that repeat a (region, activity, period) key.
+    sheet : str or int, optional
+        Sheet name (or 0-based position) of a workbook; the first sheet by default.
+    format : {"csv", "tsv", "parquet", "excel"}, optional
+        The file format, when the file name does not say it.
+
+    Returns
+    -------
+    ActivityMatrix
+        With ``source`` set to the file name (and sheet, as ``book.xlsx[Sheet]``).
+
+    Raises
+    ------
+    ValidationError
+        For a missing or unreadable file, an unknown format, a missing sheet or column, and any
+        bad value; the message names the file, column and line (text files, counting the header
+        as line 1) or row (workbooks, as numbered in the spreadsheet; Parquet, from 1).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "jobs.csv").write_text("nuts;nace;jobs\\nAT11;01;5\\nAT11;02;1\\nAT12;01;7\\n")
+    >>> m = read_table(d / "jobs.csv", region="nuts", activity="nace", value="jobs")
+    >>> list(m.activities)
+    ['01', '02']
+    """
+    labels = _label_columns(region, activity, period)
+    frame, source, first_row, row_word = _load(
+        path, labels=labels, value=value, sheet=sheet, format=format
+    )
+    for col in (region, activity):
+        if col in frame.columns:
+            frame[col] = _as_labels(frame[col])
+    if period is not None and period in frame.columns:
+        frame[period] = _as_periods(frame[period])
+    m = ActivityMatrix.from_long(
+        frame,
+        region=region,
+        activity=activity,
+        value=value,
+        period=period,
+        duplicates=duplicates,
+        source=source,
+        first_row=first_row,
+        row_word=row_word,
+    )
+    return m
+
+
+def read_population(
+    path: str | Path,
+    *,
+    region: str,
+    value: str,
+    period: str | None = None,
+    sheet: str | int | None = None,
+    format: Format | str | None = None,
+) -> pd.Series:
+    """Read region populations (for population-based presence, ``presence="rpop"``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV, TSV, Parquet or Excel file, as for :func:`read_table`.
+    region, value : str
+        Names of the region column and the population column.
+    period : str, optional
+        Name of the period column, when populations differ by period.
+    sheet : str or int, optional
+        Sheet of a workbook.
+    format : {"csv", "tsv", "parquet", "excel"}, optional
+        The file format, when the file name does not say it.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``"population"``, indexed by region (``"region"``), or by a ``(period, region)``
+        MultiIndex when ``period`` is given.
+
+    Raises
+    ------
+    ValidationError
+        For a missing or unreadable file, a missing column, missing labels, repeated regions, and
+        values that are not positive numbers; the message names the file, column and line.
+    """
+    labels = _label_columns(region, None, period)
+    frame, source, first_row, row_word = _load(
+        path, labels=labels, value=value, sheet=sheet, format=format
+    )
+    where_file = f"file '{source}'"
+    given = list(frame.columns)
+    for role, col in (("region", region), ("population", value), ("period", period)):
+        if col is None:
+            continue
+        if col not in given:
+            close = difflib.get_close_matches(str(col), given, n=1, cutoff=0.6)
+            raise ValidationError(
+                f"the {role} column '{col}' is not in the table",
+                where=where_file,
+                expected=f"a column named '{col}' holding the {role}",
+                found=f"columns {format_examples(given, limit=12)}",
+                fix=(f"did you mean '{close[0]}'? " if close else "")
+                + f"name the {role} column that exists in the table",
+            )
+    if len(frame) == 0:
+        raise ValidationError(
+            "the table is empty",
+            where=where_file,
+            expected="one row per region",
+            found="0 rows",
+        )
+
+    def rows(mask: np.ndarray) -> list[int]:
+        return [int(i) + first_row for i in np.flatnonzero(mask)]
+
+    def where(col: str, bad: list[int]) -> str:
+        plural = "s" if len(bad) > 1 else ""
+        return f"{where_file}, column '{col}', {row_word}{plural} {format_examples(bad)}"
+
+    keys: dict[str, pd.Series] = {}
+    if period is not None:
+        keys["period"] = _as_periods(frame[period])
+    keys["region"] = _as_labels(frame[region])
+    for name, col in (("period", period), ("region", region)):
+        if col is None:
+            continue
+        missing = keys[name].isna().to_numpy()
+        if missing.any():
+            bad = rows(missing)
+            raise ValidationError(
+                "labels are missing",
+                where=where(col, bad),
+                expected=f"a label in every row of '{col}'",
+                found=f"{int(missing.sum())} empty cell(s)",
+                fix="fill in the labels or remove those rows",
+            )
+
+    raw = frame[value]
+    numeric = (
+        pd.to_numeric(raw, errors="coerce")
+        if not pd.api.types.is_bool_dtype(raw)
+        else (pd.Series(np.nan, index=raw.index))
+    )
+    not_number = (numeric.isna() & raw.notna()).to_numpy()
+    if not_number.any():
+        bad = rows(not_number)
+        sample = [raw.iloc[i - first_row] for i in bad[:3]]
+        raise ValidationError(
+            "populations must be numbers",
+            where=where(value, bad),
+            expected="positive numbers (residents)",
+            found=f"{format_examples(sample, limit=3)} in {int(not_number.sum())} row(s)",
+            fix="remove footnote flags, thousands separators or text from the column",
+        )
+    values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+    nan = np.isnan(values)
+    if nan.any():
+        bad = rows(nan)
+        raise ValidationError(
+            "populations are missing",
+            where=where(value, bad),
+            expected="a population in every row",
+            found=f"{int(nan.sum())} empty value(s)",
+            fix="fill in the populations, or drop the regions",
+        )
+    bad_mask = ~np.isfinite(values) | (values <= 0)
+    if bad_mask.any():
+        bad = rows(bad_mask)
+        raise ValidationError(
+            "populations must be positive",
+            where=where(value, bad),
+            expected="numbers > 0",
+            found=f"{float(values[bad_mask][0])!r} at {row_word} {bad[0]}"
+            + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""),
+            fix="correct the values; leave out regions without residents",
+        )
+
+    key_frame = pd.DataFrame({k: v.to_numpy() for k, v in keys.items()})
+    dup = key_frame.duplicated(keep=False).to_numpy()
+    if dup.any():
+        bad = rows(dup)
+        first: dict[Hashable, Any] = key_frame[dup].iloc[0].to_dict()
+        raise ValidationError(
+            "a region appears in more than one row"
+            + (" of the same period" if period is not None else ""),
+            where=f"{where_file}, {row_word}s {format_examples(bad)}",
+            expected="one population per region" + (" and period" if period is not None else ""),
+            found=f"{int(dup.sum())} rows share keys, e.g. {first}",
+            fix="remove the repeated rows"
+            + ("" if period is not None else ", or name the period column"),
+        )
+    if period is not None:
+        index = pd.MultiIndex.from_arrays(
+            [key_frame["period"], key_frame["region"]], names=["period", "region"]
+        )
+    else:
+        index = pd.Index(key_frame["region"], name="region")
+    return pd.Series(values, index=index, name="population")

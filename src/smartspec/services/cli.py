@@ -1,0 +1,827 @@
+"""The ``smartspec`` command line: ``analyse``, ``profile`` and ``datasets``.
+
+The commands, options, output files and exit codes are a contract scripts rely on:
+
+* exit code 0 on success, 2 for a usage error or bad input (a column, file, value, region or
+  dataset that cannot be used), 1 for any other failure;
+* on failure, exactly one line ``Error: ...`` on stderr, never a traceback (set the environment
+  variable ``SMARTSPEC_DEBUG=1`` to see the traceback of an unexpected error);
+* ``analyse`` writes ``cells``, ``regions``, ``activities``, ``proximity`` and ``notes`` tables
+  (CSV or Parquet) plus ``run.json`` into the ``--out`` folder, all periods in each table.
+
+Every error is turned into that one line in one place, :meth:`_SmartSpecGroup.main`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from smartspec import __version__
+from smartspec.core.errors import (
+    SmartSpecError,
+    UnknownActivityError,
+    UnknownDatasetError,
+    UnknownPeriodError,
+    UnknownRegionError,
+    ValidationError,
+    format_examples,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from smartspec.core.matrix import ActivityMatrix
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "main"]
+
+#: Exit code for a usage error or input that cannot be used.
+EXIT_BAD_INPUT = 2
+#: Exit code for any other failure (a file that cannot be written, an unexpected error).
+EXIT_FAILURE = 1
+
+_BAD_INPUT = (
+    ValidationError,
+    UnknownRegionError,
+    UnknownActivityError,
+    UnknownPeriodError,
+    UnknownDatasetError,
+)
+
+#: Columns of each output table, in this order (any further columns follow them).
+OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cells": ("period", "region", "activity", "value", "rca", "presence", "density", "cog"),
+    "regions": ("period", "region", "diversity", "eci", "coi"),
+    "activities": ("period", "activity", "ubiquity", "pci"),
+    "proximity": ("period", "activity_from", "activity_to", "proximity"),
+    "notes": ("period", "level", "label", "reason"),
+}
+
+_DUPLICATES = ("error", "sum", "mean", "max", "min", "first", "last")
+_PRESENCE = ("rca", "rpop", "both", "manual")
+
+
+# ------------------------------------------------------------------------------- error boundary
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class _SmartSpecGroup(click.Group):
+    """A click group that turns every error into one ``Error: ...`` line and an exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; exit with 0, 1 or 2 (see the module docstring)."""
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            return self._fail(exc.format_message() + hint, EXIT_BAD_INPUT, exc, standalone_mode)
+        except click.ClickException as exc:
+            return self._fail(exc.format_message(), exc.exit_code, exc, standalone_mode)
+        except click.Abort as exc:
+            return self._fail("aborted", EXIT_FAILURE, exc, standalone_mode)
+        except SmartSpecError as exc:
+            code = EXIT_BAD_INPUT if isinstance(exc, _BAD_INPUT) else EXIT_FAILURE
+            return self._fail(exc.message, code, exc, standalone_mode)
+        except OSError as exc:
+            what = exc.strerror or str(exc) or type(exc).__name__
+            where = f": '{exc.filename}'" if exc.filename else ""
+            return self._fail(f"{what}{where}", EXIT_FAILURE, exc, standalone_mode)
+        except Exception as exc:
+            if os.environ.get("SMARTSPEC_DEBUG"):
+                raise
+            return self._fail(
+                f"unexpected {type(exc).__name__}: {exc} (this is a bug in smartspec: please "
+                "report it; set SMARTSPEC_DEBUG=1 to see the traceback)",
+                EXIT_FAILURE,
+                exc,
+                standalone_mode,
+            )
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    @staticmethod
+    def _fail(message: str, code: int, exc: BaseException, standalone_mode: bool) -> Any:
+        if not standalone_mode:
+            raise exc
+        click.echo(f"Error: {_one_line(message)}", err=True)
+        sys.exit(code)
+
+
+# ------------------------------------------------------------------------------- shared helpers
+def _usage(message: str) -> click.UsageError:
+    return click.UsageError(message, ctx=click.get_current_context(silent=True))
+
+
+def _profiles_help() -> str:
+    try:
+        from smartspec.core.profiles import PROFILES
+
+        return ", ".join(sorted(PROFILES))
+    except Exception:  # pragma: no cover - help must never fail
+        return "atlas"
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; ``None`` (no callback) otherwise."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("analysing", total=None)
+
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=str(step), completed=done, total=total or None)
+
+        yield update
+
+
+def _load_matrix(
+    *,
+    input_path: str | None,
+    dataset: str | None,
+    columns: Mapping[str, str | None],
+    column_flags: Mapping[str, str],
+    duplicates: str,
+    sheet: str | None,
+    input_format: str | None,
+) -> tuple[ActivityMatrix, dict[str, Any]]:
+    """The matrix of a file or a bundled dataset, and a description of the input for run.json."""
+    if input_path is not None and dataset is not None:
+        raise _usage("give either INPUT or --dataset, not both")
+    if dataset is not None:
+        given = [column_flags[k] for k, v in columns.items() if v is not None]
+        if sheet is not None:
+            given.append("--sheet")
+        if input_format is not None:
+            given.append("--input-format")
+        if given:
+            raise _usage(
+                f"{', '.join(given)} describe(s) an INPUT file and cannot be used with --dataset"
+            )
+        from smartspec.datasets import load
+
+        m = load(dataset)
+        return m, {"dataset": dataset, "source": m.source}
+    if input_path is None:
+        raise _usage("give an INPUT file (with its column options) or --dataset NAME")
+    missing = [column_flags[k] for k in ("region", "activity", "value") if not columns.get(k)]
+    if missing:
+        raise _usage(f"INPUT needs {', '.join(missing)} to name its columns")
+    from smartspec.io import read_table
+
+    m = read_table(
+        input_path,
+        region=str(columns["region"]),
+        activity=str(columns["activity"]),
+        value=str(columns["value"]),
+        period=columns.get("period"),
+        duplicates=duplicates,  # type: ignore[arg-type]
+        sheet=sheet,
+        format=input_format,
+    )
+    described = {
+        "path": str(input_path),
+        "format": input_format,
+        "sheet": sheet,
+        "columns": dict(columns),
+        "duplicates": duplicates,
+        "source": m.source,
+    }
+    return m, described
+
+
+def _ordered(frame: pd.DataFrame, name: str, default_period: Any) -> pd.DataFrame:
+    """The table with the contract's columns first; a missing period column filled in."""
+    if "period" not in frame.columns:
+        frame = frame.assign(period=default_period)
+    first = [c for c in OUTPUT_COLUMNS[name] if c in frame.columns]
+    rest = [c for c in frame.columns if c not in first]
+    return frame.loc[:, first + rest].reset_index(drop=True)
+
+
+def _matrix_summary(m: ActivityMatrix) -> dict[str, Any]:
+    return {
+        "value_name": m.value_name,
+        "n_regions": m.n_regions,
+        "n_activities": m.n_activities,
+        "n_periods": m.n_periods,
+        "periods": list(m.periods),
+        "nonzero_cells": m.nnz,
+    }
+
+
+def _dataset_labels(dataset: str | None, level: str) -> dict[str, str]:
+    """``code -> name`` of a bundled dataset's regions or activities (empty when it has none)."""
+    if dataset is None:
+        return {}
+    try:
+        from smartspec.datasets import labels
+
+        table = labels(dataset, level)
+    except SmartSpecError:
+        return {}
+    if table is None or "code" not in table.columns or "name" not in table.columns:
+        return {}
+    return {str(c): str(n) for c, n in zip(table["code"], table["name"], strict=False)}
+
+
+def _resolve_region(m: ActivityMatrix, wanted: str, names: Mapping[str, str]) -> Any:
+    """The region label of ``m`` that ``wanted`` means: a code (any case) or a name (any case)."""
+    as_text = {str(r): r for r in m.regions}
+    if wanted in as_text:
+        return as_text[wanted]
+    folded = wanted.casefold().strip()
+    by_code = [r for t, r in as_text.items() if t.casefold() == folded]
+    if len(by_code) == 1:
+        return by_code[0]
+    by_name = [c for c, n in names.items() if n.casefold().strip() == folded and c in as_text]
+    if len(by_name) == 1:
+        return as_text[by_name[0]]
+    if len(by_name) > 1:
+        raise UnknownRegionError(
+            f"the region name {wanted!r} is ambiguous",
+            expected="one region",
+            found=f"codes {format_examples(by_name)}",
+            fix="give the region's code instead",
+        )
+    candidates = list(names.values()) + list(as_text)
+    close = difflib.get_close_matches(wanted, candidates, n=5, cutoff=0.5)
+    if not close:
+        close = [c for c in candidates if folded in c.casefold()][:5]
+    shown = close or [f"{t} ({names[t]})" if t in names else t for t in list(as_text)[:8]]
+    raise UnknownRegionError(
+        f"the region {wanted!r} is not in the data",
+        expected=f"a region code{' or name' if names else ''} of the {m.n_regions} regions",
+        found=repr(wanted),
+        fix=("did you mean " if close else "some regions: ")
+        + format_examples(shown, limit=8)
+        + ("?" if close else ""),
+    )
+
+
+# ------------------------------------------------------------------------------- the group
+@click.group(
+    cls=_SmartSpecGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(
+    __version__, "--version", "-V", prog_name="smartspec", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """Smart Specialisation evidence from region x activity data.
+
+    Specialisation (RCA), relatedness (proximity, density), economic complexity (ECI, PCI) and
+    diversification opportunities (COI, COG), from a long table with one row per region,
+    activity (and period) or from a bundled dataset.
+
+    \b
+    Examples:
+      smartspec datasets
+      smartspec analyse --dataset nz-urban-industry --out out/nz
+      smartspec analyse jobs.csv --region nuts3 --activity nace --value jobs --out out/at
+      smartspec profile --dataset nz-urban-industry --region Wellington
+
+    Exit codes: 0 success, 2 usage error or bad input, 1 any other failure; errors are one line
+    on stderr starting with 'Error:'.
+    """
+
+
+# column options shared by analyse (as --region/--region-col...) and profile (--region-col...)
+_COLUMN_HELP = {
+    "region": "Column holding the region label.",
+    "activity": "Column holding the activity label.",
+    "value": "Column holding the value (employment, exports...).",
+    "period": "Column holding the period (year); without it the file is one period, 'all'.",
+}
+
+
+def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that describe how to read INPUT (shared by analyse and profile)."""
+    f = click.option(
+        "--input-format",
+        type=click.Choice(["csv", "tsv", "parquet", "excel"]),
+        default=None,
+        help="Format of INPUT when its file name does not say it.",
+    )(f)
+    f = click.option(
+        "--sheet", default=None, metavar="NAME", help="Sheet of an Excel/ODS INPUT (first)."
+    )(f)
+    f = click.option(
+        "--duplicates",
+        type=click.Choice(_DUPLICATES),
+        default="error",
+        show_default=True,
+        help="Rows repeating a (region, activity, period) key: refuse them, or combine them.",
+    )(f)
+    f = click.option(
+        "--dataset", default=None, metavar="NAME", help="A bundled dataset instead of INPUT."
+    )(f)
+    return f
+
+
+@main.command("analyse")
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
+@click.option("--region", "--region-col", "region", metavar="COL", help=_COLUMN_HELP["region"])
+@click.option(
+    "--activity", "--activity-col", "activity", metavar="COL", help=_COLUMN_HELP["activity"]
+)
+@click.option("--value", "--value-col", "value", metavar="COL", help=_COLUMN_HELP["value"])
+@click.option("--period", "--period-col", "period", metavar="COL", help=_COLUMN_HELP["period"])
+@_input_options
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME",
+    help=f"Convention profile ({_profiles_help()}); default: atlas.",
+)
+@click.option(
+    "--presence",
+    type=click.Choice(_PRESENCE),
+    default=None,
+    help="Presence rule: RCA, population-based RPOP (needs --population), both, or 'manual' "
+    "(the values are already 0/1). Default: rca.",
+)
+@click.option(
+    "--threshold", type=float, default=None, metavar="T", help="Presence threshold (profile's)."
+)
+@click.option(
+    "--population",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Population table (for --presence rpop/both).",
+)
+@click.option(
+    "--population-region",
+    default=None,
+    metavar="COL",
+    help="Region column of --population (default: the --region column, or 'region').",
+)
+@click.option(
+    "--population-value",
+    default="population",
+    show_default=True,
+    metavar="COL",
+    help="Population column of --population.",
+)
+@click.option(
+    "--population-period",
+    default=None,
+    metavar="COL",
+    help="Period column of --population (default: none, one population per region).",
+)
+@click.option("--proximity", default=None, metavar="NAME", help="Proximity measure (profile's).")
+@click.option(
+    "--knn",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="K",
+    help="Density from each activity's K closest activities only.",
+)
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Format of the output tables.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Output folder (created if missing; files in it are replaced).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def analyse_command(
+    input_path: str | None,
+    region: str | None,
+    activity: str | None,
+    value: str | None,
+    period: str | None,
+    dataset: str | None,
+    duplicates: str,
+    sheet: str | None,
+    input_format: str | None,
+    profile: str | None,
+    presence: str | None,
+    threshold: float | None,
+    population: str | None,
+    population_region: str | None,
+    population_value: str,
+    population_period: str | None,
+    proximity: str | None,
+    knn: int | None,
+    out_format: str,
+    out_dir: str,
+    quiet: bool,
+) -> None:
+    """Compute every indicator for every period and write the tables to --out DIR.
+
+    INPUT is a long table (CSV, TSV, CSV.GZ, Parquet, XLSX/XLS/ODS) with one row per region,
+    activity (and period); --region, --activity and --value name its columns (--region-col,
+    --activity-col, --value-col and --period-col are the same options). Or use --dataset NAME.
+
+    \b
+    Writes to DIR (CSV, or Parquet with --format parquet), all periods in each table:
+      cells       period, region, activity, value, rca, presence, density, cog
+      regions     period, region, diversity, eci, coi
+      activities  period, activity, ubiquity, pci
+      proximity   period, activity_from, activity_to, proximity
+      notes       period, level, label, reason   (why an indicator is missing)
+      run.json    version, input, options, resolved profile, per-period diagnostics
+    Without --period, the period column holds 'all'.
+    """
+    from smartspec.core.evidence import analyse
+    from smartspec.io import read_population, write_json, write_tables
+
+    columns = {"region": region, "activity": activity, "value": value, "period": period}
+    flags = {
+        "region": "--region",
+        "activity": "--activity",
+        "value": "--value",
+        "period": "--period",
+    }
+    m, described = _load_matrix(
+        input_path=input_path,
+        dataset=dataset,
+        columns=columns,
+        column_flags=flags,
+        duplicates=duplicates,
+        sheet=sheet,
+        input_format=input_format,
+    )
+    described.update(_matrix_summary(m))
+
+    options: dict[str, Any] = {
+        "profile": profile,
+        "presence": presence,
+        "threshold": threshold,
+        "proximity": proximity,
+        "knn": knn,
+    }
+    kwargs = {k: v for k, v in options.items() if v is not None}
+    population_info = None
+    if population is not None:
+        pop_region = population_region or region or "region"
+        kwargs["population"] = read_population(
+            population, region=pop_region, value=population_value, period=population_period
+        )
+        population_info = {
+            "path": population,
+            "columns": {
+                "region": pop_region,
+                "value": population_value,
+                "period": population_period,
+            },
+        }
+    elif population_region or population_period:
+        raise _usage("--population-region/--population-period need --population FILE")
+
+    with _progress(not quiet) as progress:
+        ev = analyse(m, progress=progress, **kwargs)
+
+    default_period = m.periods[0] if m.n_periods == 1 else None
+    tables = {name: _ordered(getattr(ev, name), name, default_period) for name in OUTPUT_COLUMNS}
+    written = write_tables(tables, out_dir, format=out_format)  # type: ignore[arg-type]
+    record = {
+        "smartspec_version": __version__,
+        "command": "analyse",
+        "input": described,
+        "population": population_info,
+        "options": {**options, "format": out_format, "duplicates": duplicates},
+        "profile": getattr(ev, "settings", {}),
+        "diagnostics": getattr(ev, "diagnostics", None),
+        "outputs": {
+            name: {
+                "file": path.name,
+                "rows": len(tables[name]),
+                "columns": [str(c) for c in tables[name].columns],
+            }
+            for name, path in zip(tables, written, strict=True)
+        },
+    }
+    run_json = write_json(record, Path(out_dir) / "run.json")
+    if not quiet:
+        where = dataset or Path(str(input_path)).name
+        click.echo(
+            f"{where}: {m.n_regions} regions x {m.n_activities} activities x "
+            f"{m.n_periods} period(s) -> {Path(out_dir)}"
+        )
+        for name, path in zip(tables, written, strict=True):
+            click.echo(f"  {path.name:<18} {len(tables[name]):>10,} rows")
+        click.echo(f"  {run_json.name}")
+
+
+@main.command("profile")
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--region",
+    "-r",
+    "region_label",
+    required=True,
+    metavar="REGION",
+    help="The region to profile: its label (code), or with --dataset its code or name (any case).",
+)
+@click.option("--region-col", metavar="COL", help="INPUT's " + _COLUMN_HELP["region"])
+@click.option("--activity-col", metavar="COL", help="INPUT's " + _COLUMN_HELP["activity"])
+@click.option("--value-col", metavar="COL", help="INPUT's " + _COLUMN_HELP["value"])
+@click.option("--period-col", metavar="COL", help="INPUT's " + _COLUMN_HELP["period"])
+@_input_options
+@click.option(
+    "--period",
+    "period_label",
+    default=None,
+    metavar="P",
+    help="Period to profile (default: the latest).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Rows in each list.",
+)
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME",
+    help=f"Convention profile ({_profiles_help()}); default: atlas.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
+def profile_command(
+    input_path: str | None,
+    region_label: str,
+    region_col: str | None,
+    activity_col: str | None,
+    value_col: str | None,
+    period_col: str | None,
+    dataset: str | None,
+    duplicates: str,
+    sheet: str | None,
+    input_format: str | None,
+    period_label: str | None,
+    top: int,
+    profile: str | None,
+    as_json: bool,
+) -> None:
+    """Print one region's evidence profile: specialisations, complexity, opportunities.
+
+    The data is a bundled dataset (--dataset NAME) or an INPUT file whose columns are named by
+    --region-col, --activity-col, --value-col (and --period-col). Here --region names the
+    region to profile, not a column, and --period names a period, not a column.
+
+    \b
+    Examples:
+      smartspec profile --dataset nz-urban-industry --region Wellington
+      smartspec profile jobs.csv --region-col nuts3 --activity-col nace --value-col jobs \\
+          --region AT130 --top 5 --json
+    """
+    from smartspec.core.evidence import analyse
+
+    columns = {
+        "region": region_col,
+        "activity": activity_col,
+        "value": value_col,
+        "period": period_col,
+    }
+    flags = {
+        "region": "--region-col",
+        "activity": "--activity-col",
+        "value": "--value-col",
+        "period": "--period-col",
+    }
+    m, _ = _load_matrix(
+        input_path=input_path,
+        dataset=dataset,
+        columns=columns,
+        column_flags=flags,
+        duplicates=duplicates,
+        sheet=sheet,
+        input_format=input_format,
+    )
+    region_names = _dataset_labels(dataset, "region")
+    region = _resolve_region(m, region_label, region_names)
+    if period_label is None:
+        period = m.periods[-1]
+    else:
+        period = m.periods[m.period_position(period_label)]
+    if m.n_periods > 1:
+        m = m.select(periods=[period])
+    kwargs = {"profile": profile} if profile is not None else {}
+    with _progress(not as_json) as progress:
+        ev = analyse(m, progress=progress, **kwargs)
+    rp = ev.region_profile(region, period=period, top=top)
+
+    activity_names = _dataset_labels(dataset, "activity")
+    doc = _profile_document(rp, region_names, activity_names)
+    doc["source"] = dataset or (Path(str(input_path)).name if input_path else None)
+    if as_json:
+        from smartspec.io import jsonable
+
+        click.echo(json.dumps(jsonable(doc), indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    _print_profile(doc, settings=getattr(ev, "settings", {}))
+
+
+def _profile_document(
+    rp: Any, region_names: Mapping[str, str], activity_names: Mapping[str, str]
+) -> dict[str, Any]:
+    """The profile as a plain dict (with names, where the dataset has them)."""
+    import pandas as pd
+
+    doc: dict[str, Any] = {}
+    base = rp.to_dict() if hasattr(rp, "to_dict") else {}
+    for key in ("region", "period", "eci", "eci_rank", "n_ranked", "diversity", "coi"):
+        doc[key] = base.get(key, getattr(rp, key, None))
+    if region_names:
+        doc["region_name"] = region_names.get(str(doc["region"]))
+    for key in ("specialisations", "opportunities"):
+        frame = getattr(rp, key, None)
+        if not isinstance(frame, pd.DataFrame):
+            frame = pd.DataFrame(base.get(key, []))
+        frame = frame.reset_index(drop=True)
+        if activity_names and "activity" in frame.columns:
+            frame = frame.assign(
+                activity_name=[activity_names.get(str(a)) for a in frame["activity"]]
+            )
+        doc[key] = frame.to_dict(orient="records")
+    for key, val in base.items():  # anything else the profile reports
+        doc.setdefault(key, val)
+    return doc
+
+
+def _fmt(x: Any, digits: int = 2) -> str:
+    import math
+
+    if x is None:
+        return "-"
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(f):
+        return "-"
+    if f.is_integer() and abs(f) >= 1000:
+        return f"{f:,.0f}"
+    if f.is_integer() and digits == 0:
+        return f"{f:.0f}"
+    return f"{f:,.{digits}f}"
+
+
+def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=False)
+    name = doc.get("region_name")
+    title = f"{name} ({doc['region']})" if name else str(doc["region"])
+    console.print(f"[bold]{title}[/bold]")
+    details = [f"period {doc.get('period')}"]
+    if doc.get("source"):
+        details.insert(0, str(doc["source"]))
+    if settings.get("profile") or settings.get("name"):
+        details.append(f"profile {settings.get('profile') or settings.get('name')}")
+    console.print(", ".join(details))
+    rank = doc.get("eci_rank")
+    ranked = doc.get("n_ranked")
+    rank_text = (
+        f"rank {_fmt(rank, 0)} of {_fmt(ranked, 0)} regions" if rank is not None else "not ranked"
+    )
+    console.print(f"ECI {_fmt(doc.get('eci'))} ({rank_text})")
+    console.print(
+        f"Diversity {_fmt(doc.get('diversity'), 0)} activities specialised; "
+        f"COI {_fmt(doc.get('coi'))}"
+    )
+
+    def table(title: str, rows: list[dict[str, Any]], cols: list[tuple[str, str, int]]) -> None:
+        has_names = any(r.get("activity_name") for r in rows)
+        t = Table(title=title, title_justify="left", title_style="bold")
+        t.add_column("#", justify="right")
+        t.add_column("Activity")
+        if has_names:
+            t.add_column("Name", overflow="fold")
+        for _, header, _ in cols:
+            t.add_column(header, justify="right")
+        for i, r in enumerate(rows, 1):
+            cells = [str(i), str(r.get("activity"))]
+            if has_names:
+                cells.append(str(r.get("activity_name") or ""))
+            cells += [_fmt(r.get(key), digits) for key, _, digits in cols]
+            t.add_row(*cells)
+        if not rows:
+            console.print(f"[bold]{title}[/bold]: none")
+        else:
+            console.print(t)
+
+    console.print()
+    table(
+        "Top specialisations",
+        list(doc.get("specialisations") or []),
+        [("rca", "RCA", 2), ("value", "Value", 1)],
+    )
+    console.print()
+    table(
+        "Diversification opportunities (not yet specialised)",
+        list(doc.get("opportunities") or []),
+        [("density", "Density", 3), ("pci", "PCI", 2), ("cog", "COG", 3)],
+    )
+
+
+@main.command("datasets")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def datasets_command(name: str | None, as_json: bool) -> None:
+    """List the bundled datasets, or show one dataset's description, source and licence."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from smartspec.datasets import info, list_datasets
+    from smartspec.io import jsonable
+
+    console = Console(highlight=False)
+    if name is None:
+        frame = list_datasets()
+        if as_json:
+            click.echo(json.dumps(jsonable(frame), indent=2, ensure_ascii=False))
+            return
+        t = Table(title="Bundled datasets", title_justify="left", title_style="bold")
+        for col in frame.columns:
+            t.add_column(str(col), overflow="fold")
+        for row in frame.itertuples(index=False):
+            t.add_row(*["" if v is None else str(v) for v in row])
+        console.print(t)
+        console.print("Details: smartspec datasets NAME; use: smartspec analyse --dataset NAME")
+        return
+    meta = info(name)
+    fields = _as_mapping(meta)
+    if as_json:
+        click.echo(json.dumps(jsonable(fields), indent=2, ensure_ascii=False))
+        return
+    t = Table(show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold", no_wrap=True)
+    t.add_column(overflow="fold")
+    for key, val in fields.items():
+        if isinstance(val, list | tuple):
+            val = ", ".join(str(v) for v in val)
+        elif isinstance(val, Mapping):
+            val = ", ".join(f"{k}: {v}" for k, v in val.items())
+        t.add_row(str(key), "" if val is None else str(val))
+    console.print(t)
+
+
+def _as_mapping(obj: Any) -> dict[str, Any]:
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    if hasattr(obj, "to_dict"):
+        return dict(obj.to_dict())
+    return dict(vars(obj))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
