@@ -12,6 +12,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
+from .core.complexity import ComplexityResult, FitnessResult, complexity, fitness
 from .core.errors import (
     SmartSpecError,
     SmartSpecWarning,
@@ -21,10 +22,9 @@ from .core.errors import (
     UnknownRegionError,
     ValidationError,
 )
-from .core.complexity import ComplexityResult, FitnessResult, complexity, fitness
 from .core.evidence import Evidence, RegionProfile, analyse
 from .core.matrix import ActivityMatrix
-from .core.opportunities import coi, cog
+from .core.opportunities import cog, coi
 from .core.profiles import PROFILES, Profile, get_profile
 from .core.relatedness import co_occurrence, proximity, relatedness_density
 from .core.specialisation import diversity, presence, rca, rpop, ubiquity
@@ -47,8 +47,8 @@ __all__ = [
     "__version__",
     "analyse",
     "co_occurrence",
-    "coi",
     "cog",
+    "coi",
     "complexity",
     "diversity",
     "fitness",

@@ -94,6 +94,14 @@ def knn_weights(phi: np.ndarray, k: int) -> np.ndarray:
     return np.maximum(W, 0.0)
 
 
+#: A second eigenvalue at or below this means ECI is undefined (all regions alike).
+EIGEN_ZERO = 1e-10
+
+
+#: Correlations closer to 0 than this cannot decide the sign (rounding noise).
+SIGN_TIE = 1e-9
+
+
 @dataclass(frozen=True)
 class Eigen:
     """Per-period output of :func:`eci_eigen`."""
@@ -142,6 +150,8 @@ def eci_eigen(M: np.ndarray, *, sign: str = "diversity") -> Eigen:
             e = (Mv @ q) / kcv
         top = w[::-1][:3]
         eigvals[p, : len(top)] = top
+        if lam <= EIGEN_ZERO:
+            continue  # every region has the same profile: ECI is undefined
         s = _sign(e, kcv, q, kpv, sign)
         flipped[p] = s < 0
         eci[p, rv] = s * e
@@ -155,10 +165,9 @@ def _sign(e: np.ndarray, kc: np.ndarray, q: np.ndarray, kp: np.ndarray, rule: st
     c_div = _corr(e, kc)
     c_ubi = -_corr(q, kp)
     first, second = (c_div, c_ubi) if rule == "diversity" else (c_ubi, c_div)
-    if np.isfinite(first) and first != 0:
-        return float(np.sign(first))
-    if np.isfinite(second) and second != 0:
-        return float(np.sign(second))
+    for c in (first, second):
+        if np.isfinite(c) and abs(c) > SIGN_TIE:
+            return float(np.sign(c))
     return 1.0
 
 
@@ -175,7 +184,6 @@ def reflections(M: np.ndarray, iterations: int) -> tuple[np.ndarray, np.ndarray]
     starting from diversity and ubiquity. Renormalising each step keeps the vectors from collapsing
     to a constant; even iterations are returned.
     """
-    P, R, A = M.shape
     kc = M.sum(axis=2)
     kp = M.sum(axis=1)
     with np.errstate(**_ERR):
@@ -234,3 +242,45 @@ def fitness_complexity(
         F_out[p, rv] = F
         Q_out[p, av] = Q
     return F_out, Q_out, iters, conv
+
+
+def eci_reflections(
+    M: np.ndarray, n: int, *, sign: str = "diversity"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ECI as the ``n``-th region reflection ``k_c,n`` and PCI as the next activity reflection
+    ``k_p,n+1 = D(1/kp) M' k_c,n``, not iterated to convergence (Datawheel's ``complexity``).
+
+    Computed on the regions and activities with presence (others NaN), z-scoring (ddof 0) after
+    every step: the reflections are affine-equivariant, so this equals the unnormalised
+    recursion z-scored at the end, without its loss of precision. Sign rule as in
+    :func:`eci_eigen`. Returns eci (P, R), pci (P, A) and sign_flipped (P,).
+    """
+    P, R, A = M.shape
+    eci = np.full((P, R), np.nan)
+    pci = np.full((P, A), np.nan)
+    flipped = np.zeros(P, dtype=bool)
+    for p in range(P):
+        Mp = M[p]
+        kc = Mp.sum(axis=1)
+        kp = Mp.sum(axis=0)
+        rv = kc > 0
+        av = kp > 0
+        if rv.sum() < 2 or av.sum() < 2:
+            continue
+        Mv = Mp[np.ix_(rv, av)]
+        kcv, kpv = kc[rv], kp[av]
+        r, a = kcv, kpv
+        for _ in range(n):
+            r, a = _zscore(Mv @ a / kcv), _zscore(Mv.T @ r / kpv)
+        q = _zscore(Mv.T @ r / kpv)
+        s = _sign(r, kcv, q, kpv, sign)
+        flipped[p] = s < 0
+        eci[p, rv] = s * r
+        pci[p, av] = s * q
+    return eci, pci, flipped
+
+
+def _zscore(x: np.ndarray) -> np.ndarray:
+    sd = x.std()
+    with np.errstate(**_ERR):
+        return (x - x.mean()) / sd if sd > 0 else np.full_like(x, np.nan)

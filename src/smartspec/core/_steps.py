@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _kernels as K
+from . import _kernels as kernels
 from .errors import ValidationError, format_examples
 from .matrix import ActivityMatrix
 from .profiles import Profile, get_profile
@@ -167,12 +167,12 @@ class Steps:
 
     # -------------------------------------------------------------- specialisation
     @cached_property
-    def X(self) -> np.ndarray:
+    def values(self) -> np.ndarray:
         return self.m.to_dense()
 
     @cached_property
     def rca(self) -> np.ndarray:
-        return K.rca(self.X)
+        return kernels.rca(self.values)
 
     @cached_property
     def pop(self) -> np.ndarray:
@@ -180,52 +180,59 @@ class Steps:
 
     @cached_property
     def rpop(self) -> np.ndarray:
-        return K.rpop(self.X, self.pop)
+        return kernels.rpop(self.values, self.pop)
 
     @cached_property
-    def M(self) -> np.ndarray:
+    def presence(self) -> np.ndarray:
         t, strict = self.profile.threshold, self.profile.strict
         method = self.presence_method
         if method == "manual":
-            M = self.X.copy()
+            M = self.values.copy()
         elif method == "rca":
-            M = K.binarise(self.rca, t, strict)
+            M = kernels.binarise(self.rca, t, strict)
         elif method == "rpop":
-            M = K.binarise(self.rpop, t, strict)
+            M = kernels.binarise(self.rpop, t, strict)
         else:
-            M = K.binarise(self.rca, t, strict) * K.binarise(self.rpop, t, strict)
+            M = kernels.binarise(self.rca, t, strict) * kernels.binarise(self.rpop, t, strict)
         self.step("presence")
         return M
 
     @cached_property
     def diversity(self) -> np.ndarray:
-        return self.M.sum(axis=2)
+        return self.presence.sum(axis=2)
 
     @cached_property
     def ubiquity(self) -> np.ndarray:
-        return self.M.sum(axis=1)
+        return self.presence.sum(axis=1)
 
     # -------------------------------------------------------------- relatedness
     @cached_property
     def phi(self) -> np.ndarray:
-        phi = K.proximity_min_conditional(self.M, self.profile.diagonal)
+        phi = kernels.proximity_min_conditional(self.presence, self.profile.diagonal)
         self.step("proximity")
         return phi
 
     @cached_property
     def density_weights(self) -> np.ndarray:
-        return self.phi if self.knn is None else K.knn_weights(self.phi, self.knn)
+        return self.phi if self.knn is None else kernels.knn_weights(self.phi, self.knn)
 
     @cached_property
     def density(self) -> np.ndarray:
-        d = K.density(self.M, self.density_weights)
+        d = kernels.density(self.presence, self.density_weights)
         self.step("density")
         return d
 
     # -------------------------------------------------------------- complexity
     @cached_property
-    def eigen(self) -> K.Eigen:
-        e = K.eci_eigen(self.M, sign=self.profile.sign)
+    def eigen(self) -> kernels.Eigen:
+        e = kernels.eci_eigen(self.presence, sign=self.profile.sign)
+        if self.profile.complexity_method == "reflections":
+            eci, pci, flipped = kernels.eci_reflections(
+                self.presence, self.profile.reflections, sign=self.profile.sign
+            )
+            undefined = np.isnan(e.eci).all(axis=1)  # same periods as the eigenvector method
+            eci[undefined], pci[undefined] = np.nan, np.nan
+            e = kernels.Eigen(eci, pci, e.eigenvalues, flipped)
         self.step("complexity")
         return e
 
@@ -255,6 +262,8 @@ class Steps:
         """PCI in ECI's scale without the shift (q / sd), as COI and COG use it."""
         if self.profile.cog_scale == "none":
             return self.eigen.pci
+        if self.profile.cog_scale == "pci":
+            return self.pci
         _, sd = self.eci_scale
         return self.eigen.pci / sd[:, None]
 
@@ -262,7 +271,7 @@ class Steps:
     @cached_property
     def coi_raw(self) -> np.ndarray:
         q = np.nan_to_num(self.pci_unshifted)[:, None, :]
-        terms = np.nan_to_num(self.density) * (1.0 - self.M) * q
+        terms = np.nan_to_num(self.density) * (1.0 - self.presence) * q
         raw = terms.sum(axis=2)
         raw[np.isnan(self.eci)] = np.nan
         return raw
@@ -274,14 +283,29 @@ class Steps:
 
     @cached_property
     def cog(self) -> np.ndarray:
+        if self.profile.cog_formula == "oec":
+            return self._cog_oec()
         W = np.nan_to_num(self.density_weights)
         with np.errstate(divide="ignore", invalid="ignore"):
             Wn = W / W.sum(axis=2, keepdims=True)
         Wn = np.nan_to_num(Wn)
-        G = (1.0 - self.M) * np.nan_to_num(self.pci_unshifted)[:, None, :]
-        cog = (1.0 - self.M) * np.matmul(G, Wn)
+        G = (1.0 - self.presence) * np.nan_to_num(self.pci_unshifted)[:, None, :]
+        cog = (1.0 - self.presence) * np.matmul(G, Wn)
         cog[np.isnan(self.eci)] = np.nan
         cog[np.isnan(self.pci)[:, None, :].repeat(self.m.n_regions, axis=1)] = np.nan
+        self.step("opportunity")
+        return cog
+
+    def _cog_oec(self) -> np.ndarray:
+        """Datawheel's opportunity_gain: sum_a' (1 - M_ra') q_a' phi_a'a / sum_a'' phi_a''a -
+        density_ra q_a (normalised by the target's proximities; not 0 where M_ra = 1)."""
+        W = np.nan_to_num(self.density_weights)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Wn = W / W.sum(axis=1, keepdims=True)
+        q = self.pci_unshifted
+        G = (1.0 - self.presence) * np.nan_to_num(q)[:, None, :]
+        cog = np.matmul(G, np.nan_to_num(Wn)) - self.density * q[:, None, :]
+        cog[np.isnan(self.eci)] = np.nan
         self.step("opportunity")
         return cog
 
@@ -305,9 +329,13 @@ class Steps:
                     rows.append(
                         (*key, "no region reaches presence: PCI, density and COG undefined")
                     )
-            if np.isnan(self.eigen.eigenvalues[p_pos, 1]):
+            lam2 = self.eigen.eigenvalues[p_pos, 1]
+            if np.isnan(lam2):
                 rows.append((period, "period", period, "fewer than two regions or activities "
                              "with presence: complexity undefined"))
+            elif lam2 <= kernels.EIGEN_ZERO:
+                rows.append((period, "period", period, "the second eigenvalue is 0 (every "
+                             "region has the same presence profile): complexity undefined"))
             if "pop" in self.__dict__:
                 for r in np.flatnonzero(np.isnan(self.pop[p_pos])):
                     rows.append((period, "region", self.m.regions[r],
@@ -330,7 +358,7 @@ class Steps:
                 "eci_sd_raw": sd,
                 "regions_ranked": (~np.isnan(self.eci)).sum(axis=1),
                 "activities_ranked": (~np.isnan(self.pci)).sum(axis=1),
-                "presence_cells": self.M.sum(axis=(1, 2)).astype(np.int64),
+                "presence_cells": self.presence.sum(axis=(1, 2)).astype(np.int64),
             }
         )
 
@@ -348,6 +376,9 @@ def _standardise_params(
         v = x[p][~np.isnan(x[p])]
         if v.size < 2:
             mean[p], sd[p] = np.nan, np.nan
+            continue
+        if rule == "abs_sum":  # R EconGeo: v / sum(v), sign fixed afterwards
+            mean[p], sd[p] = 0.0, abs(float(v.sum())) or np.nan
             continue
         mean[p] = v.mean()
         ss = float(((v - mean[p]) ** 2).sum())

@@ -14,8 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import _kernels as K
-from . import _labels as L
+from . import _kernels as kernels
+from . import _labels as labels
 from ._steps import PresenceMethod, Steps
 from .errors import SmartSpecWarning, ValidationError, format_examples
 from .matrix import ActivityMatrix
@@ -156,7 +156,7 @@ def complexity(
             raise ValidationError(
                 "reflections need at least one iteration", expected=">= 1", found=str(iterations)
             )
-        eci, pci = K.reflections(steps.M, iterations)
+        eci, pci = kernels.reflections(steps.presence, iterations)
     else:
         raise ValidationError(
             f"unknown complexity method {method!r}",
@@ -166,8 +166,8 @@ def complexity(
     diagnostics = steps.diagnostics()
     warn_left_out(m, steps)
     return ComplexityResult(
-        eci=L.by_region(m, eci, "eci"),
-        pci=L.by_activity(m, pci, "pci"),
+        eci=labels.by_region(m, eci, "eci"),
+        pci=labels.by_activity(m, pci, "pci"),
         diagnostics=diagnostics,
         method=method,
         profile=steps.profile.name,
@@ -280,7 +280,7 @@ def fitness(
         m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population,
     )
-    F, Q, iters, conv = K.fitness_complexity(steps.M, max_iter=max_iter, tol=tol)
+    F, Q, iters, conv = kernels.fitness_complexity(steps.presence, max_iter=max_iter, tol=tol)
     for period, ok in zip(m.periods, conv, strict=True):
         if not ok:
             warnings.warn(
@@ -290,8 +290,8 @@ def fitness(
                 stacklevel=2,
             )
     return FitnessResult(
-        fitness=L.by_region(m, F, "fitness"),
-        complexity=L.by_activity(m, Q, "complexity"),
+        fitness=labels.by_region(m, F, "fitness"),
+        complexity=labels.by_activity(m, Q, "complexity"),
         iterations=pd.Series(iters, index=m.periods, name="iterations"),
         converged=pd.Series(conv, index=m.periods, name="converged"),
     )

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _labels as L
+from . import _labels as labels
 from ._steps import PresenceMethod, Progress, Steps
 from .complexity import warn_left_out
 from .errors import UnknownRegionError, ValidationError, format_examples
@@ -196,11 +196,11 @@ class Evidence:
     @cached_property
     def cells(self) -> pd.DataFrame:
         s = self._steps
-        cols = {"value": s.X, "rca": s.rca}
+        cols = {"value": s.values, "rca": s.rca}
         if s.presence_method in ("rpop", "both"):
             cols["rpop"] = s.rpop
-        cols.update({"presence": s.M.astype(np.int64), "density": s.density, "cog": s.cog})
-        return L.long_cells(self.matrix, cols)
+        cols.update({"presence": s.presence.astype(np.int64), "density": s.density, "cog": s.cog})
+        return labels.long_cells(self.matrix, cols)
 
     @cached_property
     def regions(self) -> pd.DataFrame:
@@ -321,9 +321,9 @@ class Evidence:
         table = pd.DataFrame(
             {
                 "activity": m.activities,
-                "value": s.X[p, r],
+                "value": s.values[p, r],
                 "rca": s.rca[p, r],
-                "presence": s.M[p, r],
+                "presence": s.presence[p, r],
                 "density": s.density[p, r],
                 "pci": s.pci[p],
                 "cog": s.cog[p, r],

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _labels as L
+from . import _labels as labels
 from ._steps import PresenceMethod, Steps
 from .matrix import ActivityMatrix
 from .profiles import Profile
 
-__all__ = ["coi", "cog"]
+__all__ = ["cog", "coi"]
 
 
 def coi(
@@ -64,7 +64,7 @@ def coi(
         m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population, knn=knn,
     )
-    return L.by_region(m, steps.coi, "coi")
+    return labels.by_region(m, steps.coi, "coi")
 
 
 def cog(
@@ -111,4 +111,4 @@ def cog(
         m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population, knn=knn,
     )
-    return L.cells(m, steps.cog)
+    return labels.cells(m, steps.cog)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _labels as L
+from . import _labels as labels
 from ._kernels import co_occurrence as _co_occurrence
 from ._steps import PresenceMethod, Steps
 from .matrix import ActivityMatrix
@@ -57,7 +57,7 @@ def co_occurrence(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
         population=population,
     )
-    return L.pairs(m, _co_occurrence(steps.M))
+    return labels.pairs(m, _co_occurrence(steps.presence))
 
 
 def proximity(
@@ -114,7 +114,7 @@ def proximity(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
         population=population, diagonal=diagonal,
     )
-    return L.pairs(m, steps.phi)
+    return labels.pairs(m, steps.phi)
 
 
 def relatedness_density(
@@ -171,4 +171,4 @@ def relatedness_density(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
         population=population, diagonal=diagonal, knn=knn,
     )
-    return L.cells(m, steps.density)
+    return labels.cells(m, steps.density)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _labels as L
+from . import _labels as labels
 from ._steps import PresenceMethod, Steps
 from .matrix import ActivityMatrix
 from .profiles import Profile
@@ -53,7 +53,7 @@ def rca(m: ActivityMatrix) -> pd.DataFrame:
     all    A       1.50  0.750
            B       0.75  1.125
     """
-    return L.cells(m, Steps(m).rca)
+    return labels.cells(m, Steps(m).rca)
 
 
 def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
@@ -92,7 +92,7 @@ def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
     all    A       2.000  1.0
            B       0.667  1.0
     """
-    return L.cells(m, Steps(m, population=population).rpop)
+    return labels.cells(m, Steps(m, population=population).rpop)
 
 
 def presence(
@@ -148,7 +148,7 @@ def presence(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
         population=population,
     )
-    return L.cells(m, steps.M).astype("int64")
+    return labels.cells(m, steps.presence).astype("int64")
 
 
 def diversity(
@@ -183,7 +183,7 @@ def diversity(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
         population=population,
     )
-    return L.by_region(m, steps.diversity, "diversity").astype("int64")
+    return labels.by_region(m, steps.diversity, "diversity").astype("int64")
 
 
 def ubiquity(
@@ -218,4 +218,4 @@ def ubiquity(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
         population=population,
     )
-    return L.by_activity(m, steps.ubiquity, "ubiquity").astype("int64")
+    return labels.by_activity(m, steps.ubiquity, "ubiquity").astype("int64")

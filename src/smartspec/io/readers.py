@@ -172,6 +172,7 @@ def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
             encoding=encoding,
             skipinitialspace=True,
             compression="infer",
+            float_precision="round_trip",
         )
     except pd.errors.EmptyDataError:
         raise ValidationError(

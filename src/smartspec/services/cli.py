@@ -98,6 +98,14 @@ class _SmartSpecGroup(click.Group):
         except SmartSpecError as exc:
             code = EXIT_BAD_INPUT if isinstance(exc, _BAD_INPUT) else EXIT_FAILURE
             return self._fail(exc.message, code, exc, standalone_mode)
+        except BrokenPipeError:  # e.g. `smartspec datasets | head`: stop quietly
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+            if not standalone_mode:
+                raise
+            sys.exit(EXIT_FAILURE)
         except OSError as exc:
             what = exc.strerror or str(exc) or type(exc).__name__
             where = f": '{exc.filename}'" if exc.filename else ""
@@ -173,6 +181,27 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
         yield update
 
 
+@contextmanager
+def _captured_warnings(show: bool) -> Iterator[list[str]]:
+    """Collect smartspec's warnings as one-line texts; print each as ``Warning: ...`` on stderr."""
+    import warnings
+
+    from smartspec.core.errors import SmartSpecWarning
+
+    texts: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SmartSpecWarning)
+        yield texts
+    for w in caught:
+        if issubclass(w.category, SmartSpecWarning):
+            texts.append(_one_line(str(w.message)))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if show:
+        for text in texts:
+            click.echo(f"Warning: {text}", err=True)
+
+
 def _load_matrix(
     *,
     input_path: str | None,
@@ -199,7 +228,7 @@ def _load_matrix(
         from smartspec.datasets import load
 
         m = load(dataset)
-        return m, {"dataset": dataset, "source": m.source}
+        return m, {"dataset": dataset, "source": m.source, "metadata": dict(m.metadata)}
     if input_path is None:
         raise _usage("give an INPUT file (with its column options) or --dataset NAME")
     missing = [column_flags[k] for k in ("region", "activity", "value") if not columns.get(k)]
@@ -258,7 +287,11 @@ def _dataset_labels(dataset: str | None, level: str) -> dict[str, str]:
         table = labels(dataset, level)
     except SmartSpecError:
         return {}
-    if table is None or "code" not in table.columns or "name" not in table.columns:
+    if table is None:
+        return {}
+    if "code" not in table.columns and table.index.name == "code":
+        table = table.reset_index()
+    if "code" not in table.columns or "name" not in table.columns:
         return {}
     return {str(c): str(n) for c, n in zip(table["code"], table["name"], strict=False)}
 
@@ -272,16 +305,24 @@ def _resolve_region(m: ActivityMatrix, wanted: str, names: Mapping[str, str]) ->
     by_code = [r for t, r in as_text.items() if t.casefold() == folded]
     if len(by_code) == 1:
         return by_code[0]
-    by_name = [c for c, n in names.items() if n.casefold().strip() == folded and c in as_text]
-    if len(by_name) == 1:
-        return as_text[by_name[0]]
-    if len(by_name) > 1:
-        raise UnknownRegionError(
-            f"the region name {wanted!r} is ambiguous",
-            expected="one region",
-            found=f"codes {format_examples(by_name)}",
-            fix="give the region's code instead",
-        )
+    known = {c: n.casefold().strip() for c, n in names.items() if c in as_text}
+    # a name, then a unique name that starts with the words given ('Wellington' for
+    # 'Wellington Zone'), then a unique name that contains them as whole words
+    for match in (
+        lambda n: n == folded,
+        lambda n: n.startswith(folded + " "),
+        lambda n: f" {folded} " in f" {n} ",
+    ):
+        by_name = [c for c, n in known.items() if match(n)]
+        if len(by_name) == 1:
+            return as_text[by_name[0]]
+        if len(by_name) > 1:
+            raise UnknownRegionError(
+                f"the region name {wanted!r} is ambiguous",
+                expected="the name or code of one region",
+                found=format_examples([f"{names[c]} ({c})" for c in by_name], limit=8),
+                fix="give the full name or the code",
+            )
     candidates = list(names.values()) + list(as_text)
     close = difflib.get_close_matches(wanted, candidates, n=5, cutoff=0.5)
     if not close:
@@ -291,14 +332,15 @@ def _resolve_region(m: ActivityMatrix, wanted: str, names: Mapping[str, str]) ->
         f"the region {wanted!r} is not in the data",
         expected=f"a region code{' or name' if names else ''} of the {m.n_regions} regions",
         found=repr(wanted),
-        fix=("did you mean " if close else "some regions: ")
+        fix=("close matches: " if close else "regions include: ")
         + format_examples(shown, limit=8)
-        + ("?" if close else ""),
+        + ("" if names else " (give the label as in the data)"),
     )
 
 
 # ------------------------------------------------------------------------------- the group
 @click.group(
+    name="smartspec",
     cls=_SmartSpecGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
@@ -518,7 +560,7 @@ def analyse_command(
     elif population_region or population_period:
         raise _usage("--population-region/--population-period need --population FILE")
 
-    with _progress(not quiet) as progress:
+    with _captured_warnings(not quiet) as warned, _progress(not quiet) as progress:
         ev = analyse(m, progress=progress, **kwargs)
 
     default_period = m.periods[0] if m.n_periods == 1 else None
@@ -532,6 +574,7 @@ def analyse_command(
         "options": {**options, "format": out_format, "duplicates": duplicates},
         "profile": getattr(ev, "settings", {}),
         "diagnostics": getattr(ev, "diagnostics", None),
+        "warnings": warned,
         "outputs": {
             name: {
                 "file": path.name,
@@ -589,6 +632,13 @@ def analyse_command(
     metavar="NAME",
     help=f"Convention profile ({_profiles_help()}); default: atlas.",
 )
+@click.option(
+    "--rank-by",
+    type=click.Choice(["density", "cog", "pci"]),
+    default="density",
+    show_default=True,
+    help="Order of the opportunities: relatedness density, complexity outlook gain, or PCI.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
 def profile_command(
     input_path: str | None,
@@ -604,6 +654,7 @@ def profile_command(
     period_label: str | None,
     top: int,
     profile: str | None,
+    rank_by: str,
     as_json: bool,
 ) -> None:
     """Print one region's evidence profile: specialisations, complexity, opportunities.
@@ -650,9 +701,9 @@ def profile_command(
     if m.n_periods > 1:
         m = m.select(periods=[period])
     kwargs = {"profile": profile} if profile is not None else {}
-    with _progress(not as_json) as progress:
+    with _captured_warnings(not as_json) as _warned, _progress(not as_json) as progress:
         ev = analyse(m, progress=progress, **kwargs)
-    rp = ev.region_profile(region, period=period, top=top)
+    rp = ev.region_profile(region, period=period, top=top, rank_by=rank_by)
 
     activity_names = _dataset_labels(dataset, "activity")
     doc = _profile_document(rp, region_names, activity_names)
@@ -673,10 +724,10 @@ def _profile_document(
 
     doc: dict[str, Any] = {}
     base = rp.to_dict() if hasattr(rp, "to_dict") else {}
-    for key in ("region", "period", "eci", "eci_rank", "n_ranked", "diversity", "coi"):
+    for key in ("region", "period", "eci", "eci_rank", "n_ranked", "diversity", "coi", "rank_by"):
         doc[key] = base.get(key, getattr(rp, key, None))
-    if region_names:
-        doc["region_name"] = region_names.get(str(doc["region"]))
+        if key == "region" and region_names:
+            doc["region_name"] = region_names.get(str(doc["region"]))
     for key in ("specialisations", "opportunities"):
         frame = getattr(rp, key, None)
         if not isinstance(frame, pd.DataFrame):
@@ -703,18 +754,18 @@ def _fmt(x: Any, digits: int = 2) -> str:
         return str(x)
     if math.isnan(f):
         return "-"
-    if f.is_integer() and abs(f) >= 1000:
-        return f"{f:,.0f}"
-    if f.is_integer() and digits == 0:
-        return f"{f:.0f}"
+    if digits < 0:  # a quantity: whole numbers without decimals
+        return f"{f:,.0f}" if f.is_integer() else f"{f:,.2f}"
+    if f == 0:
+        f = 0.0  # no '-0.00'
     return f"{f:,.{digits}f}"
 
 
 def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> None:
-    from rich.console import Console
+    from rich import box
     from rich.table import Table
 
-    console = Console(highlight=False, soft_wrap=False)
+    console = _console()
     name = doc.get("region_name")
     title = f"{name} ({doc['region']})" if name else str(doc["region"])
     console.print(f"[bold]{title}[/bold]")
@@ -727,17 +778,17 @@ def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> No
     rank = doc.get("eci_rank")
     ranked = doc.get("n_ranked")
     rank_text = (
-        f"rank {_fmt(rank, 0)} of {_fmt(ranked, 0)} regions" if rank is not None else "not ranked"
+        f"rank {_fmt(rank, -1)} of {_fmt(ranked, -1)} regions" if rank is not None else "not ranked"
     )
     console.print(f"ECI {_fmt(doc.get('eci'))} ({rank_text})")
     console.print(
-        f"Diversity {_fmt(doc.get('diversity'), 0)} activities specialised; "
+        f"Diversity {_fmt(doc.get('diversity'), -1)} activities specialised; "
         f"COI {_fmt(doc.get('coi'))}"
     )
 
     def table(title: str, rows: list[dict[str, Any]], cols: list[tuple[str, str, int]]) -> None:
         has_names = any(r.get("activity_name") for r in rows)
-        t = Table(title=title, title_justify="left", title_style="bold")
+        t = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
         t.add_column("#", justify="right")
         t.add_column("Activity")
         if has_names:
@@ -759,11 +810,11 @@ def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> No
     table(
         "Top specialisations",
         list(doc.get("specialisations") or []),
-        [("rca", "RCA", 2), ("value", "Value", 1)],
+        [("rca", "RCA", 2), ("value", "Value", -1), ("pci", "PCI", 2)],
     )
     console.print()
     table(
-        "Diversification opportunities (not yet specialised)",
+        f"Diversification opportunities (by {doc.get('rank_by') or 'density'})",
         list(doc.get("opportunities") or []),
         [("density", "Density", 3), ("pci", "PCI", 2), ("cog", "COG", 3)],
     )
@@ -774,22 +825,32 @@ def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def datasets_command(name: str | None, as_json: bool) -> None:
     """List the bundled datasets, or show one dataset's description, source and licence."""
-    from rich.console import Console
     from rich.table import Table
 
     from smartspec.datasets import info, list_datasets
     from smartspec.io import jsonable
 
-    console = Console(highlight=False)
+    console = _console()
     if name is None:
         frame = list_datasets()
         if as_json:
             click.echo(json.dumps(jsonable(frame), indent=2, ensure_ascii=False))
             return
-        t = Table(title="Bundled datasets", title_justify="left", title_style="bold")
-        for col in frame.columns:
-            t.add_column(str(col), overflow="fold")
-        for row in frame.itertuples(index=False):
+        t = Table(title="Bundled datasets", title_justify="left", title_style="bold", box=None)
+        shown = [
+            c
+            for c in ("name", "regions", "activities", "periods", "value_name", "title")
+            if c in frame.columns
+        ] or list(frame.columns)
+        for col in shown:
+            numeric = col in ("regions", "activities")
+            t.add_column(
+                {"value_name": "value"}.get(col, col),
+                justify="right" if numeric else "left",
+                no_wrap=col != "title",
+                overflow="fold",
+            )
+        for row in frame[shown].itertuples(index=False):
             t.add_row(*["" if v is None else str(v) for v in row])
         console.print(t)
         console.print("Details: smartspec datasets NAME; use: smartspec analyse --dataset NAME")
@@ -809,6 +870,16 @@ def datasets_command(name: str | None, as_json: bool) -> None:
             val = ", ".join(f"{k}: {v}" for k, v in val.items())
         t.add_row(str(key), "" if val is None else str(val))
     console.print(t)
+
+
+def _console() -> Any:
+    """A rich console on stdout: plain (no colour) and 120 columns wide when not a terminal."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=120, no_color=True)
+    return console
 
 
 def _as_mapping(obj: Any) -> dict[str, Any]:
