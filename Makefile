@@ -7,14 +7,27 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 OUT ?= out/nz
 
-.PHONY: run test lint venv install install-test clean
+.PHONY: run test lint venv install install-test system-deps clean
+
+# Debian packages the tests need: Chromium (browser tests) and PostgreSQL (the second database).
+# Installed with apt-get when missing (CI and developer machines run as root); elsewhere,
+# install them yourself or the tests that need them are skipped with a message saying so.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/lib/postgresql ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium and postgresql (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	  else \
+	    echo "note: chromium and/or postgresql missing and not root: browser/PostgreSQL tests will be skipped"; \
+	  fi; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[all]'
 	touch $@
 
 $(TEST_STAMP): $(STAMP) requirements-test.txt
@@ -22,14 +35,14 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	touch $@
 
 install: $(STAMP)
-install-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP) system-deps
 
 run: $(STAMP)
 	$(BIN)/smartspec datasets
 	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
 	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest --doctest-modules src/smartspec -q
