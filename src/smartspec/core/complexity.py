@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -17,11 +17,12 @@ import pandas as pd
 from . import _kernels as kernels
 from . import _labels as labels
 from ._steps import PresenceMethod, Steps
+from .catalogue import register
 from .errors import SmartSpecWarning, ValidationError, format_examples
 from .matrix import ActivityMatrix
 from .profiles import Profile
 
-__all__ = ["ComplexityResult", "FitnessResult", "complexity", "fitness"]
+__all__ = ["ComplexityResult", "FitnessResult", "complexity", "eci", "fitness", "pci"]
 
 
 @dataclass(frozen=True)
@@ -295,3 +296,23 @@ def fitness(
         iterations=pd.Series(iters, index=m.periods, name="iterations"),
         converged=pd.Series(conv, index=m.periods, name="converged"),
     )
+
+
+@register("eci", level="region", summary="Economic Complexity Index (eigenvector method)",
+          reference="Hidalgo & Hausmann (2009)")
+def eci(m: ActivityMatrix, **options: Any) -> pd.Series:
+    """ECI of every region: ``complexity(m, **options).eci`` (see :func:`complexity`)."""
+    return complexity(m, **options).eci
+
+
+@register("pci", level="activity", summary="Product (activity) Complexity Index",
+          reference="Hidalgo & Hausmann (2009)")
+def pci(m: ActivityMatrix, **options: Any) -> pd.Series:
+    """PCI of every activity: ``complexity(m, **options).pci`` (see :func:`complexity`)."""
+    return complexity(m, **options).pci
+
+
+@register("fitness", level="region", summary="Fitness of regions (Fitness-Complexity)",
+          reference="Tacchella et al. (2012)")
+def _fitness_of_regions(m: ActivityMatrix, **options: Any) -> pd.Series:
+    return fitness(m, **options).fitness

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _labels as labels
+from .catalogue import register
 from ._steps import PresenceMethod, Steps
 from .matrix import ActivityMatrix
 from .profiles import Profile
@@ -12,6 +13,8 @@ from .profiles import Profile
 __all__ = ["cog", "coi"]
 
 
+@register("coi", level="region", summary="Complexity outlook index",
+          reference="Hausmann et al. (2014)")
 def coi(
     m: ActivityMatrix,
     *,
@@ -67,6 +70,8 @@ def coi(
     return labels.by_region(m, steps.coi, "coi")
 
 
+@register("cog", level="cell", summary="Complexity outlook gain",
+          reference="Hausmann et al. (2014)")
 def cog(
     m: ActivityMatrix,
     *,

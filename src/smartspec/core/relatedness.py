@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import _labels as labels
 from ._kernels import co_occurrence as _co_occurrence
+from .catalogue import register
 from ._steps import PresenceMethod, Steps
 from .matrix import ActivityMatrix
 from .profiles import Profile
@@ -17,6 +18,8 @@ from .profiles import Profile
 __all__ = ["co_occurrence", "proximity", "relatedness_density"]
 
 
+@register("co_occurrence", level="activity_pair", summary="Regions with presence in both",
+          reference="Hidalgo et al. (2007)")
 def co_occurrence(
     m: ActivityMatrix,
     *,
@@ -60,6 +63,9 @@ def co_occurrence(
     return labels.pairs(m, _co_occurrence(steps.presence))
 
 
+@register("proximity", level="activity_pair",
+          summary="Minimum conditional probability of co-occurrence",
+          reference="Hidalgo et al. (2007)")
 def proximity(
     m: ActivityMatrix,
     *,
@@ -117,6 +123,8 @@ def proximity(
     return labels.pairs(m, steps.phi)
 
 
+@register("density", level="cell", summary="Relatedness density (0-1)",
+          reference="Hidalgo et al. (2007)")
 def relatedness_density(
     m: ActivityMatrix,
     *,

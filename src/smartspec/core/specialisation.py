@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _labels as labels
+from .catalogue import register
 from ._steps import PresenceMethod, Steps
 from .matrix import ActivityMatrix
 from .profiles import Profile
@@ -17,6 +18,8 @@ from .profiles import Profile
 __all__ = ["diversity", "presence", "rca", "rpop", "ubiquity"]
 
 
+@register("rca", level="cell", summary="Revealed comparative advantage (location quotient)",
+          reference="Balassa (1965)")
 def rca(m: ActivityMatrix) -> pd.DataFrame:
     """Revealed comparative advantage (Balassa 1965), a.k.a. the location quotient.
 
@@ -56,6 +59,8 @@ def rca(m: ActivityMatrix) -> pd.DataFrame:
     return labels.cells(m, Steps(m).rca)
 
 
+@register("rpop", level="cell", summary="Per-capita RCA (needs population=)",
+          reference="Hausmann et al. (2014)")
 def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
     """Per-capita revealed comparative advantage (RPOP).
 
@@ -95,6 +100,8 @@ def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
     return labels.cells(m, Steps(m, population=population).rpop)
 
 
+@register("presence", level="cell", summary="Binary presence M (RCA above the threshold)",
+          reference="Hidalgo & Hausmann (2009)")
 def presence(
     m: ActivityMatrix,
     *,
@@ -151,6 +158,8 @@ def presence(
     return labels.cells(m, steps.presence).astype("int64")
 
 
+@register("diversity", level="region", summary="Number of activities with presence",
+          reference="Hidalgo & Hausmann (2009)")
 def diversity(
     m: ActivityMatrix,
     *,
@@ -186,6 +195,8 @@ def diversity(
     return labels.by_region(m, steps.diversity, "diversity").astype("int64")
 
 
+@register("ubiquity", level="activity", summary="Number of regions with presence",
+          reference="Hidalgo & Hausmann (2009)")
 def ubiquity(
     m: ActivityMatrix,
     *,
