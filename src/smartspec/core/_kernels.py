@@ -32,7 +32,7 @@ def rpop(X: np.ndarray, pop: np.ndarray) -> np.ndarray:
     """RPOP: ``(x_ra / pop_r) / (x_.a / pop_.)``, ``pop`` shaped ``(periods, regions)``."""
     pop = pop[:, :, None]
     col = X.sum(axis=1, keepdims=True)
-    tot_pop = pop.sum(axis=1, keepdims=True)
+    tot_pop = np.nansum(pop, axis=1, keepdims=True)  # a region without population: NaN only
     with np.errstate(**_ERR):
         return (X / pop) / (col / tot_pop)
 

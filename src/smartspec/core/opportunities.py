@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _labels as labels
-from .catalogue import register
 from ._steps import PresenceMethod, Steps
+from .catalogue import register
 from .matrix import ActivityMatrix
 from .profiles import Profile
 

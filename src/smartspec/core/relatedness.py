@@ -10,8 +10,8 @@ import pandas as pd
 
 from . import _labels as labels
 from ._kernels import co_occurrence as _co_occurrence
-from .catalogue import register
 from ._steps import PresenceMethod, Steps
+from .catalogue import register
 from .matrix import ActivityMatrix
 from .profiles import Profile
 
