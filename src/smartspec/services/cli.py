@@ -894,5 +894,11 @@ def _as_mapping(obj: Any) -> dict[str, Any]:
     return dict(vars(obj))
 
 
+# Commands defined in their own modules (imported last: they reuse the helpers above).
+from .cli_evidence import opportunities_command, validate_command  # noqa: E402
+
+main.add_command(opportunities_command)
+main.add_command(validate_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
