@@ -22,19 +22,26 @@ from .core.errors import (
     UnknownRegionError,
     ValidationError,
 )
+from .core.dynamics import transitions
 from .core.evidence import Evidence, RegionProfile, analyse
+from .core.framework import Framework, framework
 from .core.matrix import ActivityMatrix
 from .core.opportunities import cog, coi
 from .core.profiles import PROFILES, Profile, get_profile
 from .core.relatedness import co_occurrence, proximity, relatedness_density
 from .core.specialisation import diversity, presence, rca, rpop, ubiquity
+from .core.uncertainty import ComplexityIntervals, complexity_intervals
+from .core.validation import Backtest, backtest
 
 __all__ = [
     "PROFILES",
     "ActivityMatrix",
+    "Backtest",
+    "ComplexityIntervals",
     "ComplexityResult",
     "Evidence",
     "FitnessResult",
+    "Framework",
     "Profile",
     "RegionProfile",
     "SmartSpecError",
@@ -46,17 +53,21 @@ __all__ = [
     "ValidationError",
     "__version__",
     "analyse",
+    "backtest",
     "co_occurrence",
     "cog",
     "coi",
     "complexity",
+    "complexity_intervals",
     "diversity",
     "fitness",
+    "framework",
     "get_profile",
     "presence",
     "proximity",
     "rca",
     "relatedness_density",
     "rpop",
+    "transitions",
     "ubiquity",
 ]

@@ -151,3 +151,18 @@ def test_complexity_intervals_contain_the_estimate():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SmartSpecWarning)
         assert len(ci.activities) == m.n_activities
+
+
+MULTI_PERIOD = [
+    "nz-urban-industry", "au-sa3-industry", "eu-h2020-sdg", "mx-tamaulipas", "eu-nuts2-ardeco",
+    "eu-nuts2-sbs",
+]
+
+
+@pytest.mark.parametrize("name", MULTI_PERIOD)
+def test_validate_runs_on_every_bundled_panel(name):
+    m = load(name)
+    assert m.n_periods > 1
+    bt = backtest(m, n_boot=5, seed=0, k=(5,))
+    assert bt.summary["at_risk"] > 0
+    assert bt.metrics.roc_auc.notna().all()
