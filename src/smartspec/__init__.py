@@ -13,6 +13,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
 from .core.complexity import ComplexityResult, FitnessResult, complexity, fitness
+from .core.dynamics import transitions
 from .core.errors import (
     SmartSpecError,
     SmartSpecWarning,
@@ -22,7 +23,6 @@ from .core.errors import (
     UnknownRegionError,
     ValidationError,
 )
-from .core.dynamics import transitions
 from .core.evidence import Evidence, RegionProfile, analyse
 from .core.framework import Framework, framework
 from .core.matrix import ActivityMatrix
