@@ -58,3 +58,24 @@ def test_validate_on_a_file_and_one_period_error(tmp_path):
                                     "--activity-col", "x", "--value-col", "v"])
     assert res.exit_code == 2
     assert "two periods" in res.output and "Traceback" not in res.output
+
+
+def test_indicators_list_and_compute(tmp_path):
+    res = run("indicators")
+    assert res.exit_code == 0 and "density" in res.output and "Balassa" in res.output
+    res = run("indicators", "density", "--dataset", "us-state-industry", "--option", "knn=5",
+              "--out", str(tmp_path / "d.csv"))
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(tmp_path / "d.csv", dtype={"region": str, "activity": str})
+    assert list(table.columns) == ["period", "region", "activity", "density"]
+    assert table.density.between(0, 1).all()
+    res = run("indicators", "eci", "--dataset", "us-state-industry")
+    assert res.output.splitlines()[0] == "period,region,eci"
+    bad = CliRunner().invoke(main, ["indicators", "nope", "--dataset", "us-state-industry"])
+    assert bad.exit_code == 2 and "unknown indicator" in bad.output
+    bad = CliRunner().invoke(main, ["indicators", "density", "--dataset", "us-state-industry",
+                                    "--option", "knn"])
+    assert bad.exit_code == 2 and "KEY=VALUE" in bad.output
+    bad = CliRunner().invoke(main, ["indicators", "density", "--dataset", "us-state-industry",
+                                    "--option", "colour=red"])
+    assert bad.exit_code == 2 and "bad options" in bad.output

@@ -895,10 +895,19 @@ def _as_mapping(obj: Any) -> dict[str, Any]:
 
 
 # Commands defined in their own modules (imported last: they reuse the helpers above).
-from .cli_evidence import opportunities_command, validate_command  # noqa: E402
+from .cli_evidence import (  # noqa: E402
+    indicators_command,
+    opportunities_command,
+    validate_command,
+)
 
+main.add_command(indicators_command)
 main.add_command(opportunities_command)
 main.add_command(validate_command)
+
+from .serve import serve  # noqa: E402
+
+main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

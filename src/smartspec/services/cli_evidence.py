@@ -256,3 +256,67 @@ def validate_command(**opts: Any) -> None:
             *[_fmt(r[f"region_precision_at_{k}"], 3) for k in ks],
         )
     console.print(t)
+
+
+@click.command("indicators")
+@click.argument("name", required=False)
+@source_options
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="An option of the indicator (repeat), e.g. --option knn=10.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              metavar="FILE", help="Write the long table to FILE (.csv or .parquet).")
+def indicators_command(name: str | None, options: tuple[str, ...], out_file: str | None,
+                       **opts: Any) -> None:
+    """List the indicators, or compute one (NAME) for a dataset or INPUT as a long table.
+
+    \b
+    Examples:
+      smartspec indicators
+      smartspec indicators krugman --dataset eu-nuts2-ardeco --out krugman.csv
+      smartspec indicators density --dataset nz-urban-industry --option knn=10
+    """
+    from smartspec.core import load_all
+    from smartspec.core.catalogue import INDICATORS, compute
+
+    load_all()
+    if name is None:
+        from rich.table import Table
+
+        t = Table(title="smartspec indicators")
+        for col in ("name", "level", "what", "reference"):
+            t.add_column(col)
+        for ind in sorted(INDICATORS.values(), key=lambda i: (i.level, i.name)):
+            t.add_row(ind.name, ind.level, ind.summary, ind.reference)
+        _console().print(t)
+        return
+    m, _, _ = load_source(opts)
+    kwargs = _profile_kwargs(opts)
+    for item in options:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise _usage(f"--option takes KEY=VALUE, not {item!r}")
+        kwargs[key.strip()] = _parse_value(raw.strip())
+    with _captured_warnings(show=True):
+        table = compute(name, m, **kwargs)
+    if out_file:
+        from smartspec.io import write_tables
+
+        path = Path(out_file)
+        fmt = "parquet" if path.suffix == ".parquet" else "csv"
+        written = write_tables({path.stem: table}, path.parent or Path("."), format=fmt)
+        click.echo(f"Wrote {len(table)} rows to {written[0]}")
+    else:
+        click.echo(table.to_csv(index=False), nl=False)
+
+
+def _parse_value(raw: str) -> Any:
+    """``10`` -> 10, ``0.5`` -> 0.5, ``true``/``false`` -> bool, anything else as text."""
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for cast in (int, float):
+        try:
+            return cast(raw)
+        except ValueError:
+            pass
+    return raw
