@@ -52,7 +52,12 @@ def co_occurrence(M: np.ndarray) -> np.ndarray:
 def proximity_min_conditional(M: np.ndarray, diagonal: str) -> np.ndarray:
     """``phi_ij = C_ij / max(k_i, k_j)`` (Hidalgo et al. 2007); 0/0 -> NaN."""
     C = co_occurrence(M)
-    k = np.diagonal(C, axis1=1, axis2=2)
+    return min_conditional(C, np.diagonal(C, axis1=1, axis2=2), diagonal)
+
+
+def min_conditional(C: np.ndarray, k: np.ndarray, diagonal: str) -> np.ndarray:
+    """``C_ij / max(k_i, k_j)`` from co-occurrence ``C`` (B, A, A) and ubiquity ``k`` (B, A),
+    for any batch axis B (periods, or regions left out one at a time); 0/0 -> NaN."""
     denom = np.maximum(k[:, :, None], k[:, None, :])
     with np.errstate(**_ERR):
         phi = C / denom
@@ -70,12 +75,17 @@ def set_diagonal(phi: np.ndarray, diagonal: str, ubiquity: np.ndarray) -> np.nda
 
 
 def density(M: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """``d_ra = sum_a' M_ra' phi_a'a / sum_a' phi_a'a``; NaN where the column of phi sums to 0."""
+    """``d_ra = sum_a' M_ra' phi_a'a / sum_a' phi_a'a``; NaN where the column of phi sums to 0.
+
+    The quotient is at most 1 in exact arithmetic (M is 0/1); the sums are taken in different
+    orders (BLAS vs numpy), so results are clipped to 1 to remove a last-bit excess.
+    """
     W = np.nan_to_num(phi, nan=0.0)
     num = np.matmul(M, W)
     den = W.sum(axis=1)[:, None, :]
     with np.errstate(**_ERR):
-        return num / den
+        d = num / den
+    return np.minimum(d, 1.0, out=d, where=np.isfinite(d))
 
 
 def knn_weights(phi: np.ndarray, k: int) -> np.ndarray:
