@@ -13,6 +13,18 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
 from .core.complexity import ComplexityResult, FitnessResult, complexity, fitness
+from .core.concentration import (
+    entropy,
+    gini,
+    herfindahl,
+    hoover,
+    hoover_curve,
+    krugman,
+    locational_gini,
+    related_variety,
+    symmetric_rca,
+    unrelated_variety,
+)
 from .core.dynamics import transitions
 from .core.errors import (
     SmartSpecError,
@@ -60,14 +72,24 @@ __all__ = [
     "complexity",
     "complexity_intervals",
     "diversity",
+    "entropy",
     "fitness",
     "framework",
     "get_profile",
+    "gini",
+    "herfindahl",
+    "hoover",
+    "hoover_curve",
+    "krugman",
+    "locational_gini",
     "presence",
     "proximity",
     "rca",
+    "related_variety",
     "relatedness_density",
     "rpop",
+    "symmetric_rca",
     "transitions",
     "ubiquity",
+    "unrelated_variety",
 ]

@@ -10,6 +10,7 @@ INDICATOR_MODULES = (
     "relatedness",
     "complexity",
     "opportunities",
+    "concentration",
 )
 
 
