@@ -11,6 +11,7 @@ INDICATOR_MODULES = (
     "complexity",
     "opportunities",
     "concentration",
+    "relatedness_measures",
 )
 
 
