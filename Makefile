@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 OUT ?= out/nz
 
-.PHONY: run test lint venv install install-test system-deps clean
+.PHONY: run demo test lint venv install install-test system-deps clean
 
 # Debian packages the tests need: Chromium (browser tests) and PostgreSQL (the second database).
 # Installed with apt-get when missing (CI and developer machines run as root); elsewhere,
@@ -37,8 +37,16 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 install: $(STAMP)
 install-test: $(TEST_STAMP) system-deps
 
+# The main job: analyse a bundled real dataset, show a region's profile, then start the
+# platform (API + dashboard) on every bundled dataset; Ctrl-C stops it.
 run: $(STAMP)
 	$(BIN)/smartspec datasets
+	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
+	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
+	$(BIN)/smartspec serve --data-dir out/platform
+
+# The same analysis without starting the server.
+demo: $(STAMP)
 	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
 	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
 

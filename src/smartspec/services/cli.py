@@ -908,6 +908,3 @@ main.add_command(validate_command)
 from .serve import serve  # noqa: E402
 
 main.add_command(serve)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

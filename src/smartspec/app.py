@@ -1,0 +1,697 @@
+"""The application object: one :class:`SmartSpecApp` for the CLI, the HTTP server and the tests.
+
+Like datasette's ``Datasette``, it holds the settings, the store (database), the dataset catalogue
+(bundled datasets, uploaded ones and files given to ``smartspec serve --data PATH``) and an LRU
+cache of matrices and evidence; :meth:`SmartSpecApp.asgi` builds the FastAPI application and
+:meth:`SmartSpecApp.client` an in-process HTTP client for tests and commands. The app calls
+:mod:`smartspec.core` and never the reverse.
+
+Examples
+--------
+>>> import tempfile
+>>> app = SmartSpecApp(data_dir=tempfile.mkdtemp(), datasets=["us-state-industry"])
+>>> [d.id for d in app.catalogue()]
+['us-state-industry']
+>>> app.matrix("us-state-industry")
+ActivityMatrix(51 regions x 20 activities x 1 period, 1018 non-zero cells, value='employment')
+>>> app.client().get("/api/v1/health").json()["status"]
+'ok'
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+import warnings
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import pandas as pd
+
+from .core.errors import SmartSpecError, UnknownDatasetError, ValidationError, format_examples
+from .store.cache import LRUCache
+from .store.files import clean_mapping, copy_limited, file_ending, safe_filename, slugify
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from .core.evidence import Evidence
+    from .core.matrix import ActivityMatrix
+    from .store import DatasetRecord
+
+__all__ = [
+    "SETTINGS",
+    "ConflictError",
+    "RequestError",
+    "Setting",
+    "SmartSpecApp",
+    "UploadTooLargeError",
+]
+
+
+# ------------------------------------------------------------------------------------ errors
+class RequestError(ValidationError):
+    """A request that is malformed as given (an unknown sort column, a bad filter): HTTP 400."""
+
+
+class UploadTooLargeError(ValidationError):
+    """An uploaded file larger than the ``max_upload_mb`` setting: HTTP 413."""
+
+
+class ConflictError(SmartSpecError):
+    """An action the current state forbids (deleting a bundled dataset): HTTP 409."""
+
+
+# ------------------------------------------------------------------------------------ settings
+@dataclass(frozen=True)
+class Setting:
+    """One setting of the platform, declared once (read by CLI flags, the API and the docs).
+
+    Attributes
+    ----------
+    name : str
+        Python name (``max_upload_mb``); the CLI flag is ``--max-upload-mb``.
+    default : Any
+        Default value (``None``: computed, see ``help``).
+    help : str
+        One sentence for ``--help``, ``GET /api/v1/settings`` and the documentation.
+    type : type
+        The value's type (``str``, ``int``, ``float``).
+    """
+
+    name: str
+    default: Any
+    help: str
+    type: type = str
+
+
+#: Every setting of the platform.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir",
+        None,
+        "Folder for the database and uploaded files (default: $SMARTSPEC_DATA_DIR, else "
+        "~/.local/share/smartspec).",
+        str,
+    ),
+    Setting(
+        "database_url",
+        None,
+        "SQLAlchemy URL of the database (default: sqlite:///<data_dir>/smartspec.db; "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname).",
+        str,
+    ),
+    Setting("max_upload_mb", 50.0, "Largest accepted upload, in megabytes.", float),
+    Setting(
+        "cache_size",
+        128,
+        "Entries kept in memory (matrices, analyses per dataset and options, layouts); the "
+        "least recently used are dropped first.",
+        int,
+    ),
+    Setting(
+        "default_profile",
+        "atlas",
+        "Convention profile used when a request names none.",
+        str,
+    ),
+    Setting("page_size", 100, "Rows per indicator page when a request does not say.", int),
+    Setting("max_page_size", 10000, "Largest page of rows one request may ask for.", int),
+)
+
+_SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
+    values = {s.name: s.default for s in SETTINGS}
+    for name, value in (given or {}).items():
+        setting = _SETTINGS_BY_NAME.get(name)
+        if setting is None:
+            raise ValidationError(
+                f"unknown setting {name!r}",
+                expected=f"one of {format_examples(list(_SETTINGS_BY_NAME), limit=20)}",
+                found=repr(name),
+            )
+        if value is None:
+            continue
+        try:
+            values[name] = setting.type(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"setting {name!r} has the wrong type",
+                expected=setting.type.__name__,
+                found=repr(value),
+            ) from None
+    for name in ("max_upload_mb", "cache_size", "page_size", "max_page_size"):
+        if values[name] <= 0:
+            raise ValidationError(
+                f"setting {name!r} must be positive", expected="> 0", found=repr(values[name])
+            )
+    return values
+
+
+def default_data_dir() -> Path:
+    """``$SMARTSPEC_DATA_DIR``, else ``$XDG_DATA_HOME/smartspec`` (``~/.local/share/smartspec``)."""
+    env = os.environ.get("SMARTSPEC_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "smartspec"
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    evidence: Evidence
+    warnings: tuple[str, ...]
+
+
+# The core's warnings filters are process-wide: analyses that record warnings run one at a time.
+_ANALYSE_LOCK = threading.Lock()
+
+
+# ------------------------------------------------------------------------------------ the app
+class SmartSpecApp:
+    """The smartspec platform: settings, store, dataset catalogue, cached analyses, the API.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder for the SQLite database and uploaded files (created when missing); see the
+        ``data_dir`` setting for the default.
+    database_url : str, optional
+        SQLAlchemy URL; default ``sqlite:///<data_dir>/smartspec.db``.
+    datasets : sequence of str, optional
+        The bundled datasets to serve, by name (default: all of them).
+    files : sequence of (path, mapping) pairs, optional
+        Data files to serve as they are (``smartspec serve --data PATH``), each with its column
+        mapping (``region``, ``activity``, ``value``, optional ``period``, ``duplicates``,
+        ``sheet``); an empty mapping means the tidy layout ``period, region, activity, value``.
+    settings : mapping, optional
+        Values for the other :data:`SETTINGS` (``max_upload_mb``, ``cache_size``...).
+    """
+
+    def __init__(
+        self,
+        *,
+        data_dir: str | Path | None = None,
+        database_url: str | None = None,
+        datasets: Sequence[str] | None = None,
+        files: Sequence[tuple[str | Path, Mapping[str, Any]]] | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        from .store import Store, sqlite_url  # SQLAlchemy only when an app is built
+
+        merged = dict(settings or {})
+        if data_dir is not None:
+            merged["data_dir"] = str(data_dir)
+        if database_url is not None:
+            merged["database_url"] = database_url
+        self.settings: dict[str, Any] = _resolve_settings(merged)
+        self.data_dir = Path(self.settings["data_dir"] or default_data_dir()).expanduser()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings["data_dir"] = str(self.data_dir)
+        url = self.settings["database_url"] or sqlite_url(self.data_dir / "smartspec.db")
+        self.settings["database_url"] = url
+        self.store = Store(url)
+        self.uploads_dir = self.data_dir / "uploads"
+        self._cache = LRUCache(int(self.settings["cache_size"]))
+        self._write_lock = threading.Lock()
+        self._asgi: FastAPI | None = None
+        self._sync_catalogue(datasets, files or ())
+
+    # ------------------------------------------------------------------ catalogue
+    def _sync_catalogue(
+        self, datasets: Sequence[str] | None, files: Sequence[tuple[str | Path, Mapping[str, Any]]]
+    ) -> None:
+        """Make the ``bundled`` and ``file`` rows match this configuration (uploads persist)."""
+        from .datasets import info, list_datasets
+        from .store import DatasetRecord
+
+        names = list(list_datasets()["name"]) if datasets is None else list(dict.fromkeys(datasets))
+        metas = [info(n) for n in names]  # raises UnknownDatasetError for a wrong name
+        records: list[DatasetRecord] = [
+            DatasetRecord(
+                id=meta.name,
+                title=meta.title,
+                kind="bundled",
+                value_name=meta.value_name,
+                n_regions=meta.n_regions,
+                n_activities=meta.n_activities,
+                periods=list(meta.periods),
+                licence=meta.licence,
+                source=meta.source,
+            )
+            for meta in metas
+        ]
+        existing = {r.id: r for r in self.store.list_datasets()}
+        taken = {r.id for r in records} | {r.id for r in existing.values() if r.kind == "uploaded"}
+        for path, mapping in files:
+            p = Path(path).expanduser().resolve()
+            m, resolved = self._read_file(p, mapping)
+            same = [r.id for r in existing.values() if r.kind == "file" and r.path == str(p)]
+            dataset_id = same[0] if same and same[0] not in taken else self._unique_id(
+                p.name[: len(p.name) - len(file_ending(p.name))] or p.stem, taken
+            )
+            taken.add(dataset_id)
+            records.append(self._record(dataset_id, p.name, "file", str(p), resolved, m))
+            self._cache.get(("matrix", dataset_id), lambda m=m: m)
+        wanted = {r.id: r for r in records}
+        with self.store.session() as s:
+            for old in existing.values():
+                if old.kind in ("bundled", "file") and old.id not in wanted:
+                    self.store.delete_dataset(old.id, session=s)
+            for record in records:
+                old = existing.get(record.id)
+                if old is None or _differs(old, record):
+                    self.store.put_dataset(record, session=s)
+
+    @staticmethod
+    def _record(
+        dataset_id: str,
+        title: str,
+        kind: str,
+        path: str | None,
+        mapping: Mapping[str, Any],
+        m: ActivityMatrix,
+        *,
+        licence: str | None = None,
+        source: str | None = None,
+    ) -> DatasetRecord:
+        from .store import DatasetRecord
+
+        return DatasetRecord(
+            id=dataset_id,
+            title=title,
+            kind=kind,
+            value_name=m.value_name,
+            n_regions=m.n_regions,
+            n_activities=m.n_activities,
+            periods=[_plain(p) for p in m.periods],
+            path=path,
+            mapping=dict(mapping),
+            licence=licence,
+            source=source,
+        )
+
+    def _unique_id(self, text: str, taken: set[str] | None = None) -> str:
+        """A new dataset id from ``text``: not in the catalogue, and never a bundled name (so
+        that serving more bundled datasets later cannot clash with an upload)."""
+        from .datasets import list_datasets
+
+        if taken is None:
+            taken = {r.id for r in self.store.list_datasets()}
+        taken = taken | set(list_datasets()["name"])
+        base = slugify(text)
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        return candidate
+
+    @staticmethod
+    def _read_file(path: Path, mapping: Mapping[str, Any]) -> tuple[ActivityMatrix, dict]:
+        """Read a data file with its mapping; without region/activity/value columns named, the
+        tidy layout ``period, region, activity, value`` (``period`` used when present)."""
+        from .io import read_table
+
+        given = {k: v for k, v in mapping.items() if v not in (None, "")}
+        if any(k in given for k in ("region", "activity", "value")):
+            resolved = clean_mapping(given)
+            return read_table(path, **resolved), resolved
+        tidy = {"region": "region", "activity": "activity", "value": "value", **given}
+        if "period" in given:
+            return read_table(path, **tidy), tidy
+        try:
+            with_period = {**tidy, "period": "period"}
+            return read_table(path, **with_period), with_period
+        except ValidationError as exc:
+            if not exc.problem.startswith("the period column"):
+                raise
+        return read_table(path, **tidy), tidy
+
+    def catalogue(self) -> list[DatasetRecord]:
+        """Every dataset served: bundled, then files, then uploads, in the order added."""
+        order = {"bundled": 0, "file": 1, "uploaded": 2}
+        from .datasets import list_datasets
+
+        bundled_order = {n: i for i, n in enumerate(list_datasets()["name"])}
+        return sorted(
+            self.store.list_datasets(),
+            key=lambda r: (order.get(r.kind, 3), bundled_order.get(r.id, 0)),
+        )
+
+    def dataset(self, dataset_id: str) -> DatasetRecord:
+        """One dataset's catalogue record.
+
+        Raises
+        ------
+        smartspec.UnknownDatasetError
+            When no dataset has this id.
+        """
+        record = self.store.get_dataset(dataset_id)
+        if record is None:
+            import difflib
+
+            ids = [r.id for r in self.store.list_datasets()]
+            close = difflib.get_close_matches(str(dataset_id), ids, n=1, cutoff=0.5)
+            raise UnknownDatasetError(
+                f"unknown dataset {dataset_id!r}",
+                expected=f"one of {format_examples(ids, limit=12)}",
+                found=repr(dataset_id),
+                fix=(f"did you mean {close[0]!r}? " if close else "")
+                + "GET /api/v1/datasets lists them",
+            )
+        return record
+
+    def dataset_info(self, dataset: str | DatasetRecord) -> dict[str, Any]:
+        """What is known about a dataset beyond its record (bundled: the registry entry)."""
+        record = self.dataset(dataset) if isinstance(dataset, str) else dataset
+        if record.kind != "bundled":
+            return {}
+        from dataclasses import asdict
+
+        from .datasets import info
+
+        return asdict(info(record.id))
+
+    # ------------------------------------------------------------------ data and analyses
+    def matrix(self, dataset_id: str) -> ActivityMatrix:
+        """The dataset as an :class:`~smartspec.ActivityMatrix` (cached)."""
+        record = self.dataset(dataset_id)
+
+        def load() -> ActivityMatrix:
+            if record.kind == "bundled":
+                from .datasets import load as load_bundled
+
+                return load_bundled(record.id)
+            from .io import read_table
+
+            if record.path is None or not Path(record.path).is_file():
+                raise ValidationError(
+                    "the dataset's file is missing",
+                    where=f"dataset {record.id!r}",
+                    expected=f"the file {record.path}",
+                    found="no file",
+                    fix="upload the dataset again, or restart with the right --data path",
+                )
+            return read_table(record.path, **record.mapping)
+
+        return self._cache.get(("matrix", record.id), load)
+
+    def options_key(self, options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+        """The analysis options as a hashable cache key, validated, with defaults filled in."""
+        allowed = ("profile", "threshold", "knn")
+        unknown = [k for k in options if k not in allowed]
+        if unknown:
+            raise ValidationError(
+                "unknown analysis options",
+                expected=f"among {', '.join(allowed)}",
+                found=format_examples(unknown),
+            )
+        resolved = {k: v for k, v in options.items() if v is not None}
+        resolved.setdefault("profile", self.settings["default_profile"])
+        return tuple(sorted(resolved.items()))
+
+    def _analysis(self, dataset_id: str, options: Mapping[str, Any]) -> _Analysis:
+        key = ("evidence", dataset_id, self.options_key(options))
+        matrix = self.matrix(dataset_id)
+
+        def compute() -> _Analysis:
+            from .core.errors import SmartSpecWarning
+            from .core.evidence import analyse
+
+            with _ANALYSE_LOCK, warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", SmartSpecWarning)
+                ev = analyse(matrix, **dict(key[2]))
+                _ = ev.cells, ev.regions, ev.activities  # computed once, here
+            texts = tuple(
+                " ".join(str(w.message).split())
+                for w in caught
+                if issubclass(w.category, SmartSpecWarning)
+            )
+            return _Analysis(ev, texts)
+
+        return self._cache.get(key, compute)
+
+    def evidence(self, dataset_id: str, **options: Any) -> Evidence:
+        """Every indicator of the dataset (cached per dataset and options).
+
+        Parameters
+        ----------
+        dataset_id : str
+            A dataset of the catalogue.
+        **options
+            ``profile`` (default: the ``default_profile`` setting), ``threshold``, ``knn``:
+            passed to :func:`smartspec.analyse`.
+        """
+        return self._analysis(dataset_id, options).evidence
+
+    def evidence_warnings(self, dataset_id: str, **options: Any) -> list[str]:
+        """The warnings the analysis raised (regions left out of ECI...), as one-line texts."""
+        return list(self._analysis(dataset_id, options).warnings)
+
+    def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any:
+        """Memoise ``factory()`` in the app's LRU cache (keys ``(kind, dataset_id, ...)``).
+
+        Entries whose second element is a dataset id are dropped when that dataset is deleted.
+        """
+        return self._cache.get(key, factory)
+
+    def labels(self, dataset_id: str, axis: str) -> pd.DataFrame:
+        """Codes of the dataset's regions or activities with ``name`` and ``parent`` columns.
+
+        Parameters
+        ----------
+        dataset_id : str
+            A dataset of the catalogue.
+        axis : {"region", "activity"}
+            Which labels.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``code`` (text) in the matrix's order; ``name`` and ``parent`` are
+            ``None`` where unknown (uploaded files carry codes only).
+        """
+        if axis not in ("region", "activity"):
+            raise ValidationError("unknown label axis", expected="region or activity", found=axis)
+        record = self.dataset(dataset_id)
+
+        def build() -> pd.DataFrame:
+            m = self.matrix(dataset_id)
+            codes = [str(c) for c in (m.regions if axis == "region" else m.activities)]
+            frame = pd.DataFrame(index=pd.Index(codes, name="code"))
+            frame["name"] = None
+            frame["parent"] = None
+            if record.kind == "bundled":
+                from .datasets import labels as bundled_labels
+
+                known = bundled_labels(record.id, axis)
+                for col in ("name", "parent"):
+                    if col in known.columns:
+                        values = known[col].reindex(frame.index)
+                        frame[col] = values.where(values.notna() & values.ne(""), None)
+            return frame.astype(object)
+
+        return self.cached(("labels", record.id, axis), build)
+
+    # ------------------------------------------------------------------ adding and deleting
+    def add_dataset(
+        self,
+        file: bytes | str | Path | BinaryIO,
+        mapping: Mapping[str, Any],
+        title: str | None = None,
+        *,
+        filename: str | None = None,
+        licence: str | None = None,
+        source: str | None = None,
+    ) -> DatasetRecord:
+        """Validate a data file and store it as a new ``uploaded`` dataset.
+
+        The file is read with :func:`smartspec.io.read_table` first; only when it is valid is it
+        written to ``<data_dir>/uploads/<id><ending>`` and its row added, in one transaction: on
+        any failure neither the file nor the row is left behind.
+
+        Parameters
+        ----------
+        file : bytes, path or binary file object
+            The data (CSV, TSV, Parquet or Excel).
+        mapping : mapping
+            Column names: ``region``, ``activity``, ``value`` (required), ``period``,
+            ``duplicates``, ``sheet`` (optional), as for :func:`~smartspec.io.read_table`.
+        title : str, optional
+            Human title (default: the file name); the id is made from it.
+        filename : str, optional
+            The file's name (needed for bytes and file objects: its ending gives the format).
+        licence, source : str, optional
+            Stored with the dataset.
+
+        Returns
+        -------
+        DatasetRecord
+
+        Raises
+        ------
+        smartspec.ValidationError
+            For an incomplete mapping, an unknown format or any problem in the data.
+        UploadTooLargeError
+            When the file is larger than the ``max_upload_mb`` setting.
+        """
+        resolved = clean_mapping(mapping)
+        if isinstance(file, str | Path):
+            filename = filename or Path(file).name
+        name = safe_filename(filename or "upload")
+        ending = file_ending(name)
+        if not ending:
+            from .io import FORMATS
+
+            known = ", ".join(e for endings in FORMATS.values() for e in endings)
+            raise ValidationError(
+                "cannot tell the file format from the file name",
+                where=f"file '{name}'",
+                expected=f"a name ending in one of {known}",
+                found=f"'{''.join(Path(name).suffixes) or 'no extension'}'",
+                fix="upload a CSV, TSV, Parquet or Excel file with its usual ending",
+            )
+        limit = int(float(self.settings["max_upload_mb"]) * 1024 * 1024)
+        staging = self.uploads_dir / ".staging" / uuid.uuid4().hex
+        staging.mkdir(parents=True, exist_ok=True)
+        staged = staging / name
+        final: Path | None = None
+        try:
+            size = copy_limited(file, staged, limit)
+            if size > limit:
+                raise UploadTooLargeError(
+                    "the file is too large",
+                    where=f"file '{name}'",
+                    expected=f"at most {self.settings['max_upload_mb']:g} MB",
+                    found=f"more than {limit:,} bytes",
+                    fix="upload a smaller file (filter periods or aggregate), or raise the "
+                    "max_upload_mb setting",
+                )
+            from .io import read_table
+
+            m = read_table(staged, **resolved)
+            with self._write_lock:
+                dataset_id = self._unique_id(title or name[: len(name) - len(ending)])
+                final = self.uploads_dir / f"{dataset_id}{ending}"
+                record = self._record(
+                    dataset_id,
+                    title or name,
+                    "uploaded",
+                    str(final),
+                    resolved,
+                    m,
+                    licence=licence,
+                    source=source,
+                )
+                with self.store.session() as s:
+                    self.store.put_dataset(record, session=s)
+                    os.replace(staged, final)
+                record = self.dataset(dataset_id)
+        except BaseException:
+            if final is not None:
+                final.unlink(missing_ok=True)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._cache.evict(lambda k: _key_dataset(k) == record.id)
+        self._cache.get(("matrix", record.id), lambda: m)
+        return record
+
+    def delete_dataset(self, dataset_id: str) -> None:
+        """Delete an uploaded dataset: its row, its file and its cached analyses.
+
+        Raises
+        ------
+        smartspec.UnknownDatasetError
+            For an unknown id.
+        ConflictError
+            For a bundled dataset or a file given on the command line.
+        """
+        record = self.dataset(dataset_id)
+        if record.kind != "uploaded":
+            raise ConflictError(
+                f"dataset {dataset_id!r} cannot be deleted",
+                expected="an uploaded dataset",
+                found=f"a {record.kind} dataset",
+                fix="only datasets uploaded through the API can be deleted; serve without it "
+                "instead (smartspec serve --data ...)",
+            )
+        with self._write_lock:
+            trash: Path | None = None
+            try:
+                with self.store.session() as s:
+                    self.store.delete_dataset(dataset_id, session=s)
+                    if record.path and Path(record.path).exists():
+                        trash = Path(record.path).with_name(f".deleted-{uuid.uuid4().hex}")
+                        os.replace(record.path, trash)
+            except BaseException:
+                if trash is not None and trash.exists() and record.path:
+                    os.replace(trash, record.path)
+                raise
+            if trash is not None:
+                trash.unlink(missing_ok=True)
+        self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
+
+    # ------------------------------------------------------------------ web
+    def asgi(self) -> FastAPI:
+        """The FastAPI application (JSON API, and the dashboard when installed); built once."""
+        if self._asgi is None:
+            from .services.api import create_api
+
+            self._asgi = create_api(self)
+        return self._asgi
+
+    def client(self, **kwargs: Any) -> TestClient:
+        """An in-process HTTP client of :meth:`asgi` (``fastapi.testclient.TestClient``).
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to ``TestClient`` (``raise_server_exceptions=False`` to see 500 answers).
+        """
+        with warnings.catch_warnings():
+            # Starlette >= 1.x asks for 'httpx2' in its test client; httpx works the same here
+            warnings.filterwarnings("ignore", message=".*httpx2")
+            from fastapi.testclient import TestClient
+
+        return TestClient(self.asgi(), **kwargs)
+
+    def public_settings(self) -> list[dict[str, Any]]:
+        """Every setting with its value (database password hidden), default and help."""
+        from sqlalchemy.engine import make_url
+
+        out = []
+        for s in SETTINGS:
+            value = self.settings.get(s.name)
+            if s.name == "database_url" and value:
+                value = make_url(value).render_as_string(hide_password=True)
+            out.append({"name": s.name, "value": value, "default": s.default, "help": s.help})
+        return out
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.dispose()
+
+    def __repr__(self) -> str:
+        return f"SmartSpecApp(data_dir={str(self.data_dir)!r}, store={self.store!r})"
+
+
+def _key_dataset(key: Hashable) -> Any:
+    return key[1] if isinstance(key, tuple) and len(key) > 1 else None
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if hasattr(x, "item") else x
+
+
+def _differs(old: DatasetRecord, new: DatasetRecord) -> bool:
+    fields = ("title", "kind", "value_name", "n_regions", "n_activities", "periods", "path",
+              "mapping", "licence", "source")
+    return any(getattr(old, f) != getattr(new, f) for f in fields)

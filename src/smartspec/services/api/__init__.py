@@ -1,0 +1,159 @@
+"""The REST API: :func:`create_api` builds the FastAPI application of a
+:class:`~smartspec.app.SmartSpecApp`.
+
+Routes live under ``/api/v1`` (one router per resource, see :mod:`.routers`), the OpenAPI
+document at ``/api/openapi.json`` and an offline endpoint list at ``/api/docs`` (no CDN). Every
+error answers in one JSON shape (:mod:`.errors`). When the dashboard package
+``smartspec.services.web`` is importable, its ``attach(api, app)`` adds the pages and ``/static``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from smartspec import __version__
+
+from .errors import error_response, install_error_handlers
+from .routers import ROUTERS
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from smartspec.app import SmartSpecApp
+
+__all__ = ["API_PREFIX", "create_api"]
+
+#: Where the versioned API lives.
+API_PREFIX = "/api/v1"
+
+_DESCRIPTION = """Smart Specialisation evidence from region x activity data: datasets,
+specialisation (RCA), relatedness (proximity, density), economic complexity (ECI, PCI) and
+diversification opportunities (COG). Every error answers
+`{"error": {"status", "type", "message", "expected", "found", "where", "fix"}}`."""
+
+
+class UploadLimit:
+    """Refuse an upload whose declared size is over ``max_upload_mb`` before reading it (413).
+
+    The size is checked again while the file is copied, for requests that do not declare it.
+    """
+
+    def __init__(self, app: ASGIApp, smartspec: SmartSpecApp) -> None:
+        self.app = app
+        self.limit = int(float(smartspec.settings["max_upload_mb"]) * 1024 * 1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # JSON clients only: the dashboard's upload form checks the size while copying and
+        # shows the error as a page in the user's language.
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope.get("path", "").startswith("/api/")
+        ):
+            headers = dict(scope.get("headers") or [])
+            declared = headers.get(b"content-length")
+            # the multipart envelope adds a little to the file: allow 64 KiB for it
+            if declared and declared.isdigit() and int(declared) > self.limit + 65536:
+                response = error_response(
+                    413,
+                    "UploadTooLargeError",
+                    "the upload is too large.",
+                    expected=f"at most {self.limit:,} bytes",
+                    found=f"{int(declared):,} bytes",
+                    where="request body",
+                    fix="upload a smaller file, or raise the max_upload_mb setting",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _attach_web(api: FastAPI, app: SmartSpecApp) -> bool:
+    """Let the dashboard add its pages when it is installed; ``True`` when it did."""
+    try:
+        from smartspec.services.web import attach
+    except ImportError as exc:
+        if exc.name is not None and not exc.name.startswith("smartspec.services.web"):
+            raise
+        return False
+    attach(api, app)
+    return True
+
+
+def _docs_page(api: FastAPI) -> HTMLResponse:
+    """A plain HTML list of the endpoints, built from the OpenAPI document (works offline)."""
+    doc = api.openapi()
+    rows = []
+    for path, ops in doc.get("paths", {}).items():
+        for method, op in ops.items():
+            params = ", ".join(
+                f"{p['name']}{'' if p.get('required') else '?'}" for p in op.get("parameters", [])
+            )
+            rows.append(
+                f"<tr><td><code>{method.upper()}</code></td><td><code>{html.escape(path)}"
+                f"</code></td><td>{html.escape(op.get('summary', ''))}</td>"
+                f"<td><small>{html.escape(params)}</small></td></tr>"
+            )
+    body = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>smartspec API</title>"
+        "<style>body{font-family:sans-serif;margin:2em}td{padding:.2em .8em;border-bottom:1px "
+        "solid #ddd;vertical-align:top}</style></head><body>"
+        f"<h1>smartspec API {html.escape(__version__)}</h1><p>{html.escape(_DESCRIPTION)}</p>"
+        "<p>Machine-readable: <a href='/api/openapi.json'>/api/openapi.json</a></p>"
+        "<table><tr><th>method</th><th>path</th><th>what</th><th>parameters</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
+    )
+    return HTMLResponse(body)
+
+
+def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
+    """The FastAPI application of ``app``.
+
+    Parameters
+    ----------
+    app : SmartSpecApp
+        The application object (settings, store, catalogue, cache).
+    web : bool
+        Attach the dashboard (``smartspec.services.web.attach``) when it is installed.
+
+    Returns
+    -------
+    fastapi.FastAPI
+    """
+    api = FastAPI(
+        title="smartspec",
+        version=__version__,
+        description=_DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not offline
+        redoc_url=None,
+    )
+    api.state.smartspec = app
+    install_error_handlers(api)
+    api.add_middleware(UploadLimit, smartspec=app)
+    for router in ROUTERS:
+        api.include_router(router, prefix=API_PREFIX)
+
+    @api.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return _docs_page(api)
+
+    @api.get("/api", include_in_schema=False)
+    def api_root() -> dict[str, Any]:
+        return {"name": "smartspec", "version": __version__, "api": API_PREFIX,
+                "openapi": "/api/openapi.json", "docs": "/api/docs"}
+
+    attached = web and _attach_web(api, app)
+    if not attached:
+
+        @api.get("/", include_in_schema=False)
+        def root() -> JSONResponse:
+            return JSONResponse(api_root())
+
+    api.state.web = attached
+    return api

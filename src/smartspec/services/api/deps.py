@@ -1,0 +1,39 @@
+"""Shared request dependencies: the app object and the analysis options."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+
+from smartspec.app import SmartSpecApp
+
+__all__ = ["AppDep", "OptionsDep", "PeriodQuery", "analysis_options", "get_app"]
+
+
+def get_app(request: Request) -> SmartSpecApp:
+    """The :class:`SmartSpecApp` the API was built for."""
+    return request.app.state.smartspec
+
+
+def analysis_options(
+    profile: Annotated[
+        str | None,
+        Query(description="Convention profile (default: the default_profile setting, atlas)."),
+    ] = None,
+    threshold: Annotated[
+        float | None, Query(gt=0, description="Presence threshold on RCA (profile's default).")
+    ] = None,
+    knn: Annotated[
+        int | None, Query(ge=1, description="kNN relatedness density with K neighbours.")
+    ] = None,
+) -> dict[str, Any]:
+    """The options of :func:`smartspec.analyse` a request may set."""
+    return {"profile": profile, "threshold": threshold, "knn": knn}
+
+
+AppDep = Annotated[SmartSpecApp, Depends(get_app)]
+OptionsDep = Annotated[dict[str, Any], Depends(analysis_options)]
+PeriodQuery = Annotated[
+    str | None, Query(description="A period of the dataset (default: the latest).")
+]

@@ -1,0 +1,265 @@
+"""One JSON error shape for every failure, and the one place that maps errors to HTTP statuses.
+
+Every answer that is not a success is ``{"error": {"status", "type", "message", "expected",
+"found", "where", "fix"}}``. :func:`status_for` is the single mapping from smartspec's errors to
+status codes: 400 for a malformed request, 404 for an unknown dataset / region / activity / period
+/ table, 409 for a conflict, 413 for an upload that is too large, 422 for data or options that
+cannot be used. Bad input never answers 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from smartspec.app import ConflictError, RequestError, UploadTooLargeError
+from smartspec.core.errors import (
+    SmartSpecError,
+    UnknownActivityError,
+    UnknownDatasetError,
+    UnknownPeriodError,
+    UnknownRegionError,
+    ValidationError,
+)
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "ErrorBody",
+    "ErrorResponse",
+    "UnknownTableError",
+    "error_response",
+    "install_error_handlers",
+    "status_for",
+]
+
+logger = logging.getLogger("smartspec.api")
+
+
+class UnknownTableError(SmartSpecError, KeyError):
+    """An indicator table or download that does not exist: HTTP 404."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ErrorBody(BaseModel):
+    """What went wrong, in the fields of :class:`smartspec.SmartSpecError`."""
+
+    status: int = Field(description="The HTTP status code, repeated.")
+    type: str = Field(description="Error class: ValidationError, UnknownRegionError...")
+    message: str = Field(description="The whole error as one readable line.")
+    expected: str | None = Field(None, description="What smartspec expected.")
+    found: str | None = Field(None, description="What it found instead.")
+    where: str | None = Field(None, description="Where: file, column, rows, parameter.")
+    fix: str | None = Field(None, description="How to fix it.")
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorBody
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+#: Error answers declared on every route, so that the OpenAPI document is true.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _doc("Malformed request: a parameter of the wrong type or out of range."),
+    404: _doc("Unknown dataset, region, activity, period or table."),
+    422: _doc("Data or options that cannot be used."),
+}
+
+_STATUS: tuple[tuple[type[BaseException], int], ...] = (
+    (UploadTooLargeError, 413),
+    (RequestError, 400),
+    (UnknownDatasetError, 404),
+    (UnknownRegionError, 404),
+    (UnknownActivityError, 404),
+    (UnknownPeriodError, 404),
+    (UnknownTableError, 404),
+    (ConflictError, 409),
+    (ValidationError, 422),
+)
+
+
+def status_for(exc: SmartSpecError) -> int:
+    """The HTTP status of a smartspec error (422 for any other :class:`SmartSpecError`)."""
+    for cls, status in _STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 422
+
+
+def error_response(
+    status: int,
+    type_: str,
+    message: str,
+    *,
+    expected: str | None = None,
+    found: str | None = None,
+    where: str | None = None,
+    fix: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A response in the one error shape."""
+    body = ErrorBody(
+        status=status,
+        type=type_,
+        message=message,
+        expected=expected,
+        found=found,
+        where=where,
+        fix=fix,
+    )
+    return JSONResponse({"error": body.model_dump()}, status_code=status, headers=headers)
+
+
+#: Optional renderer of error pages for browsers, set by the dashboard on ``api.state``:
+#: ``api.state.html_error(request, body: dict) -> Response | None``.
+HtmlErrorRenderer = Callable[[Request, dict[str, Any]], Response | None]
+
+
+def _render(request: Request, response: JSONResponse) -> Response:
+    """Hand the error to the dashboard's HTML renderer for browser pages outside /api."""
+    renderer = getattr(request.app.state, "html_error", None)
+    if (
+        renderer is not None
+        and not request.url.path.startswith("/api")
+        and "text/html" in request.headers.get("accept", "")
+    ):
+        import json
+
+        html = renderer(request, json.loads(response.body)["error"])
+        if html is not None:
+            return html
+    return response
+
+
+async def _smartspec_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SmartSpecError)
+    status = status_for(exc)
+    return _render(
+        request,
+        error_response(
+            status,
+            type(exc).__name__,
+            exc.message,
+            expected=exc.expected,
+            found=exc.found,
+            where=exc.where,
+            fix=exc.fix,
+        ),
+    )
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    kinds = {"query": "query parameter", "path": "path parameter", "body": "form field",
+             "header": "header", "cookie": "cookie"}
+    if not loc:
+        return "request"
+    head, rest = str(loc[0]), [str(x) for x in loc[1:]]
+    if head in kinds and rest:
+        return f"{kinds[head]} '{'.'.join(rest)}'"
+    if head == "body":
+        return "request body"
+    return ".".join(str(x) for x in loc)
+
+
+async def _request_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    where = _loc(tuple(first.get("loc", ())))
+    msg = str(first.get("msg", "invalid value"))
+    message = f"{where}: {msg[:1].lower() + msg[1:]}"
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    found = None
+    if "input" in first and first.get("type") != "missing":
+        found = repr(first["input"])[:200]
+    ctx = first.get("ctx") or {}
+    expected = None
+    if ctx:
+        expected = ", ".join(f"{k} {v}" for k, v in ctx.items() if not isinstance(v, Exception))
+        expected = expected or None
+    return _render(
+        request,
+        error_response(
+            400,
+            "InvalidRequest",
+            message + ".",
+            expected=expected or msg,
+            found=found,
+            where=where,
+            fix="see /api/openapi.json for this endpoint's parameters",
+        ),
+    )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts for this path (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    type_ = "".join(w.capitalize() for w in phrase.replace("-", " ").split())
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    where = f"{request.method} {request.url.path}"
+    fix = None
+    if status == 404:
+        detail = "no such endpoint or page" if detail == phrase else detail
+        fix = "see /api/openapi.json for the endpoints"
+    elif status == 405:
+        allowed = _allowed_methods(request)
+        fix = "use " + (" or ".join(allowed) if allowed else "another method")
+        headers = {**(exc.headers or {}), **({"Allow": ", ".join(allowed)} if allowed else {})}
+        exc = StarletteHTTPException(status, detail=exc.detail, headers=headers)
+    return _render(
+        request,
+        error_response(
+            status, type_, str(detail).rstrip(".") + ".", where=where, fix=fix,
+            headers=exc.headers,
+        ),
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    logger.exception("unexpected error in %s %s", request.method, request.url.path)
+    return error_response(
+        500,
+        "InternalError",
+        f"unexpected {type(exc).__name__}: this is a bug in smartspec, please report it.",
+        where=f"{request.method} {request.url.path}",
+        fix="report it with the request that caused it",
+    )
+
+
+def install_error_handlers(api: FastAPI) -> None:
+    """Register the handlers: smartspec errors, request validation, HTTP errors, the rest."""
+    api.add_exception_handler(SmartSpecError, _smartspec_error)
+    api.add_exception_handler(RequestValidationError, _request_validation_error)
+    api.add_exception_handler(StarletteHTTPException, _http_exception)
+    api.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,17 @@
+"""One router per resource, all mounted under ``/api/v1``."""
+
+from . import activities, compare, datasets, downloads, health, indicators, network, regions
+
+#: Routers in the order they are mounted (and listed in the OpenAPI document).
+ROUTERS = (
+    health.router,
+    datasets.router,
+    regions.router,
+    activities.router,
+    indicators.router,
+    network.router,
+    compare.router,
+    downloads.router,
+)
+
+__all__ = ["ROUTERS"]

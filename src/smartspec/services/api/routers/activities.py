@@ -1,0 +1,47 @@
+"""Activities: names, codes and hierarchy; an activity's profile."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from .. import queries
+from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..errors import ERROR_RESPONSES
+from ..schemas import ActivityProfile, LabelList
+
+router = APIRouter(tags=["activities"], responses=ERROR_RESPONSES)
+
+
+@router.get("/datasets/{dataset}/activities", response_model=LabelList, summary="Activities")
+def list_activities(
+    app: AppDep,
+    dataset: str,
+    q: Annotated[str | None, Query(description="Search codes and names.")] = None,
+    parent: Annotated[str | None, Query(description="Only children of this code.")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (all).")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The dataset's activities: code, name and parent (null where unknown)."""
+    return queries.labels_page(
+        app, dataset, "activity", q=q, parent=parent, limit=limit, offset=offset
+    )
+
+
+@router.get(
+    "/datasets/{dataset}/activities/{code:path}/profile",
+    response_model=ActivityProfile,
+    summary="An activity's profile",
+)
+def activity_profile(
+    app: AppDep,
+    dataset: str,
+    code: str,
+    options: OptionsDep,
+    period: PeriodQuery = None,
+    top: Annotated[int, Query(ge=1, le=1000, description="Rows in each list.")] = 20,
+) -> dict[str, Any]:
+    """Regions specialised in the activity (by RCA), its PCI, rank and ubiquity, the most
+    related activities (by proximity), and PCI over every period."""
+    return queries.activity_profile(app, dataset, code, period=period, top=top, options=options)

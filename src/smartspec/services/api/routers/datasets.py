@@ -1,0 +1,95 @@
+"""The dataset catalogue: list, metadata, periods, upload, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+
+from .. import queries
+from ..deps import AppDep
+from ..errors import ERROR_RESPONSES, ErrorResponse
+from ..schemas import DatasetDetail, DatasetList, PeriodList
+
+router = APIRouter(tags=["datasets"], responses=ERROR_RESPONSES)
+
+Duplicates = Literal["error", "sum", "mean", "max", "min", "first", "last"]
+
+
+@router.get("/datasets", response_model=DatasetList, summary="List the datasets")
+def list_datasets(app: AppDep) -> dict[str, Any]:
+    """Every dataset served: bundled, files given to ``serve --data``, uploaded."""
+    return {"items": [queries.dataset_document(app, r) for r in app.catalogue()]}
+
+
+@router.post(
+    "/datasets",
+    response_model=DatasetDetail,
+    status_code=201,
+    summary="Upload a dataset",
+    responses={
+        413: {"model": ErrorResponse, "description": "The file is larger than max_upload_mb."}
+    },
+)
+def upload_dataset(
+    app: AppDep,
+    file: Annotated[UploadFile, File(description="CSV, TSV, Parquet or Excel long table.")],
+    region: Annotated[str, Form(description="Column holding the region code.")],
+    activity: Annotated[str, Form(description="Column holding the activity code.")],
+    value: Annotated[str, Form(description="Column holding the value.")],
+    period: Annotated[str | None, Form(description="Column holding the period.")] = None,
+    duplicates: Annotated[
+        Duplicates, Form(description="Rows repeating a key: refuse them, or combine them.")
+    ] = "error",
+    sheet: Annotated[str | None, Form(description="Sheet of a workbook (the first).")] = None,
+    title: Annotated[str | None, Form(description="Title (default: the file name).")] = None,
+    licence: Annotated[str | None, Form(description="Licence of the data.")] = None,
+    source: Annotated[str | None, Form(description="Where the data comes from.")] = None,
+) -> dict[str, Any]:
+    """Validate the file with smartspec's reader and store it only when it is valid.
+
+    A file that cannot be used answers 422 with the reader's message (the file, column and line);
+    nothing is stored then.
+    """
+    mapping = {
+        "region": region,
+        "activity": activity,
+        "value": value,
+        "period": period,
+        "duplicates": duplicates,
+        "sheet": sheet,
+    }
+    record = app.add_dataset(
+        file.file,
+        mapping,
+        title or None,
+        filename=file.filename or "upload",
+        licence=licence or None,
+        source=source or None,
+    )
+    return queries.dataset_document(app, record.id, detail=True)
+
+
+@router.get("/datasets/{dataset}", response_model=DatasetDetail, summary="A dataset's metadata")
+def get_dataset(app: AppDep, dataset: str) -> dict[str, Any]:
+    """Title, description, source, licence, periods, sizes and column mapping."""
+    return queries.dataset_document(app, dataset, detail=True)
+
+
+@router.delete(
+    "/datasets/{dataset}",
+    status_code=204,
+    summary="Delete an uploaded dataset",
+    response_class=Response,
+    responses={409: {"model": ErrorResponse, "description": "Not an uploaded dataset."}},
+)
+def delete_dataset(app: AppDep, dataset: str) -> Response:
+    """Delete an uploaded dataset (its row, file and cached analyses)."""
+    app.delete_dataset(dataset)
+    return Response(status_code=204)
+
+
+@router.get("/datasets/{dataset}/periods", response_model=PeriodList, summary="Periods")
+def list_periods(app: AppDep, dataset: str) -> dict[str, Any]:
+    """The dataset's periods with totals and how many regions and activities have data."""
+    return queries.periods(app, dataset)

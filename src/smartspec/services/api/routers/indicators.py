@@ -1,0 +1,103 @@
+"""Indicator tables with filters, sorting and pagination (or as a file with ``format=``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from smartspec.app import SmartSpecApp
+
+from .. import queries
+from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..errors import ERROR_RESPONSES
+from ..exports import FORMATS, download
+from ..schemas import IndicatorPage
+
+router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
+
+def _codes(values: list[str] | None) -> list[str]:
+    """The non-empty values of a repeated query parameter."""
+    return [v for v in (values or []) if v != ""]
+
+
+@router.get(
+    "/datasets/{dataset}/indicators/{table}",
+    response_model=IndicatorPage,
+    summary="An indicator table",
+    responses={
+        200: {
+            "content": {media: {} for media, _ in FORMATS.values()},
+            "description": "A page of rows as JSON, or the whole table as a file (format=).",
+        }
+    },
+)
+def indicator_table(
+    app: AppDep,
+    dataset: str,
+    table: str,
+    options: OptionsDep,
+    period: PeriodQuery = None,
+    region: Annotated[
+        list[str] | None, Query(description="Region code(s); repeat for several.")
+    ] = None,
+    activity: Annotated[
+        list[str] | None,
+        Query(description="Activity code(s) (activity_from for proximity); repeat for several."),
+    ] = None,
+    activity_to: Annotated[
+        list[str] | None, Query(description="proximity only: activity_to code(s).")
+    ] = None,
+    presence: Annotated[
+        int | None, Query(ge=0, le=1, description="cells only: 1 with presence, 0 without.")
+    ] = None,
+    sort: Annotated[str | None, Query(description="Column to sort by.")] = None,
+    order: Annotated[Literal["asc", "desc"], Query(description="Sort order.")] = "asc",
+    limit: Annotated[
+        int | None, Query(ge=1, description="Rows per page (page_size setting).")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    format: Annotated[
+        Literal["json", "csv", "xlsx", "parquet"] | None,
+        Query(description="json (a page) or a file of the whole filtered table."),
+    ] = None,
+) -> Any:
+    """One of the tables of ``smartspec analyse``: ``cells`` (period, region, activity, value,
+    rca, presence, density, cog), ``regions`` (diversity, eci, coi), ``activities`` (ubiquity,
+    pci), ``proximity`` (activity_from, activity_to, proximity) or ``notes``, with names."""
+    filters = {
+        "period": period,
+        "region": _codes(region),
+        "activity": _codes(activity),
+        "activity_to": _codes(activity_to),
+        "presence": presence,
+        "sort": sort,
+        "order": order,
+    }
+    if format not in (None, "json"):
+        return table_download(app, dataset, table, format, options, filters)
+    return queries.indicator_table(
+        app, dataset, table, limit=limit, offset=offset, options=options, **filters
+    )
+
+
+def table_download(
+    app: SmartSpecApp,
+    dataset: str,
+    table: str,
+    fmt: str,
+    options: dict[str, Any],
+    filters: dict[str, Any],
+) -> Response:
+    """The whole filtered, sorted table as a file (``data``: the input long table)."""
+    if table == "data":
+        frame = queries.input_frame(app, dataset)
+        v = queries.view(app, dataset)
+    else:
+        frame = queries.indicator_frame(app, dataset, table, options=options, **filters)
+        v = queries.view(app, dataset, **options)
+    name = f"{dataset}-{table}"
+    if filters.get("period"):
+        name += f"-{filters['period']}"
+    return download(queries.add_names(v, frame), fmt, name, sheet=table)

@@ -1,0 +1,36 @@
+"""The proximity network (activity space)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from .. import queries
+from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..errors import ERROR_RESPONSES
+from ..schemas import Network
+
+router = APIRouter(tags=["network"], responses=ERROR_RESPONSES)
+
+
+@router.get("/datasets/{dataset}/network", response_model=Network, summary="Activity space")
+def activity_space(
+    app: AppDep,
+    dataset: str,
+    options: OptionsDep,
+    period: PeriodQuery = None,
+    region: Annotated[
+        str | None, Query(description="Mark the activities where this region has presence.")
+    ] = None,
+    extra: Annotated[
+        int | None,
+        Query(ge=0, le=100000, description="Links beyond the spanning tree (default: one per "
+              "activity)."),
+    ] = None,
+) -> dict[str, Any]:
+    """Activities as nodes (name, PCI, ubiquity, layout position; with ``region``: presence,
+    RCA, density) and links: the maximum spanning tree of proximity plus the strongest others."""
+    return queries.network(
+        app, dataset, period=period, region=region, extra=extra, options=options
+    )

@@ -1,0 +1,52 @@
+"""Regions: names, codes and hierarchy; a region's profile."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from .. import queries
+from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..errors import ERROR_RESPONSES
+from ..schemas import LabelList, RegionProfileDoc
+
+router = APIRouter(tags=["regions"], responses=ERROR_RESPONSES)
+
+
+@router.get("/datasets/{dataset}/regions", response_model=LabelList, summary="Regions")
+def list_regions(
+    app: AppDep,
+    dataset: str,
+    q: Annotated[str | None, Query(description="Search codes and names.")] = None,
+    parent: Annotated[str | None, Query(description="Only children of this code.")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (all).")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The dataset's regions: code, name and parent (null where unknown)."""
+    return queries.labels_page(
+        app, dataset, "region", q=q, parent=parent, limit=limit, offset=offset
+    )
+
+
+@router.get(
+    "/datasets/{dataset}/regions/{code:path}/profile",
+    response_model=RegionProfileDoc,
+    summary="A region's profile",
+)
+def region_profile(
+    app: AppDep,
+    dataset: str,
+    code: str,
+    options: OptionsDep,
+    period: PeriodQuery = None,
+    top: Annotated[int, Query(ge=1, le=1000, description="Rows in each list.")] = 10,
+    rank_by: Annotated[
+        Literal["density", "cog", "pci"], Query(description="Order of the opportunities.")
+    ] = "density",
+) -> dict[str, Any]:
+    """Top specialisations, ECI and rank, diversification opportunities (density, PCI, COG),
+    ECI and diversity over every period, and activities gained or lost since the last one."""
+    return queries.region_profile(
+        app, dataset, code, period=period, top=top, rank_by=rank_by, options=options
+    )

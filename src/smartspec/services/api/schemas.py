@@ -1,0 +1,343 @@
+"""Pydantic v2 response models of the API (so that the OpenAPI document describes the answers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "ActivityProfile",
+    "ComparedRegion",
+    "Comparison",
+    "DatasetDetail",
+    "DatasetList",
+    "DatasetSummary",
+    "Health",
+    "IndicatorPage",
+    "LabelList",
+    "Network",
+    "PeriodList",
+    "RegionProfileDoc",
+    "SettingList",
+]
+
+Period = int | str
+Number = float | None
+
+
+class Health(BaseModel):
+    """The service is up."""
+
+    status: str = Field(examples=["ok"])
+    version: str
+    database: str = Field(description="Database backend: sqlite or postgresql.")
+    revision: str | None = Field(description="Database migration revision.")
+    datasets: int = Field(description="Datasets in the catalogue.")
+
+
+class SettingItem(BaseModel):
+    """One setting (see ``smartspec.app.SETTINGS``)."""
+
+    name: str
+    value: Any
+    default: Any
+    help: str
+
+
+class SettingList(BaseModel):
+    """The platform's settings."""
+
+    items: list[SettingItem]
+
+
+class MapInfo(BaseModel):
+    """How the regions can be mapped."""
+
+    boundaries: str | None = Field(
+        None, description="Boundary set of the regions (nuts2021-2, us-states, world) or null."
+    )
+    region_level: str | None = None
+
+
+class DatasetSummary(BaseModel):
+    """One dataset of the catalogue."""
+
+    id: str
+    title: str
+    kind: str = Field(description="bundled, uploaded or file.")
+    value_name: str
+    n_regions: int
+    n_activities: int
+    periods: list[Period]
+    period_range: str
+    licence: str | None = None
+    source: str | None = None
+    created_at: datetime | None = None
+    region_level: str | None = None
+    activity_classification: str | None = None
+    map: MapInfo
+
+
+class DatasetDetail(DatasetSummary):
+    """A dataset with its description, mapping and size."""
+
+    description: str | None = None
+    unit: str | None = None
+    citation: str | None = None
+    mapping: dict[str, Any] = Field(default_factory=dict, description="Column mapping of a file.")
+    n_cells: int = Field(description="Non-zero (period, region, activity) cells.")
+
+
+class DatasetList(BaseModel):
+    """The catalogue."""
+
+    items: list[DatasetSummary]
+
+
+class PeriodItem(BaseModel):
+    """One period of a dataset."""
+
+    period: Period
+    total: float
+    n_regions: int = Field(description="Regions with a positive total.")
+    n_activities: int = Field(description="Activities with a positive total.")
+
+
+class PeriodList(BaseModel):
+    """A dataset's periods, oldest first."""
+
+    dataset: str
+    items: list[PeriodItem]
+
+
+class Label(BaseModel):
+    """A region or activity code with its name and parent (null where unknown)."""
+
+    code: str
+    name: str | None = None
+    parent: str | None = None
+
+
+class LabelList(BaseModel):
+    """A page of regions or activities."""
+
+    dataset: str
+    items: list[Label]
+    total: int
+    limit: int
+    offset: int
+
+
+class IndicatorPage(BaseModel):
+    """A page of an indicator table (rows as objects, columns as in ``smartspec analyse``)."""
+
+    dataset: str
+    table: str
+    columns: list[str]
+    items: list[dict[str, Any]]
+    total: int = Field(description="Rows that match the filters.")
+    limit: int
+    offset: int
+
+
+class Specialisation(BaseModel):
+    """An activity where a region has presence."""
+
+    activity: str
+    activity_name: str | None = None
+    value: float
+    rca: Number
+    pci: Number
+
+
+class ProfileActivity(BaseModel):
+    """A diversification opportunity of a region."""
+
+    activity: str
+    activity_name: str | None = None
+    value: Number = None
+    rca: Number = None
+    density: Number = None
+    pci: Number = None
+    cog: Number = None
+
+
+class HistoryPoint(BaseModel):
+    """A region's complexity in one period."""
+
+    period: Period
+    eci: Number
+    eci_rank: int | None
+    n_ranked: int
+    diversity: int
+    coi: Number
+    total: float
+
+
+class ChangeItem(BaseModel):
+    """An activity whose presence changed."""
+
+    activity: str
+    activity_name: str | None = None
+    rca: Number = None
+    rca_before: Number = None
+
+
+class Changes(BaseModel):
+    """Activities gained and lost since the previous period."""
+
+    since: Period
+    gained: list[ChangeItem]
+    lost: list[ChangeItem]
+
+
+class RegionProfileDoc(BaseModel):
+    """A region's evidence profile (``RegionProfile.to_dict()`` plus names, history, changes)."""
+
+    dataset: str
+    region: str
+    region_name: str | None = None
+    parent: str | None = None
+    period: Period
+    value_name: str
+    total: float = Field(description="The region's total value in the period.")
+    eci: Number
+    eci_rank: int | None
+    n_ranked: int
+    diversity: int
+    coi: Number
+    rank_by: str
+    specialisations: list[Specialisation]
+    opportunities: list[ProfileActivity]
+    history: list[HistoryPoint]
+    changes: Changes | None = Field(description="Null for a dataset with one period.")
+    map: MapInfo
+    warnings: list[str] = Field(default_factory=list)
+
+
+class SpecialisedRegion(BaseModel):
+    """A region specialised in an activity."""
+
+    region: str
+    region_name: str | None = None
+    value: float
+    rca: Number
+    share: Number = Field(None, description="Share of the activity's total.")
+
+
+class RelatedActivity(BaseModel):
+    """An activity close to another one in the activity space."""
+
+    activity: str
+    activity_name: str | None = None
+    proximity: Number
+    pci: Number
+
+
+class ActivityHistoryPoint(BaseModel):
+    """An activity's complexity in one period."""
+
+    period: Period
+    pci: Number
+    ubiquity: int
+    total: float
+
+
+class ActivityProfile(BaseModel):
+    """An activity's profile: where it is specialised, its complexity, related activities."""
+
+    dataset: str
+    activity: str
+    activity_name: str | None = None
+    parent: str | None = None
+    period: Period
+    value_name: str
+    total: float
+    pci: Number
+    pci_rank: int | None
+    n_ranked: int
+    ubiquity: int
+    regions: list[SpecialisedRegion]
+    related: list[RelatedActivity]
+    history: list[ActivityHistoryPoint]
+
+
+class Node(BaseModel):
+    """An activity of the activity space."""
+
+    id: str
+    name: str | None = None
+    parent: str | None = None
+    pci: Number
+    ubiquity: int
+    total: float
+    x: float = Field(description="Layout position in [0, 1].")
+    y: float = Field(description="Layout position in [0, 1].")
+    present: bool | None = Field(None, description="The region has presence (with ?region=).")
+    rca: Number = Field(None, description="The region's RCA (with ?region=).")
+    density: Number = Field(None, description="The region's relatedness density (with ?region=).")
+
+
+class Edge(BaseModel):
+    """A proximity link: ``mst`` (maximum spanning tree) or ``extra`` (strongest others)."""
+
+    source: str
+    target: str
+    proximity: float
+    kind: str
+
+
+class Network(BaseModel):
+    """The activity space of one period."""
+
+    dataset: str
+    period: Period
+    region: str | None = None
+    region_name: str | None = None
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+class ComparedActivity(BaseModel):
+    """An activity in a comparison, with each region's RCA."""
+
+    activity: str
+    activity_name: str | None = None
+    pci: Number
+    rca: dict[str, Number]
+    present: dict[str, bool]
+
+
+class ComparedRegion(BaseModel):
+    """One region of a comparison."""
+
+    region: str
+    region_name: str | None = None
+    eci: Number
+    eci_rank: int | None
+    n_ranked: int
+    diversity: int
+    coi: Number
+    total: float
+    specialisations: list[Specialisation]
+
+
+class Overlap(BaseModel):
+    """How similar two regions' specialisations are."""
+
+    a: str
+    b: str
+    shared: int = Field(description="Activities where both have presence.")
+    jaccard: Number = Field(description="Shared over the union of their specialisations.")
+
+
+class Comparison(BaseModel):
+    """Several regions side by side in one period."""
+
+    dataset: str
+    period: Period
+    regions: list[ComparedRegion]
+    activities: list[ComparedActivity]
+    overlap: list[Overlap]

@@ -1,0 +1,199 @@
+"""``smartspec serve``: the platform (JSON API and dashboard) on a real web server (uvicorn).
+
+Thin, like datasette's ``serve``: parse the options, build one
+:class:`~smartspec.app.SmartSpecApp`, hand its ASGI application to uvicorn, print the address,
+stop on Ctrl-C. ``--get PATH`` answers one request in-process and prints it, without a server.
+
+``--data`` repeats; each value is a bundled dataset name (``smartspec datasets`` lists them) or
+the path of a data file. Files are read with ``--region/--activity/--value/--period`` (the same
+mapping for every file); without those flags a file must be in the tidy layout ``period, region,
+activity, value`` (the layout of the bundled data; ``period`` optional). Without ``--data`` every
+bundled dataset is served. Every setting of :data:`smartspec.app.SETTINGS` is also a flag
+(``--max-upload-mb``, ``--cache-size``...).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smartspec.app import SETTINGS
+
+__all__ = ["serve"]
+
+
+def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """One ``--flag`` per setting, declared once in :data:`smartspec.app.SETTINGS`."""
+    for setting in reversed(SETTINGS):
+        kind = {int: click.INT, float: click.FLOAT}.get(setting.type, click.STRING)
+        default = "" if setting.default is None else f" [default: {setting.default}]"
+        f = click.option(
+            "--" + setting.name.replace("_", "-"),
+            setting.name,
+            type=kind,
+            default=None,
+            metavar={"data_dir": "DIR", "database_url": "URL", "str": "TEXT"}.get(
+                setting.name, {"str": "TEXT"}.get(setting.type.__name__, "NUMBER")
+            ),
+            help=setting.help + default,
+        )(f)
+    return f
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+def _sources(
+    data: tuple[str, ...], mapping: dict[str, Any]
+) -> tuple[list[str] | None, list[tuple[Path, dict[str, Any]]]]:
+    """Split ``--data`` values into bundled dataset names and files."""
+    from smartspec.core.errors import UnknownDatasetError, format_examples
+    from smartspec.datasets import list_datasets
+
+    if not data:
+        if any(v is not None for v in mapping.values()):
+            raise click.UsageError(
+                "--region/--activity/--value/--period/--duplicates/--sheet need --data FILE"
+            )
+        return None, []
+    names = set(list_datasets()["name"])
+    bundled: list[str] = []
+    files: list[tuple[Path, dict[str, Any]]] = []
+    file_mapping = {k: v for k, v in mapping.items() if v is not None}
+    for value in data:
+        if value in names:
+            bundled.append(value)
+        elif Path(value).expanduser().exists():
+            files.append((Path(value).expanduser(), dict(file_mapping)))
+        else:
+            raise UnknownDatasetError(
+                f"--data {value!r} is neither a bundled dataset nor a file",
+                expected=f"a file path or one of {format_examples(sorted(names), limit=12)}",
+                found=repr(value),
+                fix="check the path, or run 'smartspec datasets' for the bundled names",
+            )
+    return bundled, files
+
+
+@click.command("serve")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="DATASET|PATH",
+    help="A bundled dataset name or a data file; repeat for several (default: every bundled "
+    "dataset).",
+)
+@click.option("--region", metavar="COL", help="Region column of the --data files.")
+@click.option("--activity", metavar="COL", help="Activity column of the --data files.")
+@click.option("--value", metavar="COL", help="Value column of the --data files.")
+@click.option("--period", metavar="COL", help="Period column of the --data files.")
+@click.option(
+    "--duplicates",
+    type=click.Choice(["error", "sum", "mean", "max", "min", "first", "last"]),
+    default=None,
+    help="Rows of the --data files repeating a key: refuse them (default), or combine them.",
+)
+@click.option("--sheet", metavar="NAME", help="Sheet of the --data workbooks (first).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
+)
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Answer one GET request in-process (e.g. /api/v1/health), print it and exit.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="warning",
+    show_default=True,
+    help="uvicorn's log level (info shows every request).",
+)
+@_setting_options
+def serve(
+    data: tuple[str, ...],
+    region: str | None,
+    activity: str | None,
+    value: str | None,
+    period: str | None,
+    duplicates: str | None,
+    sheet: str | None,
+    host: str,
+    port: int,
+    get_path: str | None,
+    log_level: str,
+    **settings: Any,
+) -> None:
+    """Serve the platform: the JSON API under /api/v1 and the dashboard, until Ctrl-C.
+
+    \b
+    Examples:
+      smartspec serve                                   # every bundled dataset, port 8000
+      smartspec serve --data nz-urban-industry --data jobs.csv --region nuts2 \\
+          --activity nace --value jobs --period year --port 8080
+      smartspec serve --data us-state-industry --get /api/v1/datasets
+    """
+    from smartspec.app import SmartSpecApp
+
+    mapping = {
+        "region": region,
+        "activity": activity,
+        "value": value,
+        "period": period,
+        "sheet": sheet,
+        "duplicates": duplicates,
+    }
+    bundled, files = _sources(data, mapping)
+    if get_path is None and not _port_free(host, port):
+        raise click.ClickException(
+            f"port {port} on {host} is already in use; choose another with --port"
+        )
+    app = SmartSpecApp(
+        datasets=bundled,
+        files=files,
+        settings={k: v for k, v in settings.items() if v is not None},
+    )
+    if get_path is not None:
+        response = app.client().get(get_path)
+        text = response.text
+        if response.headers.get("content-type", "").startswith("application/json"):
+            text = json.dumps(response.json(), indent=2, ensure_ascii=False)
+        click.echo(text)
+        if response.status_code >= 400:
+            raise click.ClickException(f"GET {get_path} answered {response.status_code}")
+        return
+
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    n = len(app.catalogue())
+    click.echo(f"smartspec is serving {n} dataset{'s' if n != 1 else ''} at {url}")
+    click.echo(f"  API {url}api/v1, endpoints {url}api/docs; data in {app.data_dir}")
+    click.echo("  Press Ctrl-C to stop.")
+    try:
+        uvicorn.run(
+            app.asgi(), host=host, port=port, log_level=log_level, access_log=log_level == "info"
+        )
+    finally:
+        app.close()
+    click.echo("smartspec stopped.")

@@ -1,0 +1,59 @@
+"""The smartspec dashboard: server-rendered pages over the JSON API, in several languages.
+
+:func:`attach` adds the pages and ``/static`` (scripts, styles, map shapes, all served by
+smartspec itself: the dashboard works offline) to the FastAPI application built by
+:func:`smartspec.services.api.create_api`.
+
+Pages: ``/`` (datasets and an indicator map), ``/datasets/{id}`` (overview),
+``/datasets/{id}/regions/{code}`` (region profile), ``/datasets/{id}/space`` (activity space),
+``/datasets/{id}/compare?regions=A,B`` and ``/upload``. The language is chosen by ``?lang=``,
+then the ``smartspec_lang`` cookie, then ``Accept-Language``; a language is one catalogue file
+``locales/<code>/LC_MESSAGES/messages.po``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["STATIC", "attach"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def attach(api: FastAPI, app: Any = None) -> None:
+    """Add the dashboard's page routes and ``/static`` to ``api``.
+
+    Parameters
+    ----------
+    api : fastapi.FastAPI
+        The application that serves the JSON API under ``/api/v1``; the pages read their data
+        from it, in-process.
+    app : SmartSpecApp, optional
+        The application object (kept on ``api.state.smartspec_app``; the pages use the API
+        only).
+    """
+    from fastapi.staticfiles import StaticFiles
+
+    from .pages import Dashboard
+
+    board = Dashboard(api)
+    api.state.dashboard = board
+    if app is not None:
+        api.state.smartspec_app = app
+    routes = [
+        ("/", board.home, ["GET"]),
+        ("/upload", board.upload_form, ["GET"]),
+        ("/upload", board.upload, ["POST"]),
+        ("/datasets/{dataset}", board.dataset, ["GET"]),
+        ("/datasets/{dataset}/regions", board.pick_region, ["GET"]),
+        ("/datasets/{dataset}/regions/{code:path}", board.region, ["GET"]),
+        ("/datasets/{dataset}/space", board.space, ["GET"]),
+        ("/datasets/{dataset}/compare", board.compare, ["GET"]),
+    ]
+    for path, endpoint, methods in routes:
+        api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
+    api.mount("/static", StaticFiles(directory=STATIC), name="static")

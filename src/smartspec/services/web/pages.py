@@ -1,0 +1,629 @@
+"""The dashboard pages: Jinja2 templates rendered from the JSON API, one language per request.
+
+Every route reads its data from ``/api/v1`` (:mod:`.data`), formats numbers with Babel in the
+page language (:mod:`.i18n`) and hands chart specs (:mod:`.charts`) to a small script that draws
+them with the vendored vega-embed. Every chart has a table alternative in the page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from pathlib import Path
+from statistics import median
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from . import charts
+from .data import ApiClient, ApiError, names, seg
+from .i18n import COOKIE, Formatter, language_name, languages, negotiate, translations
+from .maps import MapMatch, match_boundaries
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark a string for the catalogue; it is translated where it is shown."""
+    return message
+
+
+#: Indicators the home map can show: key -> (label, API table, column)
+INDICATORS: dict[str, tuple[str, str]] = {
+    "eci": (N_("Economic complexity index (ECI)"), "regions"),
+    "coi": (N_("Complexity outlook index (COI)"), "regions"),
+    "diversity": (N_("Diversity (activities with RCA ≥ 1)"), "regions"),
+    "rca": (N_("Specialisation in one activity (RCA)"), "cells"),
+    "density": (N_("Relatedness density to one activity"), "cells"),
+}
+
+#: Short names for legends.
+SHORT = {"eci": N_("ECI"), "coi": N_("COI"), "diversity": N_("Diversity"), "rca": N_("RCA"),
+         "density": N_("Relatedness density")}
+
+RANK_BY = {
+    "density": N_("relatedness density"),
+    "cog": N_("complexity outlook gain (COG)"),
+    "pci": N_("activity complexity (PCI)"),
+}
+
+ERROR_TITLES = {
+    "UnknownDatasetError": N_("Unknown dataset"),
+    "UnknownRegionError": N_("Unknown region"),
+    "UnknownActivityError": N_("Unknown activity"),
+    "UnknownPeriodError": N_("Unknown period"),
+    "RequestError": N_("The request could not be understood"),
+    "UploadTooLargeError": N_("The file is too large"),
+    "ConflictError": N_("This cannot be done with this dataset"),
+    "ValidationError": N_("The data cannot be used as it is"),
+    "NotFound": N_("Page not found"),
+}
+
+#: Strings the page script needs (rendered per page as a JSON block, translated).
+JS_STRINGS = (
+    N_("Chart could not be drawn; the data table below shows the same values."),
+    N_("sorted ascending"),
+    N_("sorted descending"),
+    N_("Loading…"),
+)
+
+QUADRANTS = (
+    N_("Related and complex: best bets"),
+    N_("Complex but distant: ambitious"),
+    N_("Related but simple: safe, low gain"),
+    N_("Distant and simple: least attractive"),
+)
+
+
+class Dashboard:
+    """The page routes of one FastAPI application."""
+
+    def __init__(self, api: FastAPI):
+        self.client = ApiClient(api)
+        self._envs: dict[str, Environment] = {}
+
+    # ------------------------------------------------------------------ rendering
+    def env(self, lang: str) -> Environment:
+        if lang not in self._envs:
+            env = Environment(
+                loader=FileSystemLoader(TEMPLATES),
+                autoescape=select_autoescape(["html"]),
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.install_gettext_translations(translations(lang), newstyle=True)
+            env.globals["seg"] = seg
+            self._envs[lang] = env
+        return self._envs[lang]
+
+    @staticmethod
+    def language(request: Request) -> str:
+        return negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get(COOKIE),
+            request.headers.get("accept-language"),
+        )
+
+    def render(
+        self, request: Request, template: str, *, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        lang = self.language(request)
+        tr = translations(lang)
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        switch = [
+            {
+                "code": code,
+                "name": language_name(code),
+                "url": request.url.path + "?" + urlencode([*query, ("lang", code)]),
+                "current": code == lang,
+            }
+            for code in languages()
+        ]
+        fmt = Formatter(lang)
+        html = (
+            self.env(lang)
+            .get_template(template)
+            .render(
+                lang=lang,
+                languages=switch,
+                fmt=fmt,
+                path=request.url.path,
+                js={"strings": {m: tr.gettext(m) for m in JS_STRINGS},
+                    "locale": fmt.d3_locale(), "timeLocale": fmt.d3_time_locale()},
+                charts=context.pop("charts", {}),
+                **context,
+            )
+        )
+        response = HTMLResponse(html, status_code=status)
+        if request.query_params.get("lang") == lang:
+            response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+        return response
+
+    def error(self, request: Request, exc: ApiError) -> HTMLResponse:
+        tr = translations(self.language(request))
+        kind = str(exc.error.get("type", ""))
+        title = tr.gettext(ERROR_TITLES.get(kind, N_("Something went wrong")))
+        return self.render(request, "error.html", status=exc.status, title=title, error=exc.error)
+
+    # ------------------------------------------------------------------ shared pieces
+    async def dataset_basics(self, dataset: str) -> dict[str, Any]:
+        detail, periods, regions, activities = await asyncio.gather(
+            self.client.get(f"/datasets/{seg(dataset)}"),
+            self.client.items(f"/datasets/{seg(dataset)}/periods"),
+            self.client.items(f"/datasets/{seg(dataset)}/regions"),
+            self.client.items(f"/datasets/{seg(dataset)}/activities"),
+        )
+        period_list = [p["period"] if isinstance(p, dict) else p for p in periods]
+        region_names = names(regions)
+        match = match_boundaries(region_names, _hint(detail))
+        if match is not None:  # codes without names (uploads): the name of their shape
+            for code, name in region_names.items():
+                if name == code:
+                    region_names[code] = match.name(code) or code
+        return {
+            "detail": detail,
+            "periods": period_list,
+            "regions": region_names,
+            "activities": names(activities),
+            "map": match,
+        }
+
+    @staticmethod
+    def pick_period(value: str | None, periods: list[Any]) -> Any:
+        """The period asked for (matched as text), else the latest."""
+        for p in periods:
+            if value is not None and str(p) == str(value):
+                return p
+        return periods[-1] if periods else None
+
+    # ------------------------------------------------------------------ pages
+    async def home(self, request: Request) -> Response:
+        q = request.query_params
+        tr = translations(self.language(request))
+        fmt = Formatter(self.language(request))
+        try:
+            datasets = (await self.client.get("/datasets")).get("items", [])
+        except ApiError as exc:
+            return self.error(request, exc)
+        context: dict[str, Any] = {"datasets": datasets, "indicators": INDICATORS}
+        ids = [str(d["id"]) for d in datasets]
+        chosen = q.get("dataset") if q.get("dataset") in ids else None
+        if chosen is None and datasets:
+            chosen = next((str(d["id"]) for d in datasets if _hint(d)), ids[0])
+        if chosen is None:
+            return self.render(request, "home.html", **context)
+        try:
+            basics = await self.dataset_basics(chosen)
+        except ApiError as exc:
+            return self.error(request, exc)
+        indicator = q.get("indicator") if q.get("indicator") in INDICATORS else "eci"
+        period = self.pick_period(q.get("period"), basics["periods"])
+        activity = q.get("activity") if q.get("activity") in basics["activities"] else None
+        table = INDICATORS[indicator][1]
+        if table == "cells" and activity is None and basics["activities"]:
+            activity = next(iter(basics["activities"]))
+        try:
+            rows = await self.client.items(
+                f"/datasets/{seg(chosen)}/indicators/{table}",
+                period=period,
+                activity=activity if table == "cells" else None,
+            )
+        except ApiError as exc:
+            return self.error(request, exc)
+        values = [
+            {"code": str(r["region"]), "name": basics["regions"].get(str(r["region"]), r["region"]),
+             "value": _num(r.get(indicator))}
+            for r in rows
+        ]
+        values.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+        label = tr.gettext(INDICATORS[indicator][0])
+        if activity is not None and table == "cells":
+            label = f"{label}: {basics['activities'].get(activity, activity)}"
+        chart = self.map_chart(
+            chosen, basics["map"], values, title=label, tr=tr, fmt=fmt, indicator=indicator
+        )
+        context.update(
+            dataset=chosen,
+            basics=basics,
+            indicator=indicator,
+            indicator_label=label,
+            activity=activity,
+            period=period,
+            values=values,
+            digits=0 if indicator == "diversity" else 2,
+            charts={"map": chart} if chart else {},
+        )
+        return self.render(request, "home.html", **context)
+
+    def map_chart(
+        self,
+        dataset: str,
+        match: MapMatch | None,
+        values: list[dict[str, Any]],
+        *,
+        title: str,
+        tr: Any,
+        fmt: Formatter,
+        indicator: str = "eci",
+        highlight: str | None = None,
+    ) -> dict[str, Any] | None:
+        if match is None:
+            return None
+        digits = 0 if indicator == "diversity" else 2
+        rows = [
+            {"id": match.ids[v["code"]], "value": v["value"],
+             "label": f"{fmt.number(v['value'], digits)} ({v['name']})",
+             "href": f"/datasets/{seg(dataset)}/regions/{seg(v['code'])}"}
+            for v in values
+            if v["code"] in match.ids
+        ]
+        prefix = None
+        if highlight is not None and match.key.startswith("nuts"):
+            prefix = match.ids.get(highlight, "")[:2] or None
+        return charts.choropleth(
+            rows,
+            url=match.url,
+            projection=match.projection,
+            title=title,
+            legend=tr.gettext(SHORT.get(indicator, "Value")),
+            value_label=tr.gettext("Value"),
+            name_label=tr.gettext("Region"),
+            value_format=",.0f" if digits == 0 else ",.2f",
+            highlight=match.ids.get(highlight) if highlight is not None else None,
+            only_prefix=prefix,
+            height=300 if highlight is not None else 440,
+        )
+
+    async def dataset(self, request: Request, dataset: str) -> Response:
+        lang = self.language(request)
+        tr, fmt = translations(lang), Formatter(lang)
+        try:
+            basics = await self.dataset_basics(dataset)
+            period = self.pick_period(request.query_params.get("period"), basics["periods"])
+            regions, activities = await asyncio.gather(
+                self.client.items(f"/datasets/{seg(dataset)}/indicators/regions", period=period),
+                self.client.items(
+                    f"/datasets/{seg(dataset)}/indicators/activities", period=period
+                ),
+            )
+        except ApiError as exc:
+            return self.error(request, exc)
+        for row in regions:
+            row["code"] = str(row["region"])
+            row["name"] = basics["regions"].get(row["code"], row["code"])
+        _rank(regions, "eci")
+        regions.sort(key=lambda r: (r["eci_rank"] is None, r["eci_rank"] or 0))
+        for row in activities:
+            row["code"] = str(row["activity"])
+            row["name"] = basics["activities"].get(row["code"], row["code"])
+        activities.sort(key=lambda r: (_num(r.get("pci")) is None, -(_num(r.get("pci")) or 0)))
+        values = [{"code": r["code"], "name": r["name"], "value": _num(r.get("eci"))}
+                  for r in regions]
+        chart = self.map_chart(
+            dataset, basics["map"], values, title=tr.gettext("Economic complexity index (ECI)"),
+            tr=tr, fmt=fmt,
+        )
+        return self.render(
+            request,
+            "dataset.html",
+            dataset=dataset,
+            basics=basics,
+            period=period,
+            regions=regions,
+            activities=activities,
+            uploaded=request.query_params.get("uploaded") == "1",
+            charts={"map": chart} if chart else {},
+        )
+
+    async def region(self, request: Request, dataset: str, code: str) -> Response:
+        lang = self.language(request)
+        tr, fmt = translations(lang), Formatter(lang)
+        q = request.query_params
+        top = _int(q.get("top"), 10, 3, 50)
+        rank_by = q.get("rank_by") if q.get("rank_by") in RANK_BY else "density"
+        base = f"/datasets/{seg(dataset)}"
+        try:
+            basics = await self.dataset_basics(dataset)
+            period = self.pick_period(q.get("period"), basics["periods"])
+            profile, cells, acts = await asyncio.gather(
+                self.client.get(
+                    f"{base}/regions/{seg(code)}/profile", period=period, top=top, rank_by=rank_by
+                ),
+                self.client.items(f"{base}/indicators/cells", period=period, region=code),
+                self.client.items(f"{base}/indicators/activities", period=period),
+            )
+        except ApiError as exc:
+            return self.error(request, exc)
+        anames = basics["activities"]
+        name = profile.get("region_name") or basics["regions"].get(str(code), str(code))
+        specs = [dict(s, name=anames.get(str(s["activity"]), str(s["activity"])))
+                 for s in profile.get("specialisations", [])]
+        opps = [dict(o, name=anames.get(str(o["activity"]), str(o["activity"])))
+                for o in profile.get("opportunities", [])]
+        top_opps = {str(o["activity"]) for o in opps}
+        pci = {str(a["activity"]): _num(a.get("pci")) for a in acts}
+        scatter = [
+            {"activity": str(c["activity"]), "name": anames.get(str(c["activity"]), c["activity"]),
+             "density": _num(c.get("density")), "pci": pci.get(str(c["activity"])),
+             "cog": _num(c.get("cog")), "top": str(c["activity"]) in top_opps}
+            for c in cells
+            if not c.get("presence") and _num(c.get("density")) is not None
+            and pci.get(str(c["activity"])) is not None
+        ]
+        eci_rows = [
+            {"period": h["period"], "value": _num(h.get("eci")), "series": name,
+             "rank": h.get("eci_rank"), "n_ranked": h.get("n_ranked"),
+             "diversity": h.get("diversity")}
+            for h in profile.get("history", [])
+        ]
+        chart_specs: dict[str, Any] = {}
+        if specs:
+            chart_specs["specialisations"] = charts.bar_rca(
+                specs,
+                title=tr.gettext("Top specialisations by RCA"),
+                rca_label=tr.gettext("Revealed comparative advantage (RCA)"),
+                activity_label=tr.gettext("Activity"),
+            )
+        if scatter:
+            chart_specs["opportunities"] = charts.opportunity_scatter(
+                scatter,
+                title=tr.gettext("Diversification opportunities"),
+                x_label=tr.gettext("Relatedness density"),
+                y_label=tr.gettext("Activity complexity (PCI)"),
+                size_label=tr.gettext("Complexity outlook gain (COG)"),
+                size_short=tr.gettext("COG"),
+                name_label=tr.gettext("Activity"),
+                x_mid=median(s["density"] for s in scatter),
+                y_mid=median(s["pci"] for s in scatter),
+                quadrants=tuple(tr.gettext(qd) for qd in QUADRANTS),
+            )
+        if len([r for r in eci_rows if r["value"] is not None]) > 1:
+            chart_specs["eci"] = charts.line_over_periods(
+                eci_rows,
+                title=tr.gettext("Economic complexity over time"),
+                x_label=tr.gettext("Period"),
+                y_label=tr.gettext("ECI"),
+            )
+        values = [{"code": str(code), "name": name, "value": 1.0}]
+        location = self.map_chart(
+            dataset, basics["map"], values, title=tr.gettext("Where the region is"), tr=tr,
+            fmt=fmt, highlight=str(code),
+        )
+        if location and str(code) in (basics["map"].ids if basics["map"] else {}):
+            chart_specs["location"] = location
+        return self.render(
+            request,
+            "region.html",
+            dataset=dataset,
+            basics=basics,
+            code=str(code),
+            name=name,
+            period=period,
+            profile=profile,
+            specs=specs,
+            opps=opps,
+            scatter=sorted(scatter, key=lambda s: -(s["density"] or 0)),
+            eci_rows=eci_rows,
+            top=top,
+            rank_by=rank_by,
+            rank_choices=RANK_BY,
+            has_shape=basics["map"] is not None and str(code) in basics["map"].ids,
+            charts=chart_specs,
+        )
+
+    async def space(self, request: Request, dataset: str) -> Response:
+        lang = self.language(request)
+        tr = translations(lang)
+        q = request.query_params
+        base = f"/datasets/{seg(dataset)}"
+        try:
+            basics = await self.dataset_basics(dataset)
+            period = self.pick_period(q.get("period"), basics["periods"])
+            region = q.get("region") if q.get("region") in basics["regions"] else None
+            net = await self.client.get(f"{base}/network", period=period, region=region)
+        except ApiError as exc:
+            return self.error(request, exc)
+        nodes, edges = _network(net, basics["activities"], region is not None)
+        chart = charts.network(
+            nodes,
+            edges,
+            title=tr.gettext("Activity space"),
+            legend_yes=tr.gettext("Specialised (RCA ≥ 1)"),
+            legend_no=tr.gettext("Not specialised"),
+            name_label=tr.gettext("Activity"),
+        )
+        return self.render(
+            request,
+            "space.html",
+            dataset=dataset,
+            basics=basics,
+            period=period,
+            region=region,
+            nodes=sorted(nodes, key=lambda n: (not n["on"], -(n.get("degree") or 0))),
+            edges=sorted(edges, key=lambda e: -(e.get("weight") or 0))[:100],
+            n_edges=len(edges),
+            charts={"space": chart} if nodes else {},
+        )
+
+    async def compare(self, request: Request, dataset: str) -> Response:
+        lang = self.language(request)
+        tr = translations(lang)
+        q = request.query_params
+        base = f"/datasets/{seg(dataset)}"
+        try:
+            basics = await self.dataset_basics(dataset)
+        except ApiError as exc:
+            return self.error(request, exc)
+        chosen: list[str] = []
+        for raw in [*q.get("regions", "").split(","), *q.getlist("region")]:
+            if raw and raw not in chosen:
+                chosen.append(raw)
+        chosen = chosen[:4]
+        period = self.pick_period(q.get("period"), basics["periods"])
+        context: dict[str, Any] = {"regions": [], "activities": [], "overlap": [],
+                                   "shared": [], "eci_rows": []}
+        chart_specs: dict[str, Any] = {}
+        if chosen:
+            try:
+                comparison, *histories = await asyncio.gather(
+                    self.client.get(f"{base}/compare", region=chosen, period=period, top=10),
+                    *[self.client.items(f"{base}/indicators/regions", region=c)
+                      for c in chosen],
+                )
+            except ApiError as exc:
+                return self.error(request, exc)
+            anames, rnames = basics["activities"], basics["regions"]
+            regions = comparison.get("regions", [])
+            for r in regions:
+                r["name"] = r.get("region_name") or rnames.get(str(r["region"]), r["region"])
+            label = {str(r["region"]): r["name"] for r in regions}
+            activities = comparison.get("activities", [])
+            for a in activities:
+                a["name"] = a.get("activity_name") or anames.get(str(a["activity"]), a["activity"])
+            rca_rows = [
+                {"series": label[code], "activity": a["activity"], "name": a["name"],
+                 "rca": _num(a.get("rca", {}).get(code))}
+                for a in activities
+                for code in label
+            ]
+            shared = [a["name"] for a in activities
+                      if a.get("present") and all(a["present"].get(c) for c in label)]
+            if rca_rows:
+                chart_specs["rca"] = charts.grouped_rca(
+                    rca_rows,
+                    title=tr.gettext("Specialisations side by side (RCA)"),
+                    rca_label=tr.gettext("Revealed comparative advantage (RCA)"),
+                )
+            eci_rows = [
+                {"series": rnames.get(c, c), "period": h["period"], "value": _num(h.get("eci"))}
+                for c, hs in zip(chosen, histories, strict=True)
+                for h in hs
+            ]
+            if len({r["period"] for r in eci_rows}) > 1:
+                chart_specs["eci"] = charts.line_over_periods(
+                    eci_rows,
+                    title=tr.gettext("Economic complexity over time"),
+                    x_label=tr.gettext("Period"),
+                    y_label=tr.gettext("ECI"),
+                )
+            overlap = [dict(o, a_name=label.get(str(o["a"]), o["a"]),
+                            b_name=label.get(str(o["b"]), o["b"]))
+                       for o in comparison.get("overlap", [])]
+            context = {"regions": regions, "activities": activities, "overlap": overlap,
+                       "shared": shared, "eci_rows": eci_rows}
+        return self.render(
+            request,
+            "compare.html",
+            dataset=dataset,
+            basics=basics,
+            period=period,
+            chosen=chosen,
+            charts=chart_specs,
+            **context,
+        )
+
+    async def upload_form(self, request: Request) -> Response:
+        return self.render(request, "upload.html", form={}, error=None)
+
+    async def upload(self, request: Request) -> Response:
+        form = await request.form()
+        fields = {k: str(form.get(k) or "").strip()
+                  for k in ("region", "activity", "value", "period", "title")}
+        upload = form.get("file")
+        filename = getattr(upload, "filename", None) or ""
+        content = await upload.read() if hasattr(upload, "read") else b""
+        if not filename or not content:
+            tr = translations(self.language(request))
+            error = {"status": 400, "type": "RequestError", "local": True,
+                     "message": tr.gettext("Choose a data file to upload.")}
+            return self.render(request, "upload.html", status=400, form=fields, error=error)
+        try:
+            created = await self.client.post_file("/datasets", filename, content, fields)
+        except ApiError as exc:
+            tr = translations(self.language(request))
+            title = tr.gettext(ERROR_TITLES.get(str(exc.error.get("type")), "") or N_(
+                "Something went wrong"))
+            return self.render(
+                request, "upload.html", status=exc.status, form=fields, error=exc.error,
+                error_title=title,
+            )
+        new_id = created.get("id") if isinstance(created, dict) else None
+        return RedirectResponse(f"/datasets/{seg(new_id)}?uploaded=1", status_code=303)
+
+    async def pick_region(self, request: Request, dataset: str) -> Response:
+        """``?region=CODE`` (the region picker without script) -> the region's page."""
+        q = request.query_params
+        code = q.get("region", "")
+        if not code:
+            return RedirectResponse(f"/datasets/{seg(dataset)}", status_code=303)
+        extra = urlencode([(k, v) for k, v in q.multi_items() if k != "region"])
+        return RedirectResponse(
+            f"/datasets/{seg(dataset)}/regions/{seg(code)}" + (f"?{extra}" if extra else ""),
+            status_code=303,
+        )
+
+    async def not_found(self, request: Request) -> Response:
+        error = {"status": 404, "type": "NotFound", "message": request.url.path, "local": True}
+        return self.error(request, ApiError(404, error))
+
+
+# ---------------------------------------------------------------------- helpers
+def _hint(detail: dict[str, Any]) -> str | None:
+    """The registry's boundary set of a dataset (``map.boundaries`` in the API), if any."""
+    info = detail.get("map") if isinstance(detail.get("map"), dict) else {}
+    return info.get("boundaries") or detail.get("boundaries") or None
+
+
+def _num(x: Any) -> float | None:
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _int(x: Any, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(x)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _rank(rows: list[dict[str, Any]], column: str) -> None:
+    """Add ``<column>_rank`` (1 = highest; ``None`` where the value is missing)."""
+    valued = sorted((r for r in rows if _num(r.get(column)) is not None),
+                    key=lambda r: -_num(r.get(column)))
+    for r in rows:
+        r[f"{column}_rank"] = None
+    for i, r in enumerate(valued, start=1):
+        r[f"{column}_rank"] = i
+
+
+def _network(
+    net: dict[str, Any], anames: dict[str, str], highlight: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Nodes and edges of the API's network in the shape the chart expects."""
+    nodes = [
+        {"id": str(n["id"]), "name": n.get("name") or anames.get(str(n["id"]), str(n["id"])),
+         "size": _num(n.get("total")) or 1.0, "on": bool(n.get("present")) and highlight,
+         "x": _num(n.get("x")), "y": _num(n.get("y")), "pci": _num(n.get("pci")),
+         "rca": _num(n.get("rca")), "density": _num(n.get("density"))}
+        for n in net.get("nodes", [])
+    ]
+    degree: dict[str, int] = {}
+    edges = []
+    for e in net.get("edges", []):
+        s, t = str(e["source"]), str(e["target"])
+        edges.append({"source": s, "target": t, "weight": _num(e.get("proximity")),
+                      "source_name": anames.get(s, s), "target_name": anames.get(t, t)})
+        degree[s] = degree.get(s, 0) + 1
+        degree[t] = degree.get(t, 0) + 1
+    for n in nodes:
+        n["degree"] = degree.get(n["id"], 0)
+    return nodes, edges

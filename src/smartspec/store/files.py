@@ -1,0 +1,95 @@
+"""Data files of the catalogue: ids, file names and endings, column mappings, bounded copies."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..core.errors import ValidationError, format_examples
+
+__all__ = ["clean_mapping", "copy_limited", "file_ending", "safe_filename", "slugify"]
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+_ENDINGS = (".csv.gz", ".txt.gz", ".tsv.gz", ".csv", ".txt", ".tsv", ".tab", ".parquet", ".pq",
+            ".parq", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def slugify(text: str, *, fallback: str = "dataset", limit: int = 48) -> str:
+    """A URL-safe id: lower case letters, digits and dashes.
+
+    >>> slugify("Employment by NUTS2, 2020 (Eurostat)")
+    'employment-by-nuts2-2020-eurostat'
+    """
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    slug = _SLUG_RE.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-")
+    return slug or fallback
+
+
+def file_ending(filename: str) -> str:
+    """The recognised ending of a data file name (``.csv.gz``, ``.xlsx``...), or ``""``."""
+    lower = filename.lower()
+    for ending in _ENDINGS:
+        if lower.endswith(ending):
+            return ending
+    return ""
+
+
+def safe_filename(filename: str) -> str:
+    name = Path(str(filename).replace("\\", "/")).name
+    name = re.sub(r"[^\w.\- ]+", "_", name).strip(" .") or "upload"
+    return name[:120]
+
+
+_MAPPING_KEYS = ("region", "activity", "value", "period", "duplicates", "sheet")
+
+
+def clean_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = [k for k in mapping if k not in _MAPPING_KEYS]
+    if unknown:
+        raise ValidationError(
+            "unknown column mapping keys",
+            expected=f"keys among {', '.join(_MAPPING_KEYS)}",
+            found=format_examples(unknown),
+        )
+    out = {k: v for k, v in mapping.items() if v not in (None, "")}
+    missing = [k for k in ("region", "activity", "value") if not out.get(k)]
+    if missing:
+        raise ValidationError(
+            "the column mapping is incomplete",
+            expected="the names of the region, activity and value columns (period optional)",
+            found=f"no {', '.join(missing)} column named",
+            fix="name the columns of the file that hold the " + ", ".join(missing),
+        )
+    return {k: str(v) if k != "sheet" else v for k, v in out.items()}
+
+
+def copy_limited(file: bytes | str | Path | BinaryIO, target: Path, limit: int) -> int:
+    """Copy the data to ``target``; stop once more than ``limit`` bytes have been seen."""
+    if isinstance(file, bytes | bytearray | memoryview):
+        data = bytes(file)
+        if len(data) <= limit:
+            target.write_bytes(data)
+        return len(data)
+    if isinstance(file, str | Path):
+        source = Path(file).expanduser()
+        if not source.is_file():
+            raise ValidationError(
+                "the file does not exist", where=f"file '{source}'", found="no file"
+            )
+        size = source.stat().st_size
+        if size <= limit:
+            shutil.copyfile(source, target)
+        return size
+    total = 0
+    with target.open("wb") as out:
+        while chunk := file.read(1024 * 1024):
+            total += len(chunk)
+            if total > limit:
+                return total
+            out.write(chunk)
+    return total

@@ -1,0 +1,68 @@
+"""Fixtures of the dashboard tests: a small app, its in-process client, and a real server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("jinja2")
+pytest.importorskip("babel")
+
+#: Bundled datasets the tests serve: NUTS 2 with a map and several periods, US states (a map,
+#: one period), Tamaulipas municipalities (no shapes: tables and charts only).
+DATASETS = ["eu-nuts2-ardeco", "us-state-industry", "mx-tamaulipas"]
+
+#: A small upload: six Spanish NUTS 2 regions x four activities x two periods.
+UPLOAD_CSV = "nuts,sector,jobs,year\n" + "".join(
+    f"{r},{a},{(i * 7 + j * 3 + k * 5) % 11 + 1 + (10 if i == j else 0)},{y}\n"
+    for k, y in enumerate((2019, 2020))
+    for i, r in enumerate(["ES11", "ES21", "ES30", "ES51", "ES52", "ES61"])
+    for j, a in enumerate(["agri", "manuf", "ict", "tourism"])
+)
+
+
+@pytest.fixture(scope="session")
+def smartspec_app(tmp_path_factory: pytest.TempPathFactory):
+    from smartspec.app import SmartSpecApp
+
+    app = SmartSpecApp(data_dir=tmp_path_factory.mktemp("smartspec-web"), datasets=DATASETS)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def client(smartspec_app):
+    return smartspec_app.client(raise_server_exceptions=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(smartspec_app) -> Iterator[str]:
+    """The real application (``create_api(SmartSpecApp)``) on a real uvicorn server."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(
+        smartspec_app.asgi(), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
