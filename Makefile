@@ -51,12 +51,12 @@ demo: $(STAMP)
 	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
 
 test: $(TEST_STAMP) system-deps
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest --doctest-modules src/smartspec -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

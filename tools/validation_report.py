@@ -8,6 +8,7 @@ Deterministic (seeded); takes about a minute.
 from __future__ import annotations
 
 import warnings
+from itertools import pairwise
 
 import pandas as pd
 
@@ -40,7 +41,7 @@ def main() -> None:
     rows: list[dict] = []
     nz = load("nz-urban-industry")
     periods = list(nz.periods)
-    for a, b in zip(periods[:-1], periods[1:], strict=True):
+    for a, b in pairwise(periods):
         rows += row("nz-urban-industry", backtest(nz, base=a, end=b, scores=SCORES, k=(5,),
                                                    n_boot=200, seed=0))
     rows += row("nz-urban-industry", backtest(nz, base=1976, end=2013, scores=SCORES, k=(5,),
