@@ -72,7 +72,7 @@ def cli_md() -> str:
     out += ["## smartspec", "", "```", main.get_help(ctx), "```"]
     for name in sorted(main.list_commands(ctx)):
         cmd = main.get_command(ctx, name)
-        sub = click.Context(cmd, info_name=f"smartspec {name}", parent=ctx,
+        sub = click.Context(cmd, info_name=name, parent=ctx,
                             terminal_width=100, max_content_width=100)
         out += ["", f"## smartspec {name}", "", "```", cmd.get_help(sub), "```"]
     return "\n".join(out) + "\n"
