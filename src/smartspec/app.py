@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
     from .core.evidence import Evidence
+    from .core.framework import Framework
     from .core.matrix import ActivityMatrix
+    from .core.validation import Backtest
     from .store import DatasetRecord
 
 __all__ = [
@@ -166,7 +168,7 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class _Analysis:
-    evidence: Evidence
+    evidence: Any  # an Evidence, or another cached result (Framework, Backtest)
     warnings: tuple[str, ...]
 
 
@@ -454,6 +456,127 @@ class SmartSpecApp:
     def evidence_warnings(self, dataset_id: str, **options: Any) -> list[str]:
         """The warnings the analysis raised (regions left out of ECI...), as one-line texts."""
         return list(self._analysis(dataset_id, options).warnings)
+
+    def cached_with_warnings(
+        self, key: Hashable, factory: Callable[[], Any]
+    ) -> tuple[Any, list[str]]:
+        """Like :meth:`cached`, with the :class:`SmartSpecWarning` texts ``factory()`` raised
+        (computed one at a time: the warnings filters are process-wide)."""
+        done = self._recorded(key, factory)
+        return done.evidence, list(done.warnings)
+
+    def _recorded(self, key: Hashable, factory: Callable[[], Any]) -> _Analysis:
+        """Memoise ``factory()`` with the :class:`SmartSpecWarning` texts it raised."""
+
+        def compute() -> _Analysis:
+            from .core.errors import SmartSpecWarning
+
+            with _ANALYSE_LOCK, warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", SmartSpecWarning)
+                value = factory()
+            texts = tuple(
+                dict.fromkeys(
+                    " ".join(str(w.message).split())
+                    for w in caught
+                    if issubclass(w.category, SmartSpecWarning)
+                )
+            )
+            return _Analysis(value, texts)
+
+        return self._cache.get(key, compute)
+
+    def framework(
+        self,
+        dataset_id: str,
+        *,
+        density_cutoff: str | float = "mean",
+        complexity_cutoff: str | float = "mean",
+        scope: str = "region",
+        **options: Any,
+    ) -> Framework:
+        """The smart-specialisation framework of the dataset, every period (cached).
+
+        Parameters
+        ----------
+        dataset_id : str
+            A dataset of the catalogue.
+        density_cutoff, complexity_cutoff : {"mean", "median"} or float
+            Where the plane is cut (see :func:`smartspec.core.framework.framework`).
+        scope : {"region", "period"}
+            Cut-offs over each region's candidates or over all candidates of the period.
+        **options
+            ``profile``, ``threshold``, ``knn`` as for :meth:`evidence`.
+        """
+        return self._framework(
+            dataset_id, density_cutoff, complexity_cutoff, scope, options
+        ).evidence
+
+    def framework_warnings(
+        self,
+        dataset_id: str,
+        *,
+        density_cutoff: str | float = "mean",
+        complexity_cutoff: str | float = "mean",
+        scope: str = "region",
+        **options: Any,
+    ) -> list[str]:
+        """The warnings :meth:`framework` raised, as one-line texts."""
+        return list(
+            self._framework(dataset_id, density_cutoff, complexity_cutoff, scope, options).warnings
+        )
+
+    def _framework(
+        self,
+        dataset_id: str,
+        density_cutoff: str | float,
+        complexity_cutoff: str | float,
+        scope: str,
+        options: Mapping[str, Any],
+    ) -> _Analysis:
+        opts = self.options_key(options)
+        matrix = self.matrix(dataset_id)
+        key = ("framework", dataset_id, density_cutoff, complexity_cutoff, scope, opts)
+
+        def compute() -> Any:
+            from .core.framework import framework
+
+            return framework(
+                matrix,
+                density_cutoff=density_cutoff,  # type: ignore[arg-type]
+                complexity_cutoff=complexity_cutoff,  # type: ignore[arg-type]
+                scope=scope,  # type: ignore[arg-type]
+                **dict(opts),
+            )
+
+        return self._recorded(key, compute)
+
+    def backtest(self, dataset_id: str, **params: Any) -> Backtest:
+        """A backtest of the dataset's recommendations (cached per dataset and parameters).
+
+        Parameters
+        ----------
+        dataset_id : str
+            A dataset of the catalogue (at least two periods).
+        **params
+            ``base``, ``end``, ``horizon``, ``scores``, ``baselines``, ``k``, ``n_boot``,
+            ``seed``, ``max_rca_before``, ``min_rca_after``, ``persistence`` of
+            :func:`smartspec.core.validation.backtest`, and ``profile``, ``threshold``, ``knn``.
+            Sequences (``scores``, ``k``) are given as tuples.
+        """
+        analysis = {k: params.pop(k) for k in ("profile", "threshold", "knn") if k in params}
+        opts = self.options_key(analysis)
+        matrix = self.matrix(dataset_id)
+        frozen = tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
+        )
+        key = ("backtest", dataset_id, frozen, opts)
+
+        def compute() -> Any:
+            from .core.validation import backtest
+
+            return backtest(matrix, **dict(frozen), **dict(opts))
+
+        return self._recorded(key, compute).evidence
 
     def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any:
         """Memoise ``factory()`` in the app's LRU cache (keys ``(kind, dataset_id, ...)``).

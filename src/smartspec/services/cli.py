@@ -400,7 +400,7 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command("analyse")
-@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path())
 @click.option("--region", "--region-col", "region", metavar="COL", help=_COLUMN_HELP["region"])
 @click.option(
     "--activity", "--activity-col", "activity", metavar="COL", help=_COLUMN_HELP["activity"]
@@ -474,6 +474,27 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     metavar="DIR",
     help="Output folder (created if missing; files in it are replaced).",
 )
+@click.option(
+    "--weight",
+    default=None,
+    metavar="COL",
+    help="INPUT is microdata (a Parquet file, folder or glob, one row per inventor, firm or "
+    "participant): sum COL per region, activity and period with Dask. A folder or glob INPUT "
+    "without --weight counts rows.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Compute in this process, or spread the periods over a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786) for --engine dask; default: a local cluster.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def analyse_command(
     input_path: str | None,
@@ -494,6 +515,9 @@ def analyse_command(
     population_period: str | None,
     proximity: str | None,
     knn: int | None,
+    weight: str | None,
+    engine: str,
+    scheduler: str | None,
     out_format: str,
     out_dir: str,
     quiet: bool,
@@ -513,10 +537,13 @@ def analyse_command(
       notes       period, level, label, reason   (why an indicator is missing)
       run.json    version, input, options, resolved profile, per-period diagnostics
     Without --period, the period column holds 'all'.
-    """
-    from smartspec.core.evidence import analyse
-    from smartspec.io import read_population, write_json, write_tables
 
+    \b
+    Microdata and Dask:
+      smartspec analyse 'patents/*.parquet' --region nuts2 --activity cpc --period year \\
+          --weight share --out out/patents             (summed with Dask, in bounded memory)
+      smartspec analyse ... --engine dask --scheduler tcp://host:8786   (periods on a cluster)
+    """
     columns = {"region": region, "activity": activity, "value": value, "period": period}
     flags = {
         "region": "--region",
@@ -524,16 +551,101 @@ def analyse_command(
         "value": "--value",
         "period": "--period",
     }
-    m, described = _load_matrix(
-        input_path=input_path,
-        dataset=dataset,
-        columns=columns,
-        column_flags=flags,
-        duplicates=duplicates,
-        sheet=sheet,
-        input_format=input_format,
+    if scheduler is not None and engine != "dask":
+        raise _usage("--scheduler needs --engine dask")
+    microdata = input_path is not None and (
+        weight is not None
+        or any(ch in input_path for ch in "*?[")
+        or Path(input_path).is_dir()
     )
-    described.update(_matrix_summary(m))
+    client, owned_client = None, False
+    if engine == "dask" or microdata:
+        try:
+            from smartspec.scale.distributed import get_client
+        except ImportError as exc:  # pragma: no cover - without the dask extra
+            raise click.ClickException(str(exc)) from exc
+    if engine == "dask":
+        try:
+            client, owned_client = get_client(scheduler)
+        except ImportError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot reach the Dask scheduler {scheduler}: {exc}"
+            ) from exc
+    try:
+        if microdata:
+            from smartspec.scale.distributed import aggregate_microdata
+
+            if dataset is not None:
+                raise _usage("give either INPUT or --dataset, not both")
+            if value is not None:
+                raise _usage("microdata INPUT takes --weight COL (or nothing, to count rows), "
+                             "not --value")
+            missing = [f for f, c in (("--region", region), ("--activity", activity)) if not c]
+            if missing:
+                raise _usage(f"microdata INPUT needs {', '.join(missing)} to name its columns")
+            m = aggregate_microdata(
+                str(input_path), region=str(region), activity=str(activity), period=period,
+                weight=weight, client=client,
+            )
+            described = {
+                "path": str(input_path), "format": "parquet microdata",
+                "columns": {**columns, "weight": weight}, "source": m.source,
+                "metadata": dict(m.metadata),
+            }
+        else:
+            m, described = _load_matrix(
+                input_path=input_path,
+                dataset=dataset,
+                columns=columns,
+                column_flags=flags,
+                duplicates=duplicates,
+                sheet=sheet,
+                input_format=input_format,
+            )
+        described.update(_matrix_summary(m))
+        ev = _analyse_engine(
+            m, client, quiet=quiet, presence=presence, profile=profile, threshold=threshold,
+            population=population, population_region=population_region,
+            population_value=population_value, population_period=population_period,
+            region=region, proximity=proximity, knn=knn,
+        )
+    finally:
+        if owned_client and client is not None:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    ev, options, population_info, warned = ev
+    _write_analysis(
+        ev, m, described=described, options={**options, "engine": engine,
+                                              "scheduler": scheduler, "weight": weight},
+        population_info=population_info, warned=warned, out_format=out_format,
+        duplicates=duplicates, out_dir=out_dir, quiet=quiet,
+        where=dataset or Path(str(input_path)).name,
+    )
+
+
+def _analyse_engine(
+    m: ActivityMatrix,
+    client: Any,
+    *,
+    quiet: bool,
+    presence: str | None,
+    profile: str | None,
+    threshold: float | None,
+    population: str | None,
+    population_region: str | None,
+    population_value: str,
+    population_period: str | None,
+    region: str | None,
+    proximity: str | None,
+    knn: int | None,
+) -> tuple[Any, dict[str, Any], dict[str, Any] | None, list[str]]:
+    """``analyse`` in this process (client None) or on the Dask cluster of ``client``."""
+    from smartspec.core.evidence import analyse
+    from smartspec.io import read_population
 
     options: dict[str, Any] = {
         "profile": profile,
@@ -561,7 +673,31 @@ def analyse_command(
         raise _usage("--population-region/--population-period need --population FILE")
 
     with _captured_warnings(not quiet) as warned, _progress(not quiet) as progress:
-        ev = analyse(m, progress=progress, **kwargs)
+        if client is None:
+            ev = analyse(m, progress=progress, **kwargs)
+        else:
+            from smartspec.scale.distributed import analyse_distributed
+
+            ev = analyse_distributed(m, client, **kwargs)
+    return ev, options, population_info, warned
+
+
+def _write_analysis(
+    ev: Any,
+    m: ActivityMatrix,
+    *,
+    described: dict[str, Any],
+    options: dict[str, Any],
+    population_info: dict[str, Any] | None,
+    warned: list[str],
+    out_format: str,
+    duplicates: str,
+    out_dir: str,
+    quiet: bool,
+    where: str,
+) -> None:
+    """Write the tables and run.json of ``analyse``, and print the summary."""
+    from smartspec.io import write_json, write_tables
 
     default_period = m.periods[0] if m.n_periods == 1 else None
     tables = {name: _ordered(getattr(ev, name), name, default_period) for name in OUTPUT_COLUMNS}
@@ -586,7 +722,6 @@ def analyse_command(
     }
     run_json = write_json(record, Path(out_dir) / "run.json")
     if not quiet:
-        where = dataset or Path(str(input_path)).name
         click.echo(
             f"{where}: {m.n_regions} regions x {m.n_activities} activities x "
             f"{m.n_periods} period(s) -> {Path(out_dir)}"

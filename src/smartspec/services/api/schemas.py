@@ -9,18 +9,24 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "ActivityProfile",
+    "BacktestSummary",
     "ComparedRegion",
     "Comparison",
     "DatasetDetail",
     "DatasetList",
     "DatasetSummary",
+    "FrameworkPage",
     "Health",
+    "IndicatorCatalogue",
     "IndicatorPage",
     "LabelList",
+    "MeasurePage",
     "Network",
     "PeriodList",
+    "RegionFramework",
     "RegionProfileDoc",
     "SettingList",
+    "Validation",
 ]
 
 Period = int | str
@@ -341,3 +347,133 @@ class Comparison(BaseModel):
     regions: list[ComparedRegion]
     activities: list[ComparedActivity]
     overlap: list[Overlap]
+
+
+# ------------------------------------------------------------------ evidence in depth
+class FrameworkSettings(BaseModel):
+    """How the framework plane was cut."""
+
+    density_cutoff: str | float = Field(description="mean, median or the number given.")
+    complexity_cutoff: str | float = Field(description="mean, median or the number given.")
+    scope: str = Field(description="region (each region's candidates) or period (all of them).")
+    complexity: str = Field(description="The complexity measure (PCI of the profile).")
+
+
+class FrameworkPage(BaseModel):
+    """A page of the region-level view of the smart-specialisation framework."""
+
+    dataset: str
+    table: str = Field(examples=["framework"])
+    settings: FrameworkSettings
+    columns: list[str]
+    items: list[dict[str, Any]] = Field(
+        description="period, region, region_name, candidates, n_<quadrant> (4), mean_density, "
+        "mean_complexity, mean_complexity_most_attractive, density_cutoff, complexity_cutoff."
+    )
+    total: int = Field(description="Rows that match the filters.")
+    limit: int
+    offset: int
+
+
+class Cutoffs(BaseModel):
+    """Where this region's plane is cut (null without candidates)."""
+
+    density: Number
+    complexity: Number
+
+
+class QuadrantCount(BaseModel):
+    """One quadrant of the framework, what it means and how many candidates it holds."""
+
+    quadrant: str = Field(examples=["high_density_high_complexity"])
+    meaning: str
+    count: int
+
+
+class FrameworkCandidate(BaseModel):
+    """An activity the region does not specialise in yet, placed in the plane."""
+
+    activity: str | int
+    activity_name: str | None = None
+    value: float
+    rca: Number
+    density: Number
+    complexity: Number
+    quadrant: str
+
+
+class RegionFramework(BaseModel):
+    """One region's candidates in the smart-specialisation framework (most attractive first)."""
+
+    dataset: str
+    region: str
+    region_name: str | None = None
+    period: Period
+    settings: FrameworkSettings
+    cutoffs: Cutoffs
+    quadrants: list[QuadrantCount]
+    counts: dict[str, int] = Field(description="Candidates per quadrant code.")
+    total: int = Field(description="Candidates of the region (before quadrant=).")
+    candidates: list[FrameworkCandidate]
+    warnings: list[str] = Field(default_factory=list)
+
+
+class BacktestSummary(BaseModel):
+    """What was backtested."""
+
+    base: Period
+    end: Period
+    at_risk: int = Field(description="(region, activity) pairs without presence in base.")
+    entries: int = Field(description="Pairs of them with presence in end.")
+    entry_rate: Number = Field(description="entries / at_risk: the PR-AUC of a random score.")
+    regions: int
+    n_boot: int
+    level: float = Field(description="Confidence level of the intervals.")
+    filters: dict[str, Any]
+
+
+class Validation(BaseModel):
+    """A backtest of the recommendations: metrics per score and baseline, ROC and PR curves."""
+
+    dataset: str
+    summary: BacktestSummary
+    columns: list[str]
+    metrics: list[dict[str, Any]] = Field(
+        description="score, kind (score or baseline), missing, roc_auc (+ _low, _high), pr_auc "
+        "(+ _low, _high), precision_at_<k>, region_precision_at_<k>, lift_at_<k>."
+    )
+    curves: list[dict[str, Any]] = Field(description="score, curve (roc or pr), x, y.")
+
+
+class IndicatorInfo(BaseModel):
+    """One indicator of the catalogue."""
+
+    name: str
+    level: str = Field(description="cell, region, activity, activity_pair or region_pair.")
+    summary: str
+    reference: str
+    required: list[str] = Field(description="Options it cannot do without.")
+    options: list[str] = Field(description="Its other options.")
+
+
+class IndicatorCatalogue(BaseModel):
+    """Every indicator ``/measures/{name}`` can compute."""
+
+    items: list[IndicatorInfo]
+    total: int
+
+
+class MeasurePage(BaseModel):
+    """A page of one catalogue indicator as a long table."""
+
+    dataset: str
+    indicator: str
+    level: str
+    summary: str
+    reference: str
+    options: dict[str, Any] = Field(description="The options it was computed with.")
+    columns: list[str]
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int

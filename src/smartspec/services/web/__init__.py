@@ -6,7 +6,8 @@ smartspec itself: the dashboard works offline) to the FastAPI application built 
 
 Pages: ``/`` (datasets and an indicator map), ``/datasets/{id}`` (overview),
 ``/datasets/{id}/regions/{code}`` (region profile), ``/datasets/{id}/space`` (activity space),
-``/datasets/{id}/compare?regions=A,B`` and ``/upload``. The language is chosen by ``?lang=``,
+``/datasets/{id}/compare?regions=A,B``, ``/datasets/{id}/validation`` (backtests, for
+datasets with several periods) and ``/upload``. The language is chosen by ``?lang=``,
 then the ``smartspec_lang`` cookie, then ``Accept-Language``; a language is one catalogue file
 ``locales/<code>/LC_MESSAGES/messages.po``.
 """
@@ -53,6 +54,7 @@ def attach(api: FastAPI, app: Any = None) -> None:
         ("/datasets/{dataset}/regions/{code:path}", board.region, ["GET"]),
         ("/datasets/{dataset}/space", board.space, ["GET"]),
         ("/datasets/{dataset}/compare", board.compare, ["GET"]),
+        ("/datasets/{dataset}/validation", board.validation, ["GET"]),
     ]
     for path, endpoint, methods in routes:
         api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)

@@ -148,80 +148,6 @@ def bar_rca(
     )
 
 
-def opportunity_scatter(
-    rows: list[dict[str, Any]],
-    *,
-    title: str,
-    x_label: str,
-    y_label: str,
-    size_label: str,
-    name_label: str,
-    x_mid: float,
-    size_short: str = "COG",
-    y_mid: float,
-    quadrants: tuple[str, str, str, str],
-) -> dict[str, Any]:
-    """Relatedness density (x) against complexity (y) of activities not yet specialised in.
-
-    ``x_mid``/``y_mid`` split the plane into the four quadrants named by ``quadrants``
-    (top right, top left, bottom right, bottom left). Highlighted points (``top``) are the
-    listed opportunities.
-    """
-    tr, tl, br, bl = quadrants
-    labels = [
-        {"text": tr, "x": "width", "y": 0, "align": "right", "baseline": "top"},
-        {"text": tl, "x": 0, "y": 0, "align": "left", "baseline": "top"},
-        {"text": br, "x": "width", "y": "height", "align": "right", "baseline": "bottom"},
-        {"text": bl, "x": 0, "y": "height", "align": "left", "baseline": "bottom"},
-    ]
-    text_layers = [
-        {
-            "mark": {"type": "text", "align": q["align"], "baseline": q["baseline"],
-                     "x": q["x"], "y": q["y"], "dx": -4 if q["align"] == "right" else 4,
-                     "dy": 4 if q["baseline"] == "top" else -4, "color": "#333",
-                     "fontStyle": "italic", "fontSize": 12, "text": q["text"]},
-        }
-        for q in labels
-    ]
-    return _base(
-        title,
-        title,
-        height=380,
-        data={"values": rows},
-        layer=[
-            {"mark": {"type": "rule", "color": "#666", "strokeDash": [4, 3]},
-             "encoding": {"x": {"datum": x_mid}}},
-            {"mark": {"type": "rule", "color": "#666", "strokeDash": [4, 3]},
-             "encoding": {"y": {"datum": y_mid}}},
-            {
-                "mark": {"type": "point", "filled": True, "opacity": 0.75},
-                "encoding": {
-                    "x": {"field": "density", "type": "quantitative", "title": x_label,
-                          "scale": {"zero": False}},
-                    "y": {"field": "pci", "type": "quantitative", "title": y_label,
-                          "scale": {"zero": False}},
-                    "size": {"field": "cog", "type": "quantitative", "title": size_short,
-                             "legend": {"format": ",.2f"}, "scale": {"range": [20, 260]}},
-                    "color": {"condition": {"test": "datum.top", "value": ACCENT},
-                              "value": BASE},
-                    "shape": {"condition": {"test": "datum.top", "value": "diamond"},
-                              "value": "circle"},
-                    "tooltip": [
-                        {"field": "name", "type": "nominal", "title": name_label},
-                        {"field": "density", "type": "quantitative", "title": x_label,
-                         "format": ",.3f"},
-                        {"field": "pci", "type": "quantitative", "title": y_label,
-                         "format": ",.2f"},
-                        {"field": "cog", "type": "quantitative", "title": size_label,
-                         "format": ",.2f"},
-                    ],
-                },
-            },
-            *text_layers,
-        ],
-    )
-
-
 def line_over_periods(
     rows: list[dict[str, Any]], *, title: str, x_label: str, y_label: str
 ) -> dict[str, Any]:
@@ -376,3 +302,184 @@ def network(
                      "padding": 6}],
         "marks": marks,
     }
+
+
+#: Quadrant colours of the framework plane (most attractive, safe, ambitious, least), told
+#: apart by shape too; each has at least 4.5:1 contrast on white.
+QUADRANT_COLOURS = ("#1b7837", "#1f5f99", "#a6470b", "#5f5f5f")
+QUADRANT_SHAPES = ("diamond", "square", "triangle-up", "circle")
+
+
+def framework_plane(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    name_label: str,
+    quadrant_label: str,
+    cog_label: str,
+    x_cut: float,
+    y_cut: float,
+    legend: tuple[str, str, str, str],
+    corners: tuple[str, str, str, str],
+) -> dict[str, Any]:
+    """The smart-specialisation framework plane (Balland et al. 2019): relatedness density (x)
+    against complexity (y) of a region's candidate activities, coloured (and shaped) by the
+    framework's quadrant, with the cut-off lines at ``x_cut`` / ``y_cut``.
+
+    ``rows`` carry ``name, density, complexity, quadrant`` (the translated quadrant name, one
+    of ``legend``: most attractive, safe, ambitious, least attractive) and optionally ``cog``.
+    ``corners`` label the four corners (top right, top left, bottom right, bottom left).
+    """
+    tr, tl, br, bl = corners
+    spots = [
+        {"text": tr, "x": "width", "y": 0, "align": "right", "baseline": "top"},
+        {"text": tl, "x": 0, "y": 0, "align": "left", "baseline": "top"},
+        {"text": br, "x": "width", "y": "height", "align": "right", "baseline": "bottom"},
+        {"text": bl, "x": 0, "y": "height", "align": "left", "baseline": "bottom"},
+    ]
+    text_layers = [
+        {
+            "mark": {"type": "text", "align": q["align"], "baseline": q["baseline"],
+                     "x": q["x"], "y": q["y"], "dx": -4 if q["align"] == "right" else 4,
+                     "dy": 4 if q["baseline"] == "top" else -4, "color": "#333",
+                     "fontStyle": "italic", "fontSize": 12, "text": q["text"]},
+        }
+        for q in spots
+    ]
+    rule = {"type": "rule", "color": "#555", "strokeDash": [5, 4], "strokeWidth": 1.5}
+    return _base(
+        title,
+        title,
+        height=400,
+        data={"values": rows},
+        layer=[
+            {"mark": rule, "encoding": {"x": {"datum": x_cut}}},
+            {"mark": rule, "encoding": {"y": {"datum": y_cut}}},
+            {
+                "mark": {"type": "point", "filled": True, "opacity": 0.85, "size": 90,
+                         "stroke": "#fff", "strokeWidth": 0.6},
+                "encoding": {
+                    "x": {"field": "density", "type": "quantitative", "title": x_label,
+                          "scale": {"zero": False, "nice": True, "padding": 24}},
+                    "y": {"field": "complexity", "type": "quantitative", "title": y_label,
+                          "scale": {"zero": False, "nice": True, "padding": 28}},
+                    "color": {"field": "quadrant", "type": "nominal", "title": quadrant_label,
+                              "scale": {"domain": list(legend), "range": list(QUADRANT_COLOURS)},
+                              "legend": {"orient": "bottom", "direction": "horizontal",
+                                         "columns": 2, "labelLimit": 360}},
+                    "shape": {"field": "quadrant", "type": "nominal", "title": quadrant_label,
+                              "scale": {"domain": list(legend), "range": list(QUADRANT_SHAPES)}},
+                    "tooltip": [
+                        {"field": "name", "type": "nominal", "title": name_label},
+                        {"field": "quadrant", "type": "nominal", "title": quadrant_label},
+                        {"field": "density", "type": "quantitative", "title": x_label,
+                         "format": ",.3f"},
+                        {"field": "complexity", "type": "quantitative", "title": y_label,
+                         "format": ",.2f"},
+                        {"field": "cog", "type": "quantitative", "title": cog_label,
+                         "format": ",.2f"},
+                    ],
+                },
+            },
+            *text_layers,
+        ],
+    )
+
+
+def backtest_curves(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    roc_title: str,
+    pr_title: str,
+    fpr_label: str,
+    tpr_label: str,
+    recall_label: str,
+    precision_label: str,
+    score_label: str,
+    chance_label: str,
+    base_rate: float | None,
+    scores: list[str] | None = None,
+    baselines: list[str] | None = None,
+) -> dict[str, Any]:
+    """ROC and precision-recall curves of a backtest side by side (the dashboard's version of
+    :func:`smartspec.reports.charts.backtest_chart`, with translated labels).
+
+    ``rows``: ``series`` (translated score name), ``curve`` (``roc`` or ``pr``), ``x``, ``y``.
+    The chance line is the diagonal on the ROC panel and the entry rate (``base_rate``) on the
+    precision-recall panel. ``scores`` and ``baselines`` (translated names) fix the legend's
+    order: the scores in strong colours and solid or dashed lines, the baselines in greys,
+    dotted.
+    """
+    scores = list(scores or dict.fromkeys(r["series"] for r in rows))
+    baselines = [b for b in (baselines or []) if b not in scores]
+    strong = [BASE, ACCENT, "#2e7d32", "#6a3d9a"]
+    greys = ["#5f5f5f", "#8c8c8c"]
+    domain = scores + baselines
+    palette = [strong[i % 4] for i in range(len(scores))] + [
+        greys[i % 2] for i in range(len(baselines))]
+    dashes = [[[1, 0], [7, 3], [3, 2], [9, 2, 2, 2]][i % 4] for i in range(len(scores))] + [
+        [[1, 3], [4, 3]][i % 2] for i in range(len(baselines))]
+
+    def panel(curve: str, sub: str, x: str, y: str, chance: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "title": {"text": sub, "fontSize": 13},
+            "width": 330,
+            "height": 300,
+            "layer": [
+                chance,
+                {
+                    "transform": [{"filter": {"field": "curve", "equal": curve}}],
+                    "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2},
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative", "title": x,
+                              "scale": {"domain": [0, 1]}},
+                        "y": {"field": "y", "type": "quantitative", "title": y,
+                              "scale": {"domain": [0, 1]}},
+                        "color": {"field": "series", "type": "nominal", "title": score_label,
+                                  "scale": {"domain": domain, "range": palette}},
+                        "strokeDash": {"field": "series", "type": "nominal",
+                                       "title": score_label,
+                                       "scale": {"domain": domain, "range": dashes}},
+                        "tooltip": [
+                            {"field": "series", "type": "nominal", "title": score_label},
+                            {"field": "x", "type": "quantitative", "title": x, "format": ".3f"},
+                            {"field": "y", "type": "quantitative", "title": y, "format": ".3f"},
+                        ],
+                    },
+                },
+            ],
+        }
+
+    diagonal = {
+        "data": {"values": [{"x": 0, "y": 0, "what": chance_label},
+                            {"x": 1, "y": 1, "what": chance_label}]},
+        "mark": {"type": "line", "color": "#999", "strokeDash": [3, 3]},
+        "encoding": {"x": {"field": "x", "type": "quantitative"},
+                     "y": {"field": "y", "type": "quantitative"},
+                     "tooltip": [{"field": "what", "type": "nominal", "title": None}]},
+    }
+    rate = {
+        "data": {"values": [{"y": base_rate or 0.0, "what": chance_label}]},
+        "mark": {"type": "rule", "color": "#999", "strokeDash": [3, 3]},
+        "encoding": {"y": {"field": "y", "type": "quantitative"},
+                     "tooltip": [{"field": "what", "type": "nominal", "title": None}]},
+    }
+    spec = {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": title,
+        "config": {**CONFIG,
+                   "legend": {**CONFIG["legend"], "orient": "right", "labelLimit": 320,
+                              "symbolStrokeWidth": 2.5, "symbolSize": 300},
+                   "axis": {**CONFIG["axis"], "tickCount": 5}},
+        "data": {"values": rows},
+        "hconcat": [
+            panel("roc", roc_title, fpr_label, tpr_label, diagonal),
+            panel("pr", pr_title, recall_label, precision_label, rate),
+        ],
+        "resolve": {"scale": {"color": "shared", "strokeDash": "shared"}},
+    }
+    return spec

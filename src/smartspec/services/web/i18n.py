@@ -131,10 +131,12 @@ class Formatter:
         digits = 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 1 else 3
         return self.number(value, digits)
 
-    def percent(self, value: Any) -> str:
+    def percent(self, value: Any, digits: int = 1) -> str:
+        """A share as a percentage with ``digits`` decimals (``12.8%``, ``12,8 %``)."""
         if _missing(value):
             return "–"
-        return format_percent(value, format="#,##0.0%", locale=self.locale)
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(value, format=pattern, locale=self.locale)
 
     def date(self, value: date | datetime | str) -> str:
         if isinstance(value, str):

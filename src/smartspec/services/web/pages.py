@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import math
 from pathlib import Path
-from statistics import median
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,7 +34,7 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
 INDICATORS: dict[str, tuple[str, str]] = {
     "eci": (N_("Economic complexity index (ECI)"), "regions"),
     "coi": (N_("Complexity outlook index (COI)"), "regions"),
-    "diversity": (N_("Diversity (activities with RCA ≥ 1)"), "regions"),
+    "diversity": (N_("Diversity (activities with %(rule)s)"), "regions"),
     "rca": (N_("Specialisation in one activity (RCA)"), "cells"),
     "density": (N_("Relatedness density to one activity"), "cells"),
 }
@@ -77,6 +76,52 @@ QUADRANTS = (
     N_("Distant and simple: least attractive"),
 )
 
+#: The framework's quadrants (Balland et al. 2019), in the API's order: name and meaning.
+QUADRANT_NAMES = {
+    "high_density_high_complexity": (
+        N_("Most attractive"), N_("related and complex: low risk, high gain")),
+    "high_density_low_complexity": (
+        N_("Safe"), N_("related but less complex: low risk, low gain")),
+    "low_density_high_complexity": (
+        N_("Ambitious"), N_("complex but distant: high risk, high gain")),
+    "low_density_low_complexity": (
+        N_("Least attractive"), N_("distant and less complex")),
+}
+
+#: Where the framework plane is cut (the page's ``cutoff=``).
+CUTOFFS = {"mean": N_("Means of the candidates"), "median": N_("Medians of the candidates")}
+
+#: Scores and baselines of a backtest.
+SCORES = {
+    "density": N_("Relatedness density"),
+    "cog": N_("Complexity outlook gain (COG)"),
+    "pci": N_("Activity complexity (PCI)"),
+    "rca_start": N_("RCA in the base period"),
+}
+BASELINES = {"ubiquity": N_("Ubiquity (common activities)"), "random": N_("Random order")}
+
+#: Concentration measures of the dataset overview: catalogue name -> column label.
+CONCENTRATION = {
+    "krugman": N_("Krugman specialisation index"),
+    "entropy": N_("Entropy"),
+    "related_variety": N_("Related variety"),
+    "unrelated_variety": N_("Unrelated variety"),
+}
+
+
+def presence_rule(api: FastAPI) -> str:
+    """How the dashboard's profile defines presence, after "RCA": ``> 1`` (atlas, as the Growth
+    Lab's Stata package) or ``≥ 1`` (the profiles of the Python and R peers)."""
+    from smartspec.core.profiles import get_profile
+
+    app = getattr(api.state, "smartspec", None)
+    name = app.settings.get("default_profile", "atlas") if app is not None else "atlas"
+    try:
+        profile = get_profile(name)
+    except Exception:  # an unknown profile fails elsewhere, with its message
+        profile = get_profile("atlas")
+    return f"{'>' if profile.strict else '≥'} {profile.threshold:g}"
+
 
 class Dashboard:
     """The page routes of one FastAPI application."""
@@ -84,6 +129,7 @@ class Dashboard:
     def __init__(self, api: FastAPI):
         self.client = ApiClient(api)
         self._envs: dict[str, Environment] = {}
+        self.rule = presence_rule(api)
 
     # ------------------------------------------------------------------ rendering
     def env(self, lang: str) -> Environment:
@@ -97,8 +143,13 @@ class Dashboard:
             )
             env.install_gettext_translations(translations(lang), newstyle=True)
             env.globals["seg"] = seg
+            env.globals["presence_rule"] = self.rule_text(lang)
             self._envs[lang] = env
         return self._envs[lang]
+
+    def rule_text(self, lang: str) -> str:
+        """The presence rule in the page language (``RCA > 1``, ``VCR > 1``)."""
+        return f"{translations(lang).gettext('RCA')} {self.rule}"
 
     @staticmethod
     def language(request: Request) -> str:
@@ -183,7 +234,8 @@ class Dashboard:
     # ------------------------------------------------------------------ pages
     async def home(self, request: Request) -> Response:
         q = request.query_params
-        tr = translations(self.language(request))
+        lang = self.language(request)
+        tr = translations(lang)
         fmt = Formatter(self.language(request))
         try:
             datasets = (await self.client.get("/datasets")).get("items", [])
@@ -220,7 +272,7 @@ class Dashboard:
             for r in rows
         ]
         values.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
-        label = tr.gettext(INDICATORS[indicator][0])
+        label = tr.gettext(INDICATORS[indicator][0]) % {"rule": self.rule_text(lang)}
         if activity is not None and table == "cells":
             label = f"{label}: {basics['activities'].get(activity, activity)}"
         chart = self.map_chart(
@@ -307,6 +359,7 @@ class Dashboard:
             dataset, basics["map"], values, title=tr.gettext("Economic complexity index (ECI)"),
             tr=tr, fmt=fmt,
         )
+        concentration, variety = await self.concentration(dataset, period, regions)
         return self.render(
             request,
             "dataset.html",
@@ -315,9 +368,55 @@ class Dashboard:
             period=period,
             regions=regions,
             activities=activities,
+            concentration=concentration,
+            variety=variety,
+            measure_labels=CONCENTRATION,
             uploaded=request.query_params.get("uploaded") == "1",
             charts={"map": chart} if chart else {},
         )
+
+    async def concentration(
+        self, dataset: str, period: Any, regions: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Rows of the overview's concentration table (one per region, as ``regions``: diversity
+        and ECI, plus each measure of :data:`CONCENTRATION`) and how variety was grouped.
+
+        Related and unrelated variety need an activity hierarchy: the API's ``groups=auto``
+        takes the activities' parents, else the first letter of NACE-like codes, else answers
+        400 and the page says why they are missing.
+        """
+        path = f"/datasets/{seg(dataset)}/measures"
+        calls = [
+            self.client.items(f"{path}/{name}", period=period,
+                              groups="auto" if name.endswith("variety") else None)
+            for name in CONCENTRATION
+        ]
+        results = await asyncio.gather(*calls, return_exceptions=True)
+        by_region: dict[str, dict[str, Any]] = {
+            r["code"]: {"code": r["code"], "name": r["name"], "diversity": r.get("diversity"),
+                        "eci": _num(r.get("eci"))}
+            for r in regions
+        }
+        variety: dict[str, Any] = {"shown": False, "groups": None, "reason": None}
+        for name, result in zip(CONCENTRATION, results, strict=True):
+            if isinstance(result, ApiError):
+                if name.endswith("variety"):
+                    variety["reason"] = result.error.get("message")
+                    continue
+                raise result
+            if isinstance(result, BaseException):
+                raise result
+            if name.endswith("variety"):
+                variety["shown"] = True
+            for row in result:
+                target = by_region.get(str(row["region"]))
+                if target is not None:
+                    target[name] = _num(row.get(name))
+        if variety["shown"]:
+            labels = await self.client.items(f"/datasets/{seg(dataset)}/activities")
+            has_parent = bool(labels) and all(a.get("parent") for a in labels)
+            variety["groups"] = "parent" if has_parent else "prefix"
+        return list(by_region.values()), variety
 
     async def region(self, request: Request, dataset: str, code: str) -> Response:
         lang = self.language(request)
@@ -325,16 +424,20 @@ class Dashboard:
         q = request.query_params
         top = _int(q.get("top"), 10, 3, 50)
         rank_by = q.get("rank_by") if q.get("rank_by") in RANK_BY else "density"
+        cutoff = q.get("cutoff") if q.get("cutoff") in CUTOFFS else "mean"
         base = f"/datasets/{seg(dataset)}"
         try:
             basics = await self.dataset_basics(dataset)
             period = self.pick_period(q.get("period"), basics["periods"])
-            profile, cells, acts = await asyncio.gather(
+            profile, cells, fw = await asyncio.gather(
                 self.client.get(
                     f"{base}/regions/{seg(code)}/profile", period=period, top=top, rank_by=rank_by
                 ),
                 self.client.items(f"{base}/indicators/cells", period=period, region=code),
-                self.client.items(f"{base}/indicators/activities", period=period),
+                self.client.get(
+                    f"{base}/regions/{seg(code)}/framework", period=period,
+                    density_cutoff=cutoff, complexity_cutoff=cutoff,
+                ),
             )
         except ApiError as exc:
             return self.error(request, exc)
@@ -344,16 +447,24 @@ class Dashboard:
                  for s in profile.get("specialisations", [])]
         opps = [dict(o, name=anames.get(str(o["activity"]), str(o["activity"])))
                 for o in profile.get("opportunities", [])]
-        top_opps = {str(o["activity"]) for o in opps}
-        pci = {str(a["activity"]): _num(a.get("pci")) for a in acts}
+        cog = {str(c["activity"]): _num(c.get("cog")) for c in cells}
+        qnames = {k: tr.gettext(v[0]) for k, v in QUADRANT_NAMES.items()}
         scatter = [
-            {"activity": str(c["activity"]), "name": anames.get(str(c["activity"]), c["activity"]),
-             "density": _num(c.get("density")), "pci": pci.get(str(c["activity"])),
-             "cog": _num(c.get("cog")), "top": str(c["activity"]) in top_opps}
-            for c in cells
-            if not c.get("presence") and _num(c.get("density")) is not None
-            and pci.get(str(c["activity"])) is not None
+            {"activity": str(c["activity"]),
+             "name": anames.get(str(c["activity"]), str(c["activity"])),
+             "density": _num(c.get("density")), "complexity": _num(c.get("complexity")),
+             "rca": _num(c.get("rca")), "cog": cog.get(str(c["activity"])),
+             "code": c["quadrant"], "quadrant": qnames.get(c["quadrant"], c["quadrant"])}
+            for c in fw.get("candidates", [])
+            if _num(c.get("density")) is not None and _num(c.get("complexity")) is not None
         ]
+        quadrants = [
+            {"code": key, "name": qnames[key], "meaning": tr.gettext(meaning),
+             "count": fw.get("counts", {}).get(key, 0),
+             "rows": [s for s in scatter if s["code"] == key]}
+            for key, (_, meaning) in QUADRANT_NAMES.items()
+        ]
+        cuts = fw.get("cutoffs") or {}
         eci_rows = [
             {"period": h["period"], "value": _num(h.get("eci")), "series": name,
              "rank": h.get("eci_rank"), "n_ranked": h.get("n_ranked"),
@@ -368,18 +479,19 @@ class Dashboard:
                 rca_label=tr.gettext("Revealed comparative advantage (RCA)"),
                 activity_label=tr.gettext("Activity"),
             )
-        if scatter:
-            chart_specs["opportunities"] = charts.opportunity_scatter(
+        if scatter and cuts.get("density") is not None and cuts.get("complexity") is not None:
+            chart_specs["opportunities"] = charts.framework_plane(
                 scatter,
                 title=tr.gettext("Diversification opportunities"),
                 x_label=tr.gettext("Relatedness density"),
                 y_label=tr.gettext("Activity complexity (PCI)"),
-                size_label=tr.gettext("Complexity outlook gain (COG)"),
-                size_short=tr.gettext("COG"),
                 name_label=tr.gettext("Activity"),
-                x_mid=median(s["density"] for s in scatter),
-                y_mid=median(s["pci"] for s in scatter),
-                quadrants=tuple(tr.gettext(qd) for qd in QUADRANTS),
+                quadrant_label=tr.gettext("Quadrant"),
+                cog_label=tr.gettext("Complexity outlook gain (COG)"),
+                x_cut=cuts["density"],
+                y_cut=cuts["complexity"],
+                legend=tuple(qnames.values()),  # type: ignore[arg-type]
+                corners=tuple(tr.gettext(qd) for qd in QUADRANTS),  # type: ignore[arg-type]
             )
         if len([r for r in eci_rows if r["value"] is not None]) > 1:
             chart_specs["eci"] = charts.line_over_periods(
@@ -406,11 +518,15 @@ class Dashboard:
             profile=profile,
             specs=specs,
             opps=opps,
-            scatter=sorted(scatter, key=lambda s: -(s["density"] or 0)),
+            scatter=scatter,
             eci_rows=eci_rows,
             top=top,
             rank_by=rank_by,
             rank_choices=RANK_BY,
+            cutoff=cutoff,
+            cutoff_choices=CUTOFFS,
+            cuts=cuts,
+            quadrants=quadrants,
             has_shape=basics["map"] is not None and str(code) in basics["map"].ids,
             charts=chart_specs,
         )
@@ -432,7 +548,7 @@ class Dashboard:
             nodes,
             edges,
             title=tr.gettext("Activity space"),
-            legend_yes=tr.gettext("Specialised (RCA ≥ 1)"),
+            legend_yes=tr.gettext("Specialised (%(rule)s)") % {"rule": self.rule_text(lang)},
             legend_no=tr.gettext("Not specialised"),
             name_label=tr.gettext("Activity"),
         )
@@ -522,6 +638,103 @@ class Dashboard:
             basics=basics,
             period=period,
             chosen=chosen,
+            charts=chart_specs,
+            **context,
+        )
+
+    async def validation(self, request: Request, dataset: str) -> Response:
+        """Backtest of the recommendations: pick periods and scores, read the metrics."""
+        lang = self.language(request)
+        tr = translations(lang)
+        q = request.query_params
+        base_url = f"/datasets/{seg(dataset)}"
+        try:
+            basics = await self.dataset_basics(dataset)
+        except ApiError as exc:
+            return self.error(request, exc)
+        periods = basics["periods"]
+        context: dict[str, Any] = {"result": None, "problem": None, "metrics": [],
+                                   "curve_rows": [], "links": {}}
+        chosen = [s for s in q.getlist("score") if s in SCORES] or ["density", "cog"]
+        k = _int(q.get("k"), 10, 1, 1000)
+        first = periods[0] if periods else None
+        base = next((p for p in periods if str(p) == q.get("base")), first)
+        end = self.pick_period(q.get("end"), periods)
+        chart_specs: dict[str, Any] = {}
+        if len(periods) > 1:
+            params = {"base": base, "end": end, "score": chosen, "k": k, "n_boot": 200}
+            try:
+                result = await self.client.get(f"{base_url}/validation", **params)
+            except ApiError as exc:
+                if exc.status != 400:
+                    return self.error(request, exc)
+                context["problem"] = exc.error
+                result = None
+            query = urlencode([(key, v) for key, val in params.items()
+                               for v in (val if isinstance(val, list) else [val])])
+            api = f"/api/v1{base_url}/validation?{query}"
+            context["links"] = {
+                "json": api,
+                "metrics": f"{api}&format=csv&table=metrics",
+                "curves": f"{api}&format=csv&table=curves",
+                "pairs": f"{api}&format=csv&table=pairs",
+            }
+            if result is not None:
+                label = {**{key: tr.gettext(v) for key, v in SCORES.items()},
+                         **{key: tr.gettext(v) for key, v in BASELINES.items()}}
+                metrics = []
+                for m in result.get("metrics", []):
+                    row = {key: _num(v) if key not in ("score", "kind") else v
+                           for key, v in m.items()}
+                    row["label"] = label.get(m["score"], m["score"])
+                    row["p_at_k"] = _num(m.get(f"precision_at_{k}"))
+                    row["region_p_at_k"] = _num(m.get(f"region_precision_at_{k}"))
+                    row["lift_at_k"] = _num(m.get(f"lift_at_{k}"))
+                    metrics.append(row)
+                curves = [
+                    {"series": label.get(c["score"], c["score"]), "curve": c["curve"],
+                     "x": _num(c.get("x")), "y": _num(c.get("y"))}
+                    for c in result.get("curves", [])
+                ]
+                summary = result.get("summary", {})
+                chart_specs["curves"] = charts.backtest_curves(
+                    curves,
+                    title=tr.gettext("How well the scores found the entries"),
+                    roc_title=tr.gettext("ROC curve"),
+                    pr_title=tr.gettext("Precision-recall curve"),
+                    fpr_label=tr.gettext("False positive rate"),
+                    tpr_label=tr.gettext("True positive rate"),
+                    recall_label=tr.gettext("Recall (entries found)"),
+                    precision_label=tr.gettext("Precision"),
+                    score_label=tr.gettext("Score"),
+                    chance_label=tr.gettext("Chance"),
+                    base_rate=_num(summary.get("entry_rate")),
+                    scores=[label[x] for x in chosen],
+                    baselines=[label[x] for x in BASELINES],
+                )
+                # the table alternative: every tenth point of each curve
+                by_curve: dict[tuple[str, str], list[dict[str, Any]]] = {}
+                for c in curves:
+                    by_curve.setdefault((c["series"], c["curve"]), []).append(c)
+                context["curve_rows"] = [
+                    dict(c, curve_label=tr.gettext("ROC") if c["curve"] == "roc"
+                         else tr.gettext("Precision-recall"))
+                    for rows in by_curve.values()
+                    for i, c in enumerate(rows)
+                    if i % 10 == 0 or i == len(rows) - 1
+                ]
+                context.update(result=result, summary=summary, metrics=metrics)
+        return self.render(
+            request,
+            "validation.html",
+            status=400 if context["problem"] else 200,
+            dataset=dataset,
+            basics=basics,
+            base=base,
+            end=end,
+            k=k,
+            chosen=chosen,
+            score_choices=SCORES,
             charts=chart_specs,
             **context,
         )

@@ -1,6 +1,18 @@
 """One router per resource, all mounted under ``/api/v1``."""
 
-from . import activities, compare, datasets, downloads, health, indicators, network, regions
+from . import (
+    activities,
+    compare,
+    datasets,
+    downloads,
+    framework,
+    health,
+    indicators,
+    measures,
+    network,
+    regions,
+    validation,
+)
 
 #: Routers in the order they are mounted (and listed in the OpenAPI document).
 ROUTERS = (
@@ -12,6 +24,9 @@ ROUTERS = (
     network.router,
     compare.router,
     downloads.router,
+    framework.router,
+    validation.router,
+    measures.router,
 )
 
 __all__ = ["ROUTERS"]

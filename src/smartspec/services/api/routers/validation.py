@@ -1,0 +1,91 @@
+"""Backtests of the recommendations: did the pairs scored highest in a base period become
+specialisations by a later period?"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from .. import evidence
+from ..deps import AppDep, OptionsDep
+from ..errors import ERROR_RESPONSES
+from ..exports import FORMATS, download
+from ..schemas import Validation
+
+router = APIRouter(tags=["validation"], responses=ERROR_RESPONSES)
+
+
+@router.get(
+    "/datasets/{dataset}/validation",
+    response_model=Validation,
+    summary="Backtest of the recommendations",
+    responses={
+        200: {
+            "content": {media: {} for media, _ in FORMATS.values()},
+            "description": "Summary, metrics and curves as JSON, or one table as a file "
+            "(format= with table=).",
+        }
+    },
+)
+def validation(
+    app: AppDep,
+    dataset: str,
+    options: OptionsDep,
+    base: Annotated[
+        str | None, Query(description="Base period: its evidence scores the pairs (default: "
+                          "the first).")
+    ] = None,
+    end: Annotated[
+        str | None, Query(description="Outcome period (default: horizon periods after base).")
+    ] = None,
+    horizon: Annotated[
+        int, Query(ge=1, description="Periods between base and outcome when end is not given.")
+    ] = 1,
+    score: Annotated[
+        list[str] | None,
+        Query(description="Score(s) to judge: density, cog, pci, rca_start; repeat for several "
+              "(default: density and cog)."),
+    ] = None,
+    k: Annotated[
+        list[int] | None,
+        Query(description="Cut-off(s) of precision@k, each >= 1; repeat for several (default "
+              "10)."),
+    ] = None,
+    n_boot: Annotated[
+        int, Query(ge=1, description=f"Bootstrap resamples over regions (at most "
+                   f"{evidence.MAX_BOOT}).")
+    ] = 200,
+    seed: Annotated[int, Query(ge=0, description="Seeds the random baseline and bootstrap.")] = 0,
+    max_rca_before: Annotated[
+        float | None, Query(description="At risk only if the base RCA is below this.")
+    ] = None,
+    min_rca_after: Annotated[
+        float | None, Query(description="An entry only if the outcome RCA reaches this.")
+    ] = None,
+    persistence: Annotated[
+        int, Query(ge=0, description="The entry must hold this many periods after end.")
+    ] = 0,
+    format: Annotated[
+        Literal["json", "csv", "xlsx", "parquet"] | None,
+        Query(description="json (everything) or one table as a file (see table=)."),
+    ] = None,
+    table: Annotated[
+        Literal["metrics", "curves", "pairs"],
+        Query(description="With a file format: metrics, curves or pairs (every pair at risk "
+              "with its scores and event)."),
+    ] = "metrics",
+) -> Any:
+    """ROC-AUC and PR-AUC with cluster-bootstrap intervals over regions, precision@k (over all
+    pairs and within regions) and lift, for each score and the baselines (ubiquity, random);
+    the ROC and precision-recall curves. 400 for a dataset with one period, an unknown period
+    or an end that is not after the base, with the engine's message. Cached per parameters."""
+    params = {
+        "base": base, "end": end, "horizon": horizon, "scores": score or ["density", "cog"],
+        "k": k or [10], "n_boot": n_boot, "seed": seed, "max_rca_before": max_rca_before,
+        "min_rca_after": min_rca_after, "persistence": persistence, "options": options,
+    }
+    if format not in (None, "json"):
+        frame = evidence.validation_tables(app, dataset, table, **params)
+        return download(frame, format, f"{dataset}-validation-{table}", sheet=table)
+    return evidence.validation(app, dataset, **params)
