@@ -172,7 +172,17 @@ class Steps:
 
     @cached_property
     def rca(self) -> np.ndarray:
-        return kernels.rca(self.values)
+        if "values" in self.__dict__:
+            return kernels.rca(self.values)
+        # period by period from the sparse values: no dense copy of every value is kept
+        P, R, A = self.m.shape
+        out = np.zeros((P, R, A))
+        data = self.m.data
+        for p in range(P):
+            block = out[p : p + 1]
+            data[p * R : (p + 1) * R].toarray(out=block[0])
+            kernels.rca(block, out=block)
+        return out
 
     @cached_property
     def pop(self) -> np.ndarray:
@@ -184,33 +194,78 @@ class Steps:
 
     @cached_property
     def presence(self) -> np.ndarray:
+        """Presence as 0.0 / 1.0 (P, R, A); the steps themselves read the boolean ``mask``."""
+        return self.mask.astype(np.float64)
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        """Presence as booleans (P, R, A): one byte a cell, what every later step reads."""
         t, strict = self.profile.threshold, self.profile.strict
         method = self.presence_method
         if method == "manual":
-            M = self.values.copy()
+            M = np.zeros(self.m.shape, dtype=bool)
+            coo = self.m.data.tocoo()
+            M.reshape(-1, self.m.n_activities)[coo.row, coo.col] = coo.data != 0
         elif method == "rca":
-            M = kernels.binarise(self.rca, t, strict)
+            M = kernels.presence_mask(self.rca, t, strict)
         elif method == "rpop":
-            M = kernels.binarise(self.rpop, t, strict)
+            M = kernels.presence_mask(self.rpop, t, strict)
         else:
-            M = kernels.binarise(self.rca, t, strict) * kernels.binarise(self.rpop, t, strict)
+            M = kernels.presence_mask(self.rca, t, strict)
+            M &= kernels.presence_mask(self.rpop, t, strict)
         self.step("presence")
         return M
 
     @cached_property
     def diversity(self) -> np.ndarray:
-        return self.presence.sum(axis=2)
+        return np.count_nonzero(self.mask, axis=2).astype(np.float64)
 
     @cached_property
     def ubiquity(self) -> np.ndarray:
-        return self.presence.sum(axis=1)
+        return np.count_nonzero(self.mask, axis=1).astype(np.float64)
 
     # -------------------------------------------------------------- relatedness
     @cached_property
     def phi(self) -> np.ndarray:
-        phi = kernels.proximity_min_conditional(self.presence, self.profile.diagonal)
-        self.step("proximity")
+        P, A = self.m.n_periods, self.m.n_activities
+        phi = np.empty((P, A, A))
+        work = np.empty((A, A), dtype=np.float32)
+        for p in range(P):
+            kernels.proximity_period(self.mask[p], self.profile.diagonal, out=phi[p], work=work)
+        self._step_once("proximity")
         return phi
+
+    def _phi_period(self, p: int) -> np.ndarray:
+        """Proximity of one period (A, A): a view of ``phi`` when it is computed, else a fresh
+        array (the whole (P, A, A) stack is only formed when ``phi`` itself is read)."""
+        if "phi" in self.__dict__:
+            return self.phi[p]
+        return kernels.proximity_period(self.mask[p], self.profile.diagonal)
+
+    def _weights_period(self, p: int, buffers: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Density weights of one period with NaN as 0, in an array the caller may overwrite
+        (``buffers``: (A, A) arrays reused from one period to the next)."""
+        if "density_weights" in self.__dict__:
+            return np.nan_to_num(self.density_weights[p], nan=0.0)
+        if "phi" in self.__dict__ or self.knn is not None:
+            phi = self._phi_period(p)
+            if self.knn is not None:
+                return kernels.knn_weights(phi[None], self.knn)[0]
+            return np.nan_to_num(phi, nan=0.0)
+        A = self.m.n_activities
+        if buffers is None:
+            buffers = {}
+        out = buffers.setdefault("weights", np.empty((A, A)))
+        work = buffers.setdefault("work", np.empty((A, A), dtype=np.float32))
+        return kernels.proximity_period(
+            self.mask[p], self.profile.diagonal, out=out, work=work, fill=0.0
+        )
+
+    def _step_once(self, name: str) -> None:
+        reported = self.__dict__.setdefault("_reported", set())
+        if name not in reported:
+            reported.add(name)
+            self.step(name)
 
     @cached_property
     def density_weights(self) -> np.ndarray:
@@ -218,17 +273,26 @@ class Steps:
 
     @cached_property
     def density(self) -> np.ndarray:
-        d = kernels.density(self.presence, self.density_weights)
+        P, R, A = self.m.shape
+        d = np.empty((P, R, A))
+        buffers: dict[str, np.ndarray] = {}
+        for p in range(P):
+            W = self._weights_period(p, buffers)
+            np.matmul(self.mask[p].astype(np.float64), W, out=d[p])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.divide(d[p], W.sum(axis=0), out=d[p])
+            _clip_density(d[p])
+        self._step_once("proximity")
         self.step("density")
         return d
 
     # -------------------------------------------------------------- complexity
     @cached_property
     def eigen(self) -> kernels.Eigen:
-        e = kernels.eci_eigen(self.presence, sign=self.profile.sign)
+        e = kernels.eci_eigen(self.mask, sign=self.profile.sign)
         if self.profile.complexity_method == "reflections":
             eci, pci, flipped = kernels.eci_reflections(
-                self.presence, self.profile.reflections, sign=self.profile.sign
+                self.mask, self.profile.reflections, sign=self.profile.sign
             )
             undefined = np.isnan(e.eci).all(axis=1)  # same periods as the eigenvector method
             eci[undefined], pci[undefined] = np.nan, np.nan
@@ -270,9 +334,13 @@ class Steps:
     # -------------------------------------------------------------- opportunity
     @cached_property
     def coi_raw(self) -> np.ndarray:
-        q = np.nan_to_num(self.pci_unshifted)[:, None, :]
-        terms = np.nan_to_num(self.density) * (1.0 - self.presence) * q
-        raw = terms.sum(axis=2)
+        q = np.nan_to_num(self.pci_unshifted)
+        density = self.density
+        raw = np.empty(self.diversity.shape)
+        for p in range(self.m.n_periods):  # sum_a d (1 - M) q, one period at a time
+            terms = np.where(self.mask[p], 0.0, density[p])
+            np.nan_to_num(terms, copy=False, nan=0.0)
+            raw[p] = terms @ q[p]
         raw[np.isnan(self.eci)] = np.nan
         return raw
 
@@ -283,29 +351,64 @@ class Steps:
 
     @cached_property
     def cog(self) -> np.ndarray:
-        if self.profile.cog_formula == "oec":
-            return self._cog_oec()
-        W = np.nan_to_num(self.density_weights)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Wn = W / W.sum(axis=2, keepdims=True)
-        Wn = np.nan_to_num(Wn)
-        G = (1.0 - self.presence) * np.nan_to_num(self.pci_unshifted)[:, None, :]
-        cog = (1.0 - self.presence) * np.matmul(G, Wn)
-        cog[np.isnan(self.eci)] = np.nan
-        cog[np.isnan(self.pci)[:, None, :].repeat(self.m.n_regions, axis=1)] = np.nan
-        self.step("opportunity")
-        return cog
+        """Atlas: ``(1 - M_ra) sum_a' phi_a'a / (sum_a'' phi_a'a'') (1 - M_ra') q_a'``.
 
-    def _cog_oec(self) -> np.ndarray:
-        """Datawheel's opportunity_gain: sum_a' (1 - M_ra') q_a' phi_a'a / sum_a'' phi_a''a -
-        density_ra q_a (normalised by the target's proximities; not 0 where M_ra = 1)."""
-        W = np.nan_to_num(self.density_weights)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Wn = W / W.sum(axis=1, keepdims=True)
-        q = self.pci_unshifted
-        G = (1.0 - self.presence) * np.nan_to_num(q)[:, None, :]
-        cog = np.matmul(G, np.nan_to_num(Wn)) - self.density * q[:, None, :]
-        cog[np.isnan(self.eci)] = np.nan
+        OEC (``cog_formula="oec"``, Datawheel's opportunity_gain): ``sum_a' (1 - M_ra') q_a'
+        phi_a'a / sum_a'' phi_a''a - density_ra q_a`` (normalised by the target's proximities;
+        not 0 where M_ra = 1).
+
+        Computed one period at a time, with the density in the same matrix product when it is
+        not known yet: ``[M ; G D(1/s)] @ W`` with ``G = (1 - M) D(q)`` and ``s`` the row sums
+        of ``W`` (atlas; the normalisation moves from ``W``'s rows to ``G``'s columns, so that
+        no normalised copy of ``W`` is formed) or, for OEC, ``(G @ W) D(1/c)`` with ``c`` the
+        column sums (the density's own denominator).
+        """
+        oec = self.profile.cog_formula == "oec"
+        P, R, A = self.m.shape
+        q_raw = self.pci_unshifted
+        q = np.nan_to_num(q_raw)
+        eci_nan = np.isnan(self.eci)
+        pci_nan = np.isnan(self.pci)
+        known = self.__dict__.get("density")
+        density = np.empty((P, R, A)) if known is None else known
+        cog = np.empty((P, R, A))
+        stack = np.empty((R if known is not None else 2 * R, A))
+        out = np.empty_like(stack)
+        not_m_buf = np.empty((R, A))
+        buffers: dict[str, np.ndarray] = {}
+        err = {"divide": "ignore", "invalid": "ignore"}
+        for p in range(P):
+            W = self._weights_period(p, buffers)
+            col = W.sum(axis=0)
+            not_m = np.subtract(1.0, self.mask[p], out=not_m_buf)
+            G = stack[-R:]
+            np.multiply(not_m, q[p][None, :], out=G)
+            if not oec:
+                row = W.sum(axis=1)
+                with np.errstate(**err):
+                    scale = np.where(row > 0, 1.0 / row, 0.0)
+                G *= scale[None, :]
+            if known is None:
+                np.subtract(1.0, not_m, out=stack[:R])
+            np.matmul(stack, W, out=out)
+            if known is None:
+                with np.errstate(**err):
+                    np.divide(out[:R], col, out=density[p])
+                _clip_density(density[p])
+            num = out[-R:]
+            if oec:
+                with np.errstate(**err):
+                    num *= np.where(col != 0, 1.0 / col, 0.0)[None, :]
+                num -= density[p] * q_raw[p][None, :]
+            else:
+                num *= not_m
+                num[:, pci_nan[p]] = np.nan
+            num[eci_nan[p]] = np.nan
+            cog[p] = num
+        if known is None:
+            self.__dict__["density"] = density
+            self._step_once("proximity")
+            self.step("density")
         self.step("opportunity")
         return cog
 
@@ -358,9 +461,14 @@ class Steps:
                 "eci_sd_raw": sd,
                 "regions_ranked": (~np.isnan(self.eci)).sum(axis=1),
                 "activities_ranked": (~np.isnan(self.pci)).sum(axis=1),
-                "presence_cells": self.presence.sum(axis=(1, 2)).astype(np.int64),
+                "presence_cells": self.diversity.sum(axis=1).astype(np.int64),
             }
         )
+
+
+def _clip_density(d: np.ndarray) -> np.ndarray:
+    """As :func:`kernels.density`: at most 1 (a last-bit excess from summation order), in place."""
+    return np.minimum(d, 1.0, out=d, where=np.isfinite(d))
 
 
 def _standardise_params(

@@ -47,6 +47,89 @@ def _sorted_index(values: Iterable[Hashable], name: str) -> pd.Index:
     return idx.infer_objects() if idx.dtype == object else idx
 
 
+def _factorized(column: pd.Series, name: str) -> tuple[np.ndarray, pd.Index] | None:
+    """Integer codes of a key column into its :func:`_sorted_index` labels (None: fall back)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) or (
+        pd.api.types.is_integer_dtype(column.dtype) and len(column)
+    ):
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            raw = column.cat.codes.to_numpy()
+            base, values = 0, column.cat.categories
+        else:
+            raw = column.to_numpy()
+            base = int(raw.min())
+            if int(raw.max()) - base >= 2**24:
+                raw = None
+            values = None
+        if raw is not None:  # codes from the (small) range of values: no hashing
+            offset = raw - base if base else raw
+            present = np.bincount(offset) > 0
+            used = np.flatnonzero(present)
+            labels = list(values[used]) if values is not None else list(used + base)
+            idx = pd.Index(pd.unique(pd.Series(labels, dtype=object)), name=name)
+            try:
+                idx = idx.sort_values()
+            except TypeError:
+                idx = None  # appearance order needed: the general path below
+            if idx is not None and len(idx) == len(labels):
+                idx = idx.infer_objects() if idx.dtype == object else idx
+                perm = idx.get_indexer(pd.Index(labels, dtype=object))
+                if not (perm < 0).any():
+                    lookup = np.full(len(present), -1, dtype=np.int64)
+                    lookup[used] = perm
+                    return lookup[offset], idx
+    codes, uniques = pd.factorize(column, sort=False)
+    labels = list(uniques)  # appearance order, as pd.unique gives it
+    idx = _sorted_index(labels, name)
+    if len(idx) != len(labels):
+        return None
+    perm = idx.get_indexer(pd.Index(labels, dtype=object))
+    if (perm < 0).any():
+        return None
+    return perm[codes].astype(np.int64, copy=False), idx
+
+
+def _coded_keys(
+    data: pd.DataFrame, region: str, activity: str, period: str | None
+) -> tuple[tuple[np.ndarray, ...], tuple[pd.Index, ...]] | None:
+    """Period, region and activity codes and labels of a long table whose keys are all distinct.
+
+    Factorising each column (categorical columns by their codes) and testing the combined
+    integer key is much faster than hashing rows of labels; None when a key repeats (or labels
+    do not factorise cleanly), and the caller takes the general path that reports or aggregates.
+    """
+    parts = []
+    for col, name in ((region, "region"), (activity, "activity")):
+        f = _factorized(data[col], name)
+        if f is None:
+            return None
+        parts.append(f)
+    if period is None:
+        p_codes = np.zeros(len(data), dtype=np.int64)
+        period_idx = pd.Index([DEFAULT_PERIOD], name="period")
+    else:
+        f = _factorized(data[period], "period")
+        if f is None:
+            return None
+        p_codes, period_idx = f
+    (r_codes, region_idx), (a_codes, activity_idx) = parts
+    n_p, n_r, n_a = len(period_idx), len(region_idx), len(activity_idx)
+    grid = n_p * n_r * n_a
+    if grid >= 2**62:
+        return None
+    key = (p_codes * n_r + r_codes) * n_a + a_codes
+    if grid <= max(8 * len(key), 2**24):  # a bitmap of the grid: one pass, no sort
+        seen = np.zeros(grid, dtype=bool)
+        seen[key] = True
+        repeated = int(np.count_nonzero(seen)) != len(key)
+    else:
+        ordered = np.sort(key)
+        repeated = bool((ordered[1:] == ordered[:-1]).any())
+    if repeated:
+        return None
+    return (p_codes, r_codes, a_codes), (period_idx, region_idx, activity_idx)
+
+
 def _as_index(labels: Iterable[Hashable] | pd.Index, name: str) -> pd.Index:
     idx = labels.copy() if isinstance(labels, pd.Index) else pd.Index(list(labels))
     idx.name = name
@@ -309,6 +392,18 @@ class ActivityMatrix:
                 found=f"{float(values[neg][0])!r} at {row_word} {bad[0]}"
                 + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""),
                 fix="correct or remove the negative values (net flows are not activity sizes)",
+            )
+
+        coded = _coded_keys(data, region, activity, period)
+        if coded is not None:  # no repeated key: build straight from integer codes
+            (p_codes, r_codes, a_codes), (period_idx, region_idx, activity_idx) = coded
+            n_r = len(region_idx)
+            mat = sp.coo_array(
+                (values, (p_codes * n_r + r_codes, a_codes)),
+                shape=(len(period_idx) * n_r, len(activity_idx)),
+            ).tocsr()
+            return cls(
+                mat, region_idx, activity_idx, period_idx, value_name=str(value), source=source
             )
 
         keys = pd.DataFrame({c: data[c].to_numpy() for c in key_cols})

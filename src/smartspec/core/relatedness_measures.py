@@ -48,7 +48,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.stats import hypergeom
 
 from . import _kernels as kernels
 from . import _labels as labels
@@ -509,6 +508,8 @@ def validated_relatedness(
     else:
         n_null = 0
         ki, kj = k[:, :, None], k[:, None, :]
+        from scipy.stats import hypergeom  # imported here: scipy.stats costs 0.4 s to load
+
         p = hypergeom.sf(C - 1, R, ki, kj)
         mean = ki * kj / R
         sd = np.sqrt(ki * kj * (R - ki) * (R - kj) / (R * R * (R - 1.0)))
