@@ -276,3 +276,16 @@ def test_unknown_profile_and_bad_threshold():
         ss.analyse(two_by_two(), threshold=-1)
     with pytest.raises(ValidationError, match="ActivityMatrix"):
         ss.rca(pd.DataFrame({"a": [1]}))
+
+
+def test_weakly_determined_sign_is_reported():
+    from smartspec.datasets import load
+
+    m = load("nz-urban-industry").select(periods=[2013])
+    with pytest.warns(SmartSpecWarning, match="weakly determined"):
+        res = ss.complexity(m)
+    assert abs(res.diagnostics.sign_correlation.iloc[0]) < 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SmartSpecWarning)
+        ok = ss.complexity(NESTED, presence="manual")  # diversity decides the sign clearly
+    assert ok.diagnostics.sign_correlation.iloc[0] > 0.9

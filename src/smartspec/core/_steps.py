@@ -445,6 +445,20 @@ class Steps:
                                  "no population given: RPOP undefined"))
         return pd.DataFrame(rows, columns=["period", "level", "label", "reason"])
 
+    def sign_correlation(self) -> np.ndarray:
+        """Per period, the correlation of ECI with diversity that the sign rule relies on.
+
+        Near 0, the sign of ECI is weakly determined: a small change in the data can flip the
+        whole ranking, so results should be read with care (:func:`complexity` warns).
+        """
+        out = np.full(self.m.n_periods, np.nan)
+        for p in range(self.m.n_periods):
+            ok = np.isfinite(self.eci[p])
+            x, y = self.eci[p, ok], self.diversity[p, ok]
+            if ok.sum() > 2 and np.std(x) > 0 and np.std(y) > 0:
+                out[p] = float(np.corrcoef(x, y)[0, 1])
+        return out
+
     def diagnostics(self) -> pd.DataFrame:
         """Per period: eigenvalues, spectral gap, sign flip, counts left out."""
         ev = self.eigen.eigenvalues
@@ -457,6 +471,7 @@ class Steps:
                 "eigenvalue_3": ev[:, 2],
                 "spectral_gap": ev[:, 1] - ev[:, 2],
                 "sign_flipped": self.eigen.sign_flipped,
+                "sign_correlation": self.sign_correlation(),
                 "eci_mean_raw": mean,
                 "eci_sd_raw": sd,
                 "regions_ranked": (~np.isnan(self.eci)).sum(axis=1),

@@ -177,11 +177,23 @@ def complexity(
 
 #: Spectral gaps (second minus third eigenvalue) below this make ECI ill-defined.
 SPECTRAL_GAP_WARNING = 1e-6
+#: A correlation of ECI with diversity weaker than this leaves the sign weakly determined.
+SIGN_CORRELATION_WARNING = 0.1
 
 
 def warn_left_out(m: ActivityMatrix, steps: Steps) -> None:
-    """Warn about regions/activities left out of complexity and tiny spectral gaps."""
+    """Warn about regions/activities left out of complexity, tiny spectral gaps, and a weakly
+    determined sign."""
+    sign_corr = steps.sign_correlation() if steps.profile.sign == "diversity" else None
     for p_pos, period in enumerate(m.periods):
+        if sign_corr is not None and abs(sign_corr[p_pos]) < SIGN_CORRELATION_WARNING:
+            warnings.warn(
+                f"period {period}: ECI correlates only {sign_corr[p_pos]:+.2f} with diversity, "
+                "so its sign (which end is 'complex') is weakly determined; check the ranking "
+                "against what is known of the regions, or use complexity_intervals()",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
         regions = m.regions[steps.diversity[p_pos] == 0]
         activities = m.activities[steps.ubiquity[p_pos] == 0]
         if len(regions):
