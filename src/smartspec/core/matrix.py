@@ -8,7 +8,6 @@ region, activity and period).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._validate import TableCheck
 from .errors import (
     UnknownActivityError,
     UnknownPeriodError,
@@ -278,7 +278,6 @@ class ActivityMatrix:
             values, missing labels, repeated keys (with ``duplicates="error"``), or fewer than two
             regions or activities. The message names the file, column and rows.
         """
-        where_file = f"file '{source}', " if source else ""
         if not isinstance(data, pd.DataFrame):
             raise ValidationError(
                 "a long table is needed",
@@ -294,105 +293,13 @@ class ActivityMatrix:
         columns = {"region": region, "activity": activity, "value": value}
         if period is not None:
             columns["period"] = period
-        given = [str(c) for c in data.columns]
-        for role, col in columns.items():
-            if col not in data.columns:
-                close = difflib.get_close_matches(str(col), given, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                raise ValidationError(
-                    f"the {role} column '{col}' is not in the table",
-                    where=(source and f"file '{source}'") or None,
-                    expected=f"a column named '{col}' holding the {role}",
-                    found=f"columns {format_examples(given, limit=12)}",
-                    fix=f"{hint}name the {role} column that exists in the table",
-                )
-        if len(set(columns.values())) < len(columns):
-            raise ValidationError(
-                "the same column is named for two roles",
-                expected="distinct region, activity, value and period columns",
-                found=", ".join(f"{k}='{v}'" for k, v in columns.items()),
-            )
-        if len(data) == 0:
-            raise ValidationError(
-                "the table is empty",
-                where=(source and f"file '{source}'") or None,
-                expected="at least one row per region and activity",
-                found="0 rows",
-                fix="check the file, sheet or filter that produced the table",
-            )
-
-        def rows(mask: np.ndarray) -> list[int]:
-            return [int(i) + first_row for i in np.flatnonzero(mask)]
-
-        def where(col: str, bad: list[int]) -> str:
-            plural = "s" if len(bad) > 1 else ""
-            return f"{where_file}column '{col}', {row_word}{plural} {format_examples(bad)}"
-
+        check = TableCheck(data, source=source, first_row=first_row, row_word=row_word)
+        check.columns(columns)
+        check.not_empty("at least one row per region and activity")
         key_cols = [columns[k] for k in ("period", "region", "activity") if k in columns]
         for col in key_cols:
-            missing = data[col].isna().to_numpy()
-            if missing.any():
-                bad = rows(missing)
-                raise ValidationError(
-                    "labels are missing",
-                    where=where(col, bad),
-                    expected=f"a label in every row of '{col}'",
-                    found=f"{missing.sum()} empty cell(s)",
-                    fix="fill in the labels or remove those rows",
-                )
-
-        raw = data[value]
-        if pd.api.types.is_bool_dtype(raw) or not pd.api.types.is_numeric_dtype(raw):
-            numeric = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_bool_dtype(
-                raw
-            ) else pd.Series(np.nan, index=raw.index)
-            bad_mask = (numeric.isna() & raw.notna()).to_numpy()
-            if bad_mask.any():
-                bad = rows(bad_mask)
-                sample = [raw.iloc[i - first_row] for i in bad[:3]]
-                raise ValidationError(
-                    "values must be numbers",
-                    where=where(value, bad),
-                    expected="numbers (counts, amounts)",
-                    found=f"{format_examples(sample, limit=3)} in {bad_mask.sum()} row(s)",
-                    fix="remove footnote flags, thousands separators or text from the column, "
-                    "or name the right value column",
-                )
-        else:
-            numeric = raw
-        values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
-        nan = np.isnan(values)
-        if nan.any():
-            bad = rows(nan)
-            raise ValidationError(
-                "values are missing",
-                where=where(value, bad),
-                expected="a number in every row",
-                found=f"{nan.sum()} empty or NaN value(s)",
-                fix="write 0 where the absence of a value means zero, or drop the rows where the "
-                "value is unknown",
-            )
-        inf = np.isinf(values)
-        if inf.any():
-            bad = rows(inf)
-            raise ValidationError(
-                "values must be finite",
-                where=where(value, bad),
-                expected="finite numbers",
-                found=f"infinite value(s) at {row_word}s {format_examples(bad)}",
-                fix="correct the values (a division by zero upstream?)",
-            )
-        neg = values < 0
-        if neg.any():
-            bad = rows(neg)
-            raise ValidationError(
-                "values must be non-negative",
-                where=where(value, bad),
-                expected="counts or amounts >= 0",
-                found=f"{float(values[neg][0])!r} at {row_word} {bad[0]}"
-                + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""),
-                fix="correct or remove the negative values (net flows are not activity sizes)",
-            )
+            check.labels(col)
+        values = check.numbers(value)
 
         coded = _coded_keys(data, region, activity, period)
         if coded is not None:  # no repeated key: build straight from integer codes
@@ -407,21 +314,14 @@ class ActivityMatrix:
             )
 
         keys = pd.DataFrame({c: data[c].to_numpy() for c in key_cols})
-        dup = keys.duplicated(keep=False).to_numpy()
-        if dup.any():
-            if duplicates == "error":
-                bad = rows(dup)
-                first = keys[dup].iloc[0].to_dict()
-                raise ValidationError(
-                    "the same (region, activity"
-                    + (", period" if period is not None else "")
-                    + ") key appears in more than one row",
-                    where=f"{where_file}{row_word}s {format_examples(bad)}",
-                    expected="one row per key",
-                    found=f"{dup.sum()} rows share keys, e.g. {first}",
-                    fix="aggregate them with duplicates='sum' (or 'mean', 'max', 'first'...) "
-                    "or remove the repeated rows",
-                )
+        dup = check.unique_keys(
+            keys,
+            what="the same (region, activity"
+            + (", period" if period is not None else "")
+            + ") key",
+            fix="aggregate them with duplicates='sum' (or 'mean', 'max', 'first'...) or remove "
+            "the repeated rows" if duplicates == "error" else "",
+        )
         frame = keys.assign(__value=values)
         if dup.any():
             frame = frame.groupby(key_cols, sort=False, dropna=False)["__value"].agg(duplicates)

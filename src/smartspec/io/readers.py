@@ -15,13 +15,13 @@ import csv
 import difflib
 import gzip
 import re
-from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..core._validate import TableCheck
 from ..core.errors import ValidationError, format_examples
 from ..core.matrix import ActivityMatrix, Duplicates
 
@@ -438,108 +438,32 @@ def read_population(
     frame, source, first_row, row_word = _load(
         path, labels=labels, value=value, sheet=sheet, format=format
     )
-    where_file = f"file '{source}'"
-    given = list(frame.columns)
-    for role, col in (("region", region), ("population", value), ("period", period)):
-        if col is None:
-            continue
-        if col not in given:
-            close = difflib.get_close_matches(str(col), given, n=1, cutoff=0.6)
-            raise ValidationError(
-                f"the {role} column '{col}' is not in the table",
-                where=where_file,
-                expected=f"a column named '{col}' holding the {role}",
-                found=f"columns {format_examples(given, limit=12)}",
-                fix=(f"did you mean '{close[0]}'? " if close else "")
-                + f"name the {role} column that exists in the table",
-            )
-    if len(frame) == 0:
-        raise ValidationError(
-            "the table is empty",
-            where=where_file,
-            expected="one row per region",
-            found="0 rows",
-        )
-
-    def rows(mask: np.ndarray) -> list[int]:
-        return [int(i) + first_row for i in np.flatnonzero(mask)]
-
-    def where(col: str, bad: list[int]) -> str:
-        plural = "s" if len(bad) > 1 else ""
-        return f"{where_file}, column '{col}', {row_word}{plural} {format_examples(bad)}"
-
+    check = TableCheck(frame, source=source, first_row=first_row, row_word=row_word)
+    roles = {"region": region, "population": value}
+    if period is not None:
+        roles["period"] = period
+    check.columns(roles)
+    check.not_empty("one row per region")
     keys: dict[str, pd.Series] = {}
     if period is not None:
         keys["period"] = _as_periods(frame[period])
+        check.labels(period, keys["period"])
     keys["region"] = _as_labels(frame[region])
-    for name, col in (("period", period), ("region", region)):
-        if col is None:
-            continue
-        missing = keys[name].isna().to_numpy()
-        if missing.any():
-            bad = rows(missing)
-            raise ValidationError(
-                "labels are missing",
-                where=where(col, bad),
-                expected=f"a label in every row of '{col}'",
-                found=f"{int(missing.sum())} empty cell(s)",
-                fix="fill in the labels or remove those rows",
-            )
-
-    raw = frame[value]
-    numeric = (
-        pd.to_numeric(raw, errors="coerce")
-        if not pd.api.types.is_bool_dtype(raw)
-        else (pd.Series(np.nan, index=raw.index))
+    check.labels(region, keys["region"])
+    values = check.numbers(
+        value,
+        noun="populations",
+        strict=True,
+        expected="positive numbers (residents)",
+        fix_range="correct the values; leave out regions without residents",
     )
-    not_number = (numeric.isna() & raw.notna()).to_numpy()
-    if not_number.any():
-        bad = rows(not_number)
-        sample = [raw.iloc[i - first_row] for i in bad[:3]]
-        raise ValidationError(
-            "populations must be numbers",
-            where=where(value, bad),
-            expected="positive numbers (residents)",
-            found=f"{format_examples(sample, limit=3)} in {int(not_number.sum())} row(s)",
-            fix="remove footnote flags, thousands separators or text from the column",
-        )
-    values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
-    nan = np.isnan(values)
-    if nan.any():
-        bad = rows(nan)
-        raise ValidationError(
-            "populations are missing",
-            where=where(value, bad),
-            expected="a population in every row",
-            found=f"{int(nan.sum())} empty value(s)",
-            fix="fill in the populations, or drop the regions",
-        )
-    bad_mask = ~np.isfinite(values) | (values <= 0)
-    if bad_mask.any():
-        bad = rows(bad_mask)
-        raise ValidationError(
-            "populations must be positive",
-            where=where(value, bad),
-            expected="numbers > 0",
-            found=f"{float(values[bad_mask][0])!r} at {row_word} {bad[0]}"
-            + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""),
-            fix="correct the values; leave out regions without residents",
-        )
-
     key_frame = pd.DataFrame({k: v.to_numpy() for k, v in keys.items()})
-    dup = key_frame.duplicated(keep=False).to_numpy()
-    if dup.any():
-        bad = rows(dup)
-        first: dict[Hashable, Any] = key_frame[dup].iloc[0].to_dict()
-        raise ValidationError(
-            "a region appears in more than one row"
-            + (" of the same period" if period is not None else ""),
-            where=f"{where_file}, {row_word}s {format_examples(bad)}",
-            expected="one population per region" + (" and period" if period is not None else ""),
-            found=f"{int(dup.sum())} rows share keys, e.g. {first}",
-            fix="remove the repeated rows"
-            + ("" if period is not None else ", or name the period column"),
-        )
+    check.unique_keys(
+        key_frame,
+        what="a region" + (" of the same period" if period is not None else ""),
+        fix="remove the repeated rows"
+        + ("" if period is not None else ", or name the period column"),
+    )
     if period is not None:
         index = pd.MultiIndex.from_arrays(
             [key_frame["period"], key_frame["region"]], names=["period", "region"]

@@ -27,6 +27,7 @@ from .cli import (
     _resolve_region,
     _usage,
 )
+from .options import parse_value
 
 
 def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -295,7 +296,7 @@ def indicators_command(name: str | None, options: tuple[str, ...], out_file: str
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise _usage(f"--option takes KEY=VALUE, not {item!r}")
-        kwargs[key.strip()] = _parse_value(raw.strip())
+        kwargs[key.strip()] = parse_value(raw.strip())
     with _captured_warnings(show=True):
         table = compute(name, m, **kwargs)
     if out_file:
@@ -307,16 +308,3 @@ def indicators_command(name: str | None, options: tuple[str, ...], out_file: str
         click.echo(f"Wrote {len(table)} rows to {written[0]}")
     else:
         click.echo(table.to_csv(index=False), nl=False)
-
-
-def _parse_value(raw: str) -> Any:
-    """``10`` -> 10, ``0.5`` -> 0.5, ``true``/``false`` -> bool, anything else as text."""
-    lowered = raw.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    for cast in (int, float):
-        try:
-            return cast(raw)
-        except ValueError:
-            pass
-    return raw

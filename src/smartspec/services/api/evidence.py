@@ -21,6 +21,7 @@ import pandas as pd
 from smartspec.app import RequestError, SmartSpecApp
 from smartspec.core.errors import UnknownPeriodError, ValidationError
 from smartspec.io import jsonable
+from smartspec.services.options import parse_value
 
 from .errors import UnknownTableError
 from .queries import _limit, add_names, view
@@ -396,18 +397,6 @@ def indicator_catalogue() -> dict[str, Any]:
     return {"items": items, "total": len(items)}
 
 
-def _parse_value(raw: str) -> Any:
-    lowered = raw.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    for cast in (int, float):
-        try:
-            return cast(raw)
-        except ValueError:
-            pass
-    return raw
-
-
 def activity_groups(app: SmartSpecApp, dataset: str, spec: str) -> tuple[Any, str]:
     """The activity hierarchy for related / unrelated variety, and how it was chosen.
 
@@ -497,7 +486,7 @@ def _measure_options(
                 expected="one of " + (", ".join(sorted(known)) or "no options"),
                 found=repr(item),
             )
-        kwargs[k] = key[k] = _parse_value(raw.strip())
+        kwargs[k] = key[k] = parse_value(raw.strip())
     for k, x in options.items():
         if x is None:
             continue
