@@ -194,8 +194,8 @@ def backtest(
     ----------
     Hidalgo, C. A., et al. (2007). Science, 317(5837), 482-487.
     Neffke, F., Henning, M., & Boschma, R. (2011). Economic Geography, 87(3), 237-265.
-    Davies, B., & Maré, D. C. (2021). Relatedness, complexity and local growth. Regional Studies,
-    55(3), 479-494. doi:10.1080/00343404.2020.1802418
+    Davies, B., & Maré, D. C. (2021). Relatedness, complexity and local growth. Regional
+    Studies.
 
     Examples
     --------
