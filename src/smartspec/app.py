@@ -20,6 +20,7 @@ ActivityMatrix(51 regions x 20 activities x 1 period, 1018 non-zero cells, value
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -34,7 +35,14 @@ import pandas as pd
 
 from .core.errors import SmartSpecError, UnknownDatasetError, ValidationError, format_examples
 from .store.cache import LRUCache
-from .store.files import clean_mapping, copy_limited, file_ending, safe_filename, slugify
+from .store.files import (
+    clean_mapping,
+    copy_limited,
+    file_ending,
+    read_names,
+    safe_filename,
+    slugify,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -599,7 +607,8 @@ class SmartSpecApp:
         -------
         pandas.DataFrame
             Indexed by ``code`` (text) in the matrix's order; ``name`` and ``parent`` are
-            ``None`` where unknown (uploaded files carry codes only).
+            ``None`` where unknown (uploaded files carry codes only, unless name columns were
+            given on upload: see :meth:`add_dataset`).
         """
         if axis not in ("region", "activity"):
             raise ValidationError("unknown label axis", expected="region or activity", found=axis)
@@ -619,6 +628,11 @@ class SmartSpecApp:
                     if col in known.columns:
                         values = known[col].reindex(frame.index)
                         frame[col] = values.where(values.notna() & values.ne(""), None)
+            elif record.kind == "uploaded" and record.path:
+                stored = _read_labels(labels_path(record.path)).get(axis, {})
+                if stored:
+                    values = pd.Series(stored, dtype=object).reindex(frame.index)
+                    frame["name"] = values.where(values.notna(), None)
             return frame.astype(object)
 
         return self.cached(("labels", record.id, axis), build)
@@ -633,6 +647,8 @@ class SmartSpecApp:
         filename: str | None = None,
         licence: str | None = None,
         source: str | None = None,
+        region_name: str | None = None,
+        activity_name: str | None = None,
     ) -> DatasetRecord:
         """Validate a data file and store it as a new ``uploaded`` dataset.
 
@@ -653,6 +669,11 @@ class SmartSpecApp:
             The file's name (needed for bytes and file objects: its ending gives the format).
         licence, source : str, optional
             Stored with the dataset.
+        region_name, activity_name : str, optional
+            Columns holding the names of the region and activity codes. The names are stored
+            beside the file (``<data_dir>/uploads/<id>.labels.json``, in the same transaction)
+            and served by :meth:`labels`. A missing column, or two names for one code, is a
+            :class:`~smartspec.ValidationError`.
 
         Returns
         -------
@@ -700,6 +721,13 @@ class SmartSpecApp:
             from .io import read_table
 
             m = read_table(staged, **resolved)
+            names = read_names(
+                staged, resolved, {"region": region_name or "", "activity": activity_name or ""}
+            )
+            staged_labels: Path | None = None
+            if names:
+                staged_labels = staging / "labels.json"
+                staged_labels.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
             with self._write_lock:
                 dataset_id = self._unique_id(title or name[: len(name) - len(ending)])
                 final = self.uploads_dir / f"{dataset_id}{ending}"
@@ -716,10 +744,15 @@ class SmartSpecApp:
                 with self.store.session() as s:
                     self.store.put_dataset(record, session=s)
                     os.replace(staged, final)
+                    if staged_labels is not None:
+                        os.replace(staged_labels, labels_path(final))
+                    else:  # never serve names left by an earlier dataset of this id
+                        labels_path(final).unlink(missing_ok=True)
                 record = self.dataset(dataset_id)
         except BaseException:
             if final is not None:
                 final.unlink(missing_ok=True)
+                labels_path(final).unlink(missing_ok=True)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -760,6 +793,8 @@ class SmartSpecApp:
                 raise
             if trash is not None:
                 trash.unlink(missing_ok=True)
+            if record.path:
+                labels_path(record.path).unlink(missing_ok=True)
         self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
 
     # ------------------------------------------------------------------ web
@@ -804,6 +839,20 @@ class SmartSpecApp:
 
     def __repr__(self) -> str:
         return f"SmartSpecApp(data_dir={str(self.data_dir)!r}, store={self.store!r})"
+
+
+def labels_path(data_path: str | Path) -> Path:
+    """Where the names given on upload are kept: ``<id>.labels.json`` beside the data file."""
+    p = Path(data_path)
+    ending = file_ending(p.name) or p.suffix
+    return p.with_name(f"{p.name[: len(p.name) - len(ending)]}.labels.json")
+
+
+def _read_labels(path: Path) -> dict[str, dict[str, str]]:
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
 
 
 def _key_dataset(key: Hashable) -> Any:

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pandas as pd
+
 from ..core.errors import ValidationError, format_examples
 
-__all__ = ["clean_mapping", "copy_limited", "file_ending", "safe_filename", "slugify"]
+__all__ = ["clean_mapping", "copy_limited", "file_ending", "read_names", "safe_filename", "slugify"]
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _ENDINGS = (".csv.gz", ".txt.gz", ".tsv.gz", ".csv", ".txt", ".tsv", ".tab", ".parquet", ".pq",
@@ -93,3 +95,50 @@ def copy_limited(file: bytes | str | Path | BinaryIO, target: Path, limit: int) 
                 return total
             out.write(chunk)
     return total
+
+
+def read_names(
+    path: Path, mapping: Mapping[str, Any], columns: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """The names of the codes from the name columns of a data file.
+
+    ``mapping`` is the file's column mapping (as for :func:`~smartspec.io.read_table`);
+    ``columns`` maps ``"region"`` and/or ``"activity"`` to the column that holds their names.
+    Returns ``{axis: {code: name}}`` (codes and names as text; rows without a name are
+    skipped). A missing column, or two names for one code, raise :class:`ValidationError`.
+    """
+    from ..core._validate import TableCheck
+    from ..io.readers import _as_labels, _load
+
+    wanted = {axis: str(col) for axis, col in columns.items() if col not in (None, "")}
+    if not wanted:
+        return {}
+    labels = [mapping[a] for a in ("region", "activity", "period") if mapping.get(a)]
+    labels += [c for c in wanted.values() if c not in labels]
+    frame, source, first_row, row_word = _load(
+        path, labels=labels, value=mapping["value"], sheet=mapping.get("sheet"), format=None
+    )
+    check = TableCheck(frame, source=source, first_row=first_row, row_word=row_word)
+    check.columns({f"{axis} name": col for axis, col in wanted.items()})
+    out: dict[str, dict[str, str]] = {}
+    for axis, col in wanted.items():
+        codes = _as_labels(frame[mapping[axis]])
+        names = _as_labels(frame[col])
+        keep = codes.notna() & names.notna()
+        pairs = pd.DataFrame({"code": codes[keep], "name": names[keep]})
+        counts = pairs.drop_duplicates().groupby("code", sort=False)["name"].nunique()
+        clashes = counts[counts > 1].index.tolist()
+        if clashes:
+            code = clashes[0]
+            seen = list(dict.fromkeys(pairs.loc[pairs["code"] == code, "name"]))
+            mask = (codes == code) & keep & (names != seen[0])
+            raise ValidationError(
+                f"{'an' if axis == 'activity' else 'a'} {axis} code has more than one name",
+                where=check.where(col, check.rows(mask.to_numpy())),
+                expected=f"one name per {axis} code in column '{col}'",
+                found=f"{axis} '{code}' named {format_examples(seen)}"
+                + (f" ({len(clashes)} codes with several names)" if len(clashes) > 1 else ""),
+                fix=f"give each {axis} code a single name, or leave out the {axis} name column",
+            )
+        out[axis] = dict(zip(pairs["code"], pairs["name"], strict=True))
+    return out

@@ -5,7 +5,8 @@ smartspec itself: the dashboard works offline) to the FastAPI application built 
 :func:`smartspec.services.api.create_api`.
 
 Pages: ``/`` (datasets and an indicator map), ``/datasets/{id}`` (overview),
-``/datasets/{id}/regions/{code}`` (region profile), ``/datasets/{id}/space`` (activity space),
+``/datasets/{id}/regions/{code}`` (region profile), ``/datasets/{id}/activities/{code}``
+(activity profile), ``/datasets/{id}/space`` (activity space),
 ``/datasets/{id}/compare?regions=A,B``, ``/datasets/{id}/validation`` (backtests, for
 datasets with several periods) and ``/upload``. The language is chosen by ``?lang=``,
 then the ``smartspec_lang`` cookie, then ``Accept-Language``; a language is one catalogue file
@@ -52,6 +53,8 @@ def attach(api: FastAPI, app: Any = None) -> None:
         ("/datasets/{dataset}", board.dataset, ["GET"]),
         ("/datasets/{dataset}/regions", board.pick_region, ["GET"]),
         ("/datasets/{dataset}/regions/{code:path}", board.region, ["GET"]),
+        ("/datasets/{dataset}/activities", board.pick_activity, ["GET"]),
+        ("/datasets/{dataset}/activities/{code:path}", board.activity, ["GET"]),
         ("/datasets/{dataset}/space", board.space, ["GET"]),
         ("/datasets/{dataset}/compare", board.compare, ["GET"]),
         ("/datasets/{dataset}/validation", board.validation, ["GET"]),

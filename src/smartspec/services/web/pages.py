@@ -531,6 +531,96 @@ class Dashboard:
             charts=chart_specs,
         )
 
+    async def activity(self, request: Request, dataset: str, code: str) -> Response:
+        """An activity's profile: key figures, where it is (map of RCA), the regions most
+        specialised in it, related activities by proximity and PCI over periods."""
+        lang = self.language(request)
+        tr, fmt = translations(lang), Formatter(lang)
+        q = request.query_params
+        top = _int(q.get("top"), 20, 5, 50)
+        base = f"/datasets/{seg(dataset)}"
+        try:
+            basics = await self.dataset_basics(dataset)
+            period = self.pick_period(q.get("period"), basics["periods"])
+            profile = await self.client.get(
+                f"{base}/activities/{seg(code)}/profile", period=period, top=top
+            )
+            cells = await self.client.items(f"{base}/indicators/cells", period=period,
+                                            activity=code)
+        except ApiError as exc:
+            return self.error(request, exc)
+        rnames, anames = basics["regions"], basics["activities"]
+        name = profile.get("activity_name") or anames.get(str(code), str(code))
+        regions = [
+            dict(r, code=str(r["region"]), name=rnames.get(str(r["region"]), str(r["region"])))
+            for r in profile.get("regions", [])
+        ]
+        related = [
+            dict(r, code=str(r["activity"]),
+                 name=anames.get(str(r["activity"]), str(r["activity"])))
+            for r in profile.get("related", [])
+        ]
+        everywhere = [
+            {"code": str(c["region"]), "name": rnames.get(str(c["region"]), str(c["region"])),
+             "value": _num(c.get("rca")), "amount": _num(c.get("value"))}
+            for c in cells
+        ]
+        everywhere.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+        pci_rows = [
+            {"period": h["period"], "value": _num(h.get("pci")), "series": name,
+             "ubiquity": h.get("ubiquity"), "total": _num(h.get("total"))}
+            for h in profile.get("history", [])
+        ]
+        chart_specs: dict[str, Any] = {}
+        location = self.map_chart(
+            dataset, basics["map"], everywhere, tr=tr, fmt=fmt, indicator="rca",
+            title=tr.gettext("Specialisation in %(name)s (RCA)") % {"name": name},
+        )
+        if location:
+            chart_specs["map"] = location
+        if regions:
+            chart_specs["regions"] = charts.bar_rca(
+                regions,
+                title=tr.gettext("Regions most specialised, by RCA"),
+                rca_label=tr.gettext("Revealed comparative advantage (RCA)"),
+                activity_label=tr.gettext("Region"),
+            )
+        if len([r for r in pci_rows if r["value"] is not None]) > 1:
+            chart_specs["pci"] = charts.line_over_periods(
+                pci_rows,
+                title=tr.gettext("Activity complexity over time"),
+                x_label=tr.gettext("Period"),
+                y_label=tr.gettext("PCI"),
+            )
+        return self.render(
+            request,
+            "activity.html",
+            dataset=dataset,
+            basics=basics,
+            code=str(code),
+            name=name,
+            period=period,
+            profile=profile,
+            regions=regions,
+            related=related,
+            everywhere=everywhere,
+            pci_rows=pci_rows,
+            top=top,
+            charts=chart_specs,
+        )
+
+    async def pick_activity(self, request: Request, dataset: str) -> Response:
+        """``?activity=CODE`` (the activity picker without script) -> the activity's page."""
+        q = request.query_params
+        code = q.get("activity", "")
+        if not code:
+            return RedirectResponse(f"/datasets/{seg(dataset)}", status_code=303)
+        extra = urlencode([(k, v) for k, v in q.multi_items() if k != "activity"])
+        return RedirectResponse(
+            f"/datasets/{seg(dataset)}/activities/{seg(code)}" + (f"?{extra}" if extra else ""),
+            status_code=303,
+        )
+
     async def space(self, request: Request, dataset: str) -> Response:
         lang = self.language(request)
         tr = translations(lang)
@@ -745,7 +835,8 @@ class Dashboard:
     async def upload(self, request: Request) -> Response:
         form = await request.form()
         fields = {k: str(form.get(k) or "").strip()
-                  for k in ("region", "activity", "value", "period", "title")}
+                  for k in ("region", "activity", "value", "period", "title",
+                            "region_name", "activity_name")}
         upload = form.get("file")
         filename = getattr(upload, "filename", None) or ""
         content = await upload.read() if hasattr(upload, "read") else b""

@@ -45,11 +45,18 @@ def upload_dataset(
     title: Annotated[str | None, Form(description="Title (default: the file name).")] = None,
     licence: Annotated[str | None, Form(description="Licence of the data.")] = None,
     source: Annotated[str | None, Form(description="Where the data comes from.")] = None,
+    region_name: Annotated[
+        str | None, Form(description="Column holding the region names (optional).")
+    ] = None,
+    activity_name: Annotated[
+        str | None, Form(description="Column holding the activity names (optional).")
+    ] = None,
 ) -> dict[str, Any]:
     """Validate the file with smartspec's reader and store it only when it is valid.
 
     A file that cannot be used answers 422 with the reader's message (the file, column and line);
-    nothing is stored then.
+    nothing is stored then. ``region_name`` and ``activity_name`` name columns holding labels:
+    they are stored with the dataset and served by ``/regions`` and ``/activities``.
     """
     mapping = {
         "region": region,
@@ -66,6 +73,8 @@ def upload_dataset(
         filename=file.filename or "upload",
         licence=licence or None,
         source=source or None,
+        region_name=region_name or None,
+        activity_name=activity_name or None,
     )
     return queries.dataset_document(app, record.id, detail=True)
 
