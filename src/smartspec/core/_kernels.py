@@ -103,17 +103,6 @@ def proximity_period(
     return out
 
 
-def min_conditional_inplace(C: np.ndarray, diagonal: str) -> np.ndarray:
-    """:func:`min_conditional` of one period from its co-occurrence ``C`` (A, A),
-    overwriting ``C`` (no A x A temporary besides the denominator)."""
-    k = np.diagonal(C).copy()
-    denom = np.maximum(k[:, None], k[None, :])
-    with np.errstate(**_ERR):
-        np.divide(C, denom, out=C)
-    del denom
-    return set_diagonal(C[None], diagonal, k[None])[0]
-
-
 def co_occurrence(M: np.ndarray) -> np.ndarray:
     """``C_ij = sum_r M_ri M_rj`` for each period (batched ``M^T M``)."""
     return np.matmul(M.transpose(0, 2, 1), M)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -184,9 +183,3 @@ def _missing(value: Any) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return True
-
-
-def js_strings(lang: str, msgids: Iterable[str]) -> dict[str, str]:
-    """The strings the page's script needs, translated: rendered as a JSON block in the page."""
-    t = translations(lang)
-    return {m: t.gettext(m) for m in msgids}
