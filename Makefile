@@ -1,13 +1,27 @@
 # smartspec: two commands. `make run` sets up and runs the main job on bundled real data;
 # `make test` sets up (with test dependencies) and runs the whole suite.
+#
+# Both install from constraints.txt, the versions the suite last passed on, so what users run is
+# what the tests checked. `make test-latest` runs the suite on the newest releases instead (drift
+# shows there before users meet it); `make lock` rewrites constraints.txt from those releases.
+# The peer packages (py-ecomplexity, economic-complexity) pin old pandas: they live in their own
+# environment (.venv-peers, requirements-peers.txt), never in the one the suite checks.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+PEERS_VENV ?= .venv-peers
+LATEST_VENV ?= .venv-latest
+CONSTRAINTS ?= constraints.txt
 OUT ?= out/nz
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PIP_QUIET ?= --quiet --disable-pip-version-check
+PYTEST_ARGS ?= -n 2
 
-.PHONY: run demo test lint venv install install-test system-deps clean
+.PHONY: run demo test test-suite test-peers test-latest lock check-env lint venv install \
+	install-test system-deps clean
 
 # Debian packages the tests need: Chromium (browser tests) and PostgreSQL (the second database).
 # Installed with apt-get when missing (CI and developer machines run as root); elsewhere,
@@ -24,39 +38,77 @@ system-deps:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[all]'
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) pip
+	$(BIN)/python -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -e '.[all]'
 	touch $@
 
 $(TEST_STAMP): $(STAMP) requirements-test.txt
-	$(BIN)/pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -r requirements-test.txt
 	touch $@
 
 install: $(STAMP)
 install-test: $(TEST_STAMP) system-deps
 
+# Fails when the environment holds other versions than constraints.txt (a package installed by
+# hand, or a test-only package that moved a runtime dependency).
+check-env: $(TEST_STAMP)
+	$(BIN)/python tools/check_env.py $(CONSTRAINTS)
+
 # The main job: analyse a bundled real dataset, show a region's profile, then start the
 # platform (API + dashboard) on every bundled dataset; Ctrl-C stops it.
+# `make run PORT=8010` picks another port; HOST=0.0.0.0 listens on every address.
 run: $(STAMP)
 	$(BIN)/smartspec datasets
 	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
 	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
-	$(BIN)/smartspec serve --data-dir out/platform
+	$(BIN)/smartspec serve --data-dir out/platform --host $(HOST) --port $(PORT)
 
 # The same analysis without starting the server.
 demo: $(STAMP)
 	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
 	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington
 
-test: $(TEST_STAMP) system-deps
+test: test-suite test-peers
+
+test-suite: $(TEST_STAMP) system-deps check-env
 	$(BIN)/ruff check src tests benchmarks tools
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests
 	$(BIN)/python -m pytest --doctest-modules src/smartspec -q
+
+# The differential tests that run the peer packages themselves, in their own environment.
+$(PEERS_VENV)/.installed: pyproject.toml requirements-peers.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements-peers.txt -e .
+	touch $@
+
+test-peers: $(PEERS_VENV)/.installed
+	$(PEERS_VENV)/bin/python -m pytest -q -m peers -p no:cacheprovider tests/reference \
+	  tests/core/test_peer_bugs.py tests/core/test_relatedness_measures.py
+
+# The suite on the newest releases of every dependency (no constraints).
+test-latest: system-deps
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade pip
+	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade -e '.[all]' -r requirements-test.txt
+	$(LATEST_VENV)/bin/python -m pip freeze --exclude-editable > $(LATEST_VENV)/versions.txt
+	@echo "versions under test: $(LATEST_VENV)/versions.txt"
+	$(LATEST_VENV)/bin/ruff check src tests benchmarks tools
+	$(LATEST_VENV)/bin/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider tests
+	$(LATEST_VENV)/bin/python -m pytest --doctest-modules -p no:cacheprovider src/smartspec -q
+
+# Rewrite constraints.txt from the newest releases; run `make test` on it before committing.
+lock:
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade pip
+	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade -e '.[all]' -r requirements-test.txt
+	$(LATEST_VENV)/bin/python tools/check_env.py --write $(CONSTRAINTS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) $(PEERS_VENV) $(LATEST_VENV) out .pytest_cache

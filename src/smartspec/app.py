@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pandas as pd
 
+from .core._labels import text_or_none
 from .core.errors import SmartSpecError, UnknownDatasetError, ValidationError, format_examples
 from .store.cache import LRUCache
 from .store.files import (
@@ -415,7 +416,7 @@ class SmartSpecApp:
 
     def options_key(self, options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
         """The analysis options as a hashable cache key, validated, with defaults filled in."""
-        allowed = ("profile", "threshold", "knn")
+        allowed = ("profile", "threshold", "knn", "proximity")
         unknown = [k for k in options if k not in allowed]
         if unknown:
             raise ValidationError(
@@ -456,7 +457,8 @@ class SmartSpecApp:
         dataset_id : str
             A dataset of the catalogue.
         **options
-            ``profile`` (default: the ``default_profile`` setting), ``threshold``, ``knn``:
+            ``profile`` (default: the ``default_profile`` setting), ``threshold``, ``knn``,
+            ``proximity``:
             passed to :func:`smartspec.analyse`.
         """
         return self._analysis(dataset_id, options).evidence
@@ -513,7 +515,7 @@ class SmartSpecApp:
         scope : {"region", "period"}
             Cut-offs over each region's candidates or over all candidates of the period.
         **options
-            ``profile``, ``threshold``, ``knn`` as for :meth:`evidence`.
+            ``profile``, ``threshold``, ``knn``, ``proximity`` as for :meth:`evidence`.
         """
         return self._framework(
             dataset_id, density_cutoff, complexity_cutoff, scope, options
@@ -568,10 +570,13 @@ class SmartSpecApp:
         **params
             ``base``, ``end``, ``horizon``, ``scores``, ``baselines``, ``k``, ``n_boot``,
             ``seed``, ``max_rca_before``, ``min_rca_after``, ``persistence`` of
-            :func:`smartspec.core.validation.backtest`, and ``profile``, ``threshold``, ``knn``.
+            :func:`smartspec.core.validation.backtest`, and ``profile``, ``threshold``, ``knn``,
+            ``proximity``.
             Sequences (``scores``, ``k``) are given as tuples.
         """
-        analysis = {k: params.pop(k) for k in ("profile", "threshold", "knn") if k in params}
+        analysis = {
+            k: params.pop(k) for k in ("profile", "threshold", "knn", "proximity") if k in params
+        }
         opts = self.options_key(analysis)
         matrix = self.matrix(dataset_id)
         frozen = tuple(
@@ -626,14 +631,12 @@ class SmartSpecApp:
                 known = bundled_labels(record.id, axis)
                 for col in ("name", "parent"):
                     if col in known.columns:
-                        values = known[col].reindex(frame.index)
-                        frame[col] = values.where(values.notna() & values.ne(""), None)
+                        frame[col] = text_or_none(known[col].reindex(frame.index))
             elif record.kind == "uploaded" and record.path:
                 stored = _read_labels(labels_path(record.path)).get(axis, {})
                 if stored:
-                    values = pd.Series(stored, dtype=object).reindex(frame.index)
-                    frame["name"] = values.where(values.notna(), None)
-            return frame.astype(object)
+                    frame["name"] = text_or_none(pd.Series(stored).reindex(frame.index))
+            return frame
 
         return self.cached(("labels", record.id, axis), build)
 

@@ -46,9 +46,13 @@ STATA = HERE / "ecomplexity-stata"
 
 
 # ----------------------------------------------------------------------------- helpers
+PEER_ENV = "the peers run in their own environment: `make test-peers` (.venv-peers)"
+
+
 def need(peer: str) -> None:
-    pytest.importorskip("ecomplexity" if peer == "ecomplexity" else "economic_complexity")
-    pytest.importorskip("sklearn")
+    module = "ecomplexity" if peer == "ecomplexity" else "economic_complexity"
+    pytest.importorskip(module, reason=f"{module} is not installed here; {PEER_ENV}")
+    pytest.importorskip("sklearn", reason=f"sklearn is not installed here; {PEER_ENV}")
 
 
 @cache

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -46,8 +47,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(smartspec_app) -> Iterator[str]:
+@contextmanager
+def serving(smartspec_app) -> Iterator[str]:
     """The real application (``create_api(SmartSpecApp)``) on a real uvicorn server."""
     import uvicorn
 
@@ -63,6 +64,15 @@ def live_server(smartspec_app) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(smartspec_app) -> Iterator[str]:
+    """The test app on a real server for the whole session."""
+    with serving(smartspec_app) as url:
+        yield url

@@ -8,6 +8,8 @@ kept under ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -38,10 +40,14 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh page (own cookies) whose requests may only go to the test server."""
-    host = urlparse(live_server).netloc
+@contextmanager
+def open_page(browser, base: str) -> Iterator:
+    """A fresh page (own cookies) whose requests may only go to the server at ``base``.
+
+    On leaving, fails on any request that left the server, any script error, any console error
+    and any failed static asset.
+    """
+    host = urlparse(base).netloc
     outside: list[str] = []
     problems: list[str] = []
 
@@ -61,11 +67,20 @@ def page(browser, live_server):
         m.type == "error" and "Failed to load resource" not in m.text) else 0)  # fmt: skip
     pg.on("response", lambda r: problems.append(f"{r.status} {r.url}") if (
         r.status >= 400 and "/static/" in r.url) else 0)  # fmt: skip
-    pg.base = live_server
-    yield pg
-    context.close()
+    pg.base = base
+    try:
+        yield pg
+    finally:
+        context.close()
     assert not outside, f"requests left the server: {outside}"
     assert not problems, problems
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page on the test server (see :func:`open_page`)."""
+    with open_page(browser, live_server) as pg:
+        yield pg
 
 
 def shot(page, name: str) -> None:

@@ -49,3 +49,21 @@ def long_cells(m: ActivityMatrix, columns: dict[str, np.ndarray]) -> pd.DataFram
     }
     out.update({k: v.reshape(-1) for k, v in columns.items()})
     return pd.DataFrame(out)
+
+
+def text_or_none(values: pd.Series) -> pd.Series:
+    """Label text as an object Series with ``None`` where missing or blank.
+
+    Missing values arrive as ``NaN``, ``None`` or ``pd.NA`` depending on the pandas version and
+    the column's dtype (pandas 3 reads text as ``str`` dtype, whose ``where(..., None)`` gives
+    ``NaN`` back); every one of them, and the empty string, becomes ``None`` here so that JSON
+    shows ``null`` and pages show a blank.
+    """
+    out = [None if _missing(v) else str(v) for v in values.tolist()]
+    return pd.Series(out, index=values.index, dtype=object, name=values.name)
+
+
+def _missing(v: object) -> bool:
+    if v is None or v is pd.NA or (isinstance(v, str) and not v.strip()):
+        return True
+    return isinstance(v, float) and v != v

@@ -109,6 +109,16 @@ def _file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _exact_floats(values: pd.Series) -> np.ndarray:
+    """Numbers as the correctly rounded float64 of their text, whatever pandas' CSV parser.
+
+    pandas 2's default C parser (``float_precision="high"``) can be one unit in the last place
+    off, pandas 3's is exact; reading the column as text and converting with Python's ``float``
+    gives the same bits on every pandas version, so the input checksum is stable.
+    """
+    return np.array([float(v) for v in values.astype(str).tolist()], dtype=np.float64)
+
+
 def _long(
     df: pd.DataFrame, period: str | None, region: str, activity: str, value: str
 ) -> pd.DataFrame:
@@ -118,7 +128,7 @@ def _long(
             "period": df[period].astype(str) if period is not None else "all",
             "region": df[region].astype(str),
             "activity": df[activity].astype(str),
-            "value": df[value].astype(np.float64),
+            "value": _exact_floats(df[value]),
         }
     )
     return out.reset_index(drop=True)
@@ -126,7 +136,7 @@ def _long(
 
 def trade_sample() -> Input:
     """Growth Lab fixture: 10 European countries x 30 HS92 products x 1995-1996."""
-    df = pd.read_csv(TRADE_SAMPLE)
+    df = pd.read_csv(TRADE_SAMPLE, dtype={"export_val": str})
     return Input(
         "trade-sample",
         _long(df, "year", "origin", "hs92", "export_val"),
@@ -137,7 +147,7 @@ def trade_sample() -> Input:
 
 def global_exports() -> Input:
     """OEC test input: 226 exporters x 21 HS sections (BACI, 2019-2021 summed); absent = 0."""
-    df = pd.read_csv(GLOBAL_EXPORTS)
+    df = pd.read_csv(GLOBAL_EXPORTS, dtype={"Trade Value": str})
     return Input(
         "global-exports",
         _long(df, None, "Country ID", "Section ID", "Trade Value"),

@@ -248,12 +248,15 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error in %s %s", request.method, request.url.path)
-    return error_response(
-        500,
-        "InternalError",
-        f"unexpected {type(exc).__name__}: this is a bug in smartspec, please report it.",
-        where=f"{request.method} {request.url.path}",
-        fix="report it with the request that caused it",
+    return _render(
+        request,
+        error_response(
+            500,
+            "InternalError",
+            f"unexpected {type(exc).__name__}: this is a bug in smartspec, please report it.",
+            where=f"{request.method} {request.url.path}",
+            fix="report it with the request that caused it",
+        ),
     )
 
 

@@ -322,8 +322,10 @@ def labels_page(
     limit = _limit(app, limit, default=len(selected) or 1)
     page = selected.iloc[offset : offset + limit]
     items = [
-        {"code": code, "name": row["name"], "parent": row["parent"]}
-        for code, row in page.iterrows()
+        {"code": code, "name": name, "parent": parent}
+        for code, name, parent in zip(
+            page.index, page["name"].tolist(), page["parent"].tolist(), strict=True
+        )
     ]
     return {"dataset": dataset, "items": items, "total": len(selected), "limit": limit,
             "offset": offset}

@@ -44,6 +44,7 @@ def attach(api: FastAPI, app: Any = None) -> None:
 
     board = Dashboard(api)
     api.state.dashboard = board
+    api.state.html_error = board.html_error
     if app is not None:
         api.state.smartspec_app = app
     routes = [

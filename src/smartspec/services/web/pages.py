@@ -59,6 +59,8 @@ ERROR_TITLES = {
     "ConflictError": N_("This cannot be done with this dataset"),
     "ValidationError": N_("The data cannot be used as it is"),
     "NotFound": N_("Page not found"),
+    "MethodNotAllowed": N_("This page cannot be used that way"),
+    "InternalError": N_("Something went wrong on our side"),
 }
 
 #: Strings the page script needs (rendered per page as a JSON block, translated).
@@ -870,9 +872,26 @@ class Dashboard:
             status_code=303,
         )
 
-    async def not_found(self, request: Request) -> Response:
-        error = {"status": 404, "type": "NotFound", "message": request.url.path, "local": True}
-        return self.error(request, ApiError(404, error))
+    def html_error(self, request: Request, body: dict[str, Any]) -> Response:
+        """The error page for a browser (``api.state.html_error``): any failure outside /api.
+
+        An unknown URL, a bad parameter or a bug answers the same page as a failed API call,
+        in the request's language, with the status of the error and a link back home.
+        """
+        tr = translations(self.language(request))
+        status = int(body.get("status") or 500)
+        error = dict(body)
+        if status == 404 and error.get("type") == "NotFound":
+            error = {"status": 404, "type": "NotFound", "local": True,
+                     "message": tr.gettext(N_("There is no page at %(path)s.")) % {
+                         "path": request.url.path}}
+        elif status >= 500:
+            error = {"status": status, "type": "InternalError", "local": True,
+                     "message": tr.gettext(N_(
+                         "This page could not be produced: this is a bug in smartspec. Please "
+                         "report it with the address of the page.")),
+                     "where": body.get("where")}
+        return self.error(request, ApiError(status, error))
 
 
 # ---------------------------------------------------------------------- helpers

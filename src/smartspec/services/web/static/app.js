@@ -29,6 +29,7 @@
         var loading = el.querySelector(".loading");
         if (loading) loading.remove();
       }).catch(function (err) {
+        el.classList.add("failed");
         el.innerHTML = "";
         var p = document.createElement("p");
         p.className = "notice";
