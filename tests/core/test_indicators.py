@@ -126,7 +126,8 @@ def test_knn_density_keeps_weights():
     one = ss.relatedness_density(m, method="manual", knn=2).loc["all"]
     M = m.to_dense()[0]
     for a in m.activities:
-        col = phi[a].drop(a).sort_values(ascending=False, kind="stable").head(2)
+        others = phi[a].drop(a)
+        col = others[others >= others.nlargest(2).iloc[-1]]  # ties with the 2nd kept (Stata)
         w = col.to_numpy()
         idx = [m.activities.get_loc(x) for x in col.index]
         expected = (M[:, idx] * w).sum(axis=1) / w.sum()

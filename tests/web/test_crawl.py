@@ -244,7 +244,7 @@ def platform_server(platform):
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 @pytest.mark.parametrize("dataset", BUNDLED)
-def test_main_pages_of_every_dataset_in_a_browser(browser, platform_server, http, dataset):
+def test_main_pages_of_every_dataset_in_a_browser(browser, platform_server, http, dataset):  # noqa: F811
     """Dataset page (English, then Spanish) and a region and an activity page: every chart drawn
     or replaced by its table, no script error, no console error, nothing fetched from outside."""
     region = _first(http, dataset, "regions")

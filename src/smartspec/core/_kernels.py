@@ -66,15 +66,20 @@ def proximity_period(
     M: np.ndarray,
     diagonal: str,
     *,
+    measure: str = "min_conditional",
     out: np.ndarray | None = None,
     work: np.ndarray | None = None,
     fill: float = np.nan,
     chunk: int = 256,
 ) -> np.ndarray:
-    """Min-conditional proximity of one period's (R, A) presence, into ``out`` (A, A).
+    """Proximity of one period's (R, A) presence, into ``out`` (A, A).
+
+    ``measure="min_conditional"``: ``C_ij / max(k_i, k_j)`` (symmetric);
+    ``measure="asymmetric"``: ``C_ij / k_j``, the share of the regions with activity ``j`` (the
+    column, the target of the density) that also have ``i`` (Stata ``ecomplexity``'s ``asym``).
 
     The co-occurrence goes to ``work`` (an (A, A) float32 buffer for a boolean ``M``, exact; see
-    :func:`co_occurrence_counts`), then ``C_ij / max(k_i, k_j)`` is written row block by row
+    :func:`co_occurrence_counts`), then the quotient is written row block by row
     block, so the denominator never exists at full size and, with buffers passed in, a loop over
     periods allocates nothing. ``fill`` replaces 0/0 (NaN by default, 0 for density weights).
     """
@@ -90,7 +95,10 @@ def proximity_period(
     out = np.empty((A, A)) if out is None else out
     for i0 in range(0, A, chunk):
         i1 = min(A, i0 + chunk)
-        denom = np.maximum(k[i0:i1, None], k[None, :])
+        if measure == "asymmetric":
+            denom = np.broadcast_to(k[None, :], (i1 - i0, A))
+        else:
+            denom = np.maximum(k[i0:i1, None], k[None, :])
         with np.errstate(**_ERR):
             np.divide(C[i0:i1], denom, out=out[i0:i1])
         if not np.isnan(fill):
@@ -142,17 +150,23 @@ def density(M: np.ndarray, phi: np.ndarray) -> np.ndarray:
 
 
 def knn_weights(phi: np.ndarray, k: int) -> np.ndarray:
-    """Keep, in each column ``a`` of phi, the ``k`` largest proximities to other activities."""
+    """Keep, in each column ``a`` of phi, the proximities to other activities that are at least
+    the ``k``-th largest of that column, ties included (Stata ``ecomplexity``'s ``knn``).
+
+    A column keeps more than ``k`` weights only where proximities tie with its ``k``-th
+    largest; which activities are kept therefore never depends on their order or their codes.
+    NaN counts as 0; the diagonal is never a neighbour (it is 0 in the result).
+    """
     W = np.nan_to_num(phi, nan=0.0).copy()
     n = W.shape[-1]
     idx = np.arange(n)
-    W[:, idx, idx] = -np.inf  # never a neighbour of itself
     k = min(k, n - 1)
-    # rank within each column: the k largest rows of column a
-    order = np.argsort(-W, axis=1, kind="stable")
-    keep = np.zeros_like(W, dtype=bool)
-    np.put_along_axis(keep, order[:, :k, :], True, axis=1)
-    W[~keep] = 0.0
+    if k < 1:
+        return np.zeros_like(W)
+    W[:, idx, idx] = -np.inf  # never a neighbour of itself
+    # the k-th largest of each column (the diagonal, -inf, is never among them when k < n)
+    kth = -np.partition(-W, k - 1, axis=1)[:, k - 1 : k, :]
+    W[W < kth] = 0.0
     W[:, idx, idx] = 0.0
     return np.maximum(W, 0.0)
 

@@ -18,9 +18,15 @@ from .errors import ValidationError, format_examples
 from .matrix import ActivityMatrix
 from .profiles import Profile, get_profile
 
-PresenceMethod = Literal["rca", "rpop", "both", "manual"]
-PRESENCE_METHODS = ("rca", "rpop", "both", "manual")
-PROXIMITY_MEASURES = ("min_conditional",)
+PresenceMethod = Literal["rca", "rpop", "either", "both", "manual"]
+#: ``either``: RCA or RPOP passes (Stata ``ecomplexity`` with ``rca()`` and ``rpop()``);
+#: ``both``: RCA and RPOP pass.
+PRESENCE_METHODS = ("rca", "rpop", "either", "both", "manual")
+#: Presence methods that need a population table.
+POPULATION_METHODS = ("rpop", "either", "both")
+#: ``min_conditional``: ``C_a'a / max(k_a', k_a)``; ``asymmetric``: ``C_a'a / k_a`` (Stata
+#: ``ecomplexity``'s ``asym``: conditional on the target activity ``a``, the column).
+PROXIMITY_MEASURES = ("min_conditional", "asymmetric")
 Progress = Callable[[str, int, int], None]
 
 
@@ -74,6 +80,17 @@ def population_array(m: ActivityMatrix, population: pd.Series | pd.DataFrame) ->
     return out
 
 
+def _check_proximity(proximity: str) -> None:
+    if proximity not in PROXIMITY_MEASURES:
+        raise ValidationError(
+            f"unknown proximity measure {proximity!r}",
+            expected=f"one of {', '.join(PROXIMITY_MEASURES)}",
+            found=repr(proximity),
+            fix="min_conditional: min of the two conditional probabilities (symmetric); "
+            "asymmetric: P(activity_from | activity_to), Stata's asym",
+        )
+
+
 class Steps:
     """Cached computation of every step of the standard pipeline for one matrix and profile."""
 
@@ -104,6 +121,8 @@ class Steps:
                 f"unknown presence method {presence!r}",
                 expected=f"one of {', '.join(PRESENCE_METHODS)}",
                 found=repr(presence),
+                fix="either: RCA or RPOP above the threshold (Stata's rca() with rpop()); "
+                "both: RCA and RPOP above it",
             )
         if diagonal is not None and diagonal not in ("zero", "one", "keep"):
             raise ValidationError(
@@ -111,12 +130,8 @@ class Steps:
                 expected="one of zero, one, keep",
                 found=repr(diagonal),
             )
-        if proximity is not None and proximity not in PROXIMITY_MEASURES:
-            raise ValidationError(
-                f"unknown proximity measure {proximity!r}",
-                expected=f"one of {', '.join(PROXIMITY_MEASURES)}",
-                found=repr(proximity),
-            )
+        if proximity is not None:
+            _check_proximity(proximity)
         if threshold is not None and not (np.isfinite(threshold) and threshold >= 0):
             raise ValidationError(
                 "the presence threshold must be a non-negative number",
@@ -127,7 +142,7 @@ class Steps:
             raise ValidationError(
                 "knn must be a positive whole number", expected="e.g. 10", found=repr(knn)
             )
-        if presence in ("rpop", "both") and population is None:
+        if presence in POPULATION_METHODS and population is None:
             raise ValidationError(
                 f"presence={presence!r} needs a population table",
                 expected="population=Series of population by region",
@@ -138,6 +153,7 @@ class Steps:
         self.profile = get_profile(profile).with_options(
             threshold=threshold, strict=strict, diagonal=diagonal, proximity=proximity
         )
+        _check_proximity(self.profile.proximity)
         self.presence_method = presence
         self.population = population
         self.knn = int(knn) if knn is not None else None
@@ -210,7 +226,10 @@ class Steps:
             M = kernels.presence_mask(self.rca, t, strict)
         elif method == "rpop":
             M = kernels.presence_mask(self.rpop, t, strict)
-        else:
+        elif method == "either":  # Stata: M = (RCA > t) + (RPOP > t) > 0
+            M = kernels.presence_mask(self.rca, t, strict)
+            M |= kernels.presence_mask(self.rpop, t, strict)
+        else:  # "both"
             M = kernels.presence_mask(self.rca, t, strict)
             M &= kernels.presence_mask(self.rpop, t, strict)
         self.step("presence")
@@ -231,7 +250,10 @@ class Steps:
         phi = np.empty((P, A, A))
         work = np.empty((A, A), dtype=np.float32)
         for p in range(P):
-            kernels.proximity_period(self.mask[p], self.profile.diagonal, out=phi[p], work=work)
+            kernels.proximity_period(
+                self.mask[p], self.profile.diagonal, measure=self.profile.proximity,
+                out=phi[p], work=work,
+            )
         self._step_once("proximity")
         return phi
 
@@ -240,7 +262,9 @@ class Steps:
         array (the whole (P, A, A) stack is only formed when ``phi`` itself is read)."""
         if "phi" in self.__dict__:
             return self.phi[p]
-        return kernels.proximity_period(self.mask[p], self.profile.diagonal)
+        return kernels.proximity_period(
+            self.mask[p], self.profile.diagonal, measure=self.profile.proximity
+        )
 
     def _weights_period(self, p: int, buffers: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Density weights of one period with NaN as 0, in an array the caller may overwrite
@@ -258,7 +282,8 @@ class Steps:
         out = buffers.setdefault("weights", np.empty((A, A)))
         work = buffers.setdefault("work", np.empty((A, A), dtype=np.float32))
         return kernels.proximity_period(
-            self.mask[p], self.profile.diagonal, out=out, work=work, fill=0.0
+            self.mask[p], self.profile.diagonal, measure=self.profile.proximity, out=out,
+            work=work, fill=0.0,
         )
 
     def _step_once(self, name: str) -> None:

@@ -36,6 +36,7 @@ def transitions(
     threshold: float | None = None,
     population: pd.Series | None = None,
     knn: int | None = None,
+    proximity: str | None = None,
     profile: str | Profile = "atlas",
 ) -> pd.DataFrame:
     """Every (region, activity) at risk of an entry (or exit) between two periods, and whether
@@ -57,7 +58,7 @@ def transitions(
     persistence : int
         The new state must also hold in this many periods after ``end`` (pairs whose later
         periods are not in the data are dropped).
-    presence, threshold, population, knn, profile
+    presence, threshold, population, knn, proximity, profile
         As in :func:`smartspec.analyse`; evidence is computed per period.
 
     Returns
@@ -104,7 +105,8 @@ def transitions(
             fix="choose an earlier end period or a smaller persistence",
         )
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn
+        m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn,
+        proximity=proximity,
     )
     M, rca = steps.presence, steps.rca
     if kind == "entry":

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _labels as labels
-from ._steps import PresenceMethod, Progress, Steps
+from ._steps import POPULATION_METHODS, PresenceMethod, Progress, Steps
 from .complexity import warn_left_out
 from .errors import UnknownRegionError, ValidationError, format_examples
 from .matrix import ActivityMatrix
@@ -47,16 +47,26 @@ def analyse(
     profile : str or Profile
         Named conventions (``"atlas"`` reproduces the Growth Lab Stata package); see
         :mod:`smartspec.core.profiles`.
-    presence : {"rca", "rpop", "both", "manual"}
-        How presence is decided: RCA, RPOP (needs ``population``), both, or ``m`` already 0/1.
+    presence : {"rca", "rpop", "either", "both", "manual"}
+        How presence is decided: RCA, RPOP (needs ``population``), ``either`` test passing
+        (RCA or RPOP: Stata ``ecomplexity`` given both ``rca()`` and ``rpop()``), ``both``
+        tests passing (RCA and RPOP), or ``m`` already 0/1. See ``docs/conventions.md``.
     threshold, strict : optional
         Override the profile's presence threshold and its strictness (``>`` vs ``>=``).
     population : pandas.Series, optional
         Population by region or by ``(period, region)``, for RPOP.
-    proximity, diagonal : str, optional
-        Override the profile's proximity measure and diagonal rule.
+    proximity : {"min_conditional", "asymmetric"}, optional
+        Override the profile's proximity measure: ``min_conditional``
+        :math:`\\phi_{a'a} = C_{a'a} / \\max(k_{a'}, k_a)`, or ``asymmetric``
+        :math:`\\phi_{a'a} = C_{a'a} / k_a = P(M_{ra'} = 1 \\mid M_{ra} = 1)` (Stata's
+        ``asym``; ``a`` is the target of the density and COG, ``activity_to`` in the proximity
+        table).
+    diagonal : str, optional
+        Override the profile's diagonal rule.
     knn : int, optional
-        kNN relatedness density (weights kept).
+        kNN relatedness density (weights kept): each activity's neighbours are the activities
+        whose proximity to it is at least its ``knn``-th largest, ties included (Stata's rule;
+        never a choice by position).
     progress : callable, optional
         ``progress(step, done, total)`` is called as each step finishes.
 
@@ -197,7 +207,7 @@ class Evidence:
     def cells(self) -> pd.DataFrame:
         s = self._steps
         cols = {"value": s.values, "rca": s.rca}
-        if s.presence_method in ("rpop", "both"):
+        if s.presence_method in POPULATION_METHODS:
             cols["rpop"] = s.rpop
         cols.update({"presence": s.presence.astype(np.int64), "density": s.density, "cog": s.cog})
         return labels.long_cells(self.matrix, cols)
@@ -261,6 +271,45 @@ class Evidence:
             "proximity": self.proximity,
             "notes": self.notes,
         }
+
+    def cell_arrays(self, period: int, regions: slice | None = None) -> dict[str, np.ndarray]:
+        """The value columns of :attr:`cells` for one period, as (regions, activities) arrays.
+
+        The same values as the long table, without forming it (for writers that stream it):
+        ``value, rca, [rpop,] presence, density, cog``.
+
+        Parameters
+        ----------
+        period : int
+            The period's position (0 for the first).
+        regions : slice, optional
+            A range of region positions (step 1); default all.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            Column name -> array of shape (regions in the range, activities); ``presence`` as
+            int64 0/1.
+        """
+        s, m = self._steps, self.matrix
+        r0, r1, _ = (regions or slice(None)).indices(m.n_regions)
+        if "values" in s.__dict__:
+            values = s.values[period, r0:r1]
+        else:  # from the sparse matrix: no dense copy of every period's values
+            first = period * m.n_regions
+            values = m.data[first + r0 : first + r1].toarray()
+        cols = {"value": values, "rca": s.rca[period, r0:r1]}
+        if s.presence_method in POPULATION_METHODS:
+            cols["rpop"] = s.rpop[period, r0:r1]
+        cols["presence"] = s.mask[period, r0:r1].astype(np.int64)
+        cols["density"] = s.density[period, r0:r1]
+        cols["cog"] = s.cog[period, r0:r1]
+        return cols
+
+    def proximity_array(self, period: int) -> np.ndarray:
+        """The values of :attr:`proximity` for one period (position), as an (A, A) array
+        (rows ``activity_from``), without forming every period's."""
+        return self._steps._phi_period(period)
 
     def region_profile(
         self,

@@ -75,6 +75,7 @@ def framework(
     threshold: float | None = None,
     population: pd.Series | None = None,
     knn: int | None = None,
+    proximity: str | None = None,
     profile: str | Profile = "atlas",
 ) -> Framework:
     """Place every candidate activity of every region by relatedness density and complexity.
@@ -88,7 +89,7 @@ def framework(
     scope : {"region", "period"}
         Cut-offs computed over each region's own candidates (default: the region's choice
         set) or over all candidates of all regions in the period (a common yardstick).
-    presence, threshold, population, knn, profile
+    presence, threshold, population, knn, proximity, profile
         As in :func:`smartspec.analyse`.
 
     Returns
@@ -127,7 +128,8 @@ def framework(
             f"unknown scope {scope!r}", expected="'region' or 'period'", found=repr(scope)
         )
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn
+        m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn,
+        proximity=proximity,
     )
     P, R, A = m.shape
     density = steps.density

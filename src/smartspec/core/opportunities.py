@@ -23,6 +23,7 @@ def coi(
     strict: bool | None = None,
     population: pd.Series | None = None,
     knn: int | None = None,
+    proximity: str | None = None,
     profile: str | Profile = "atlas",
 ) -> pd.Series:
     """Complexity outlook index: how much complexity lies close to what a region already does.
@@ -34,6 +35,9 @@ def coi(
         Presence options, see :func:`smartspec.core.specialisation.presence`.
     knn : int, optional
         kNN relatedness density (see :func:`smartspec.core.relatedness.relatedness_density`).
+    proximity : {"min_conditional", "asymmetric"}, optional
+        The proximity behind the density and COG (see
+        :func:`smartspec.core.relatedness.proximity`); the profile's by default.
     profile : str or Profile
         ``atlas``: standardised over the long region x activity rows.
 
@@ -65,7 +69,7 @@ def coi(
     """
     steps = Steps(
         m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, knn=knn,
+        population=population, knn=knn, proximity=proximity,
     )
     return labels.by_region(m, steps.coi, "coi")
 
@@ -80,6 +84,7 @@ def cog(
     strict: bool | None = None,
     population: pd.Series | None = None,
     knn: int | None = None,
+    proximity: str | None = None,
     profile: str | Profile = "atlas",
 ) -> pd.DataFrame:
     """Complexity outlook gain: how much entering an activity would raise a region's outlook.
@@ -114,6 +119,6 @@ def cog(
     """
     steps = Steps(
         m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, knn=knn,
+        population=population, knn=knn, proximity=proximity,
     )
     return labels.cells(m, steps.cog)

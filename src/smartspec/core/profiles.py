@@ -35,8 +35,11 @@ class Profile:
         Presence threshold on RCA (and RPOP).
     strict : bool
         Presence when ``RCA > threshold`` (True) or ``RCA >= threshold`` (False).
-    proximity : str
-        Proximity measure (``"min_conditional"``: Hidalgo et al. 2007).
+    proximity : {"min_conditional", "asymmetric"}
+        Proximity measure: ``"min_conditional"``, ``C_a'a / max(k_a', k_a)`` (Hidalgo et al.
+        2007; every registered profile), or ``"asymmetric"``, ``C_a'a / k_a``, the share of the
+        regions with the target activity ``a`` that also have ``a'`` (Stata ``ecomplexity``'s
+        ``asym`` option; density and COG weigh target ``a``'s neighbours by column ``a``).
     diagonal : {"zero", "one", "keep"}
         Value of an activity's proximity to itself.
     eci_standardise : {"long_rows", "zscore", "zscore_population", "abs_sum", "none"}

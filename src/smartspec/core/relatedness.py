@@ -64,7 +64,7 @@ def co_occurrence(
 
 
 @register("proximity", level="activity_pair",
-          summary="Minimum conditional probability of co-occurrence",
+          summary="Minimum conditional probability of co-occurrence (or the conditional one)",
           reference="Hidalgo et al. (2007)")
 def proximity(
     m: ActivityMatrix,
@@ -74,9 +74,11 @@ def proximity(
     strict: bool | None = None,
     population: pd.Series | None = None,
     diagonal: str | None = None,
+    measure: str | None = None,
     profile: str | Profile = "atlas",
 ) -> pd.DataFrame:
-    """Proximity as the minimum conditional probability of co-occurrence.
+    """Proximity as the minimum conditional probability of co-occurrence (or, with
+    ``measure="asymmetric"``, the conditional probability itself).
 
     Parameters
     ----------
@@ -86,23 +88,38 @@ def proximity(
     diagonal : {"zero", "one", "keep"}, optional
         An activity's proximity to itself: 0 (Atlas/Stata, the default), 1, or the formula's
         value (1 for any activity with presence somewhere). Explicit because peers differ.
+    measure : {"min_conditional", "asymmetric"}, optional
+        The profile's (``min_conditional`` for every registered profile) by default.
+        ``asymmetric`` is Stata ``ecomplexity``'s ``asym`` option, see Notes.
     profile : str or Profile
 
     Returns
     -------
     pandas.DataFrame
-        Index ``(period, activity_from)``, one column per ``activity_to``; symmetric. NaN where
-        neither activity has presence anywhere (0/0).
+        Index ``(period, activity_from)``, one column per ``activity_to``; symmetric for
+        ``min_conditional``. NaN where the denominator is 0 (no presence anywhere).
 
     Notes
     -----
     .. math:: \\phi_{aa'} = \\frac{C_{aa'}}{\\max(k_a, k_{a'})}
               = \\min\\{P(M_a = 1 \\mid M_{a'} = 1), P(M_{a'} = 1 \\mid M_a = 1)\\}
 
+    ``measure="asymmetric"``, with ``a`` = ``activity_from`` and ``a'`` = ``activity_to``:
+
+    .. math:: \\phi_{aa'} = \\frac{C_{aa'}}{k_{a'}} = P(M_{ra} = 1 \\mid M_{ra'} = 1)
+
+    the share of the regions with ``activity_to`` that also have ``activity_from``. This is
+    the orientation of Stata's ``proxdiscrete, asym`` (``C :/ (J(A, R, 1) * M)``: each column
+    divided by its ubiquity) read by its density, which weighs a target activity's neighbours
+    by the target's column: relatedness density and COG use ``phi[:, target]``.
+
     References
     ----------
     Hidalgo, C. A., Klinger, B., Barabási, A.-L., & Hausmann, R. (2007). Science, 317(5837),
     482-487. doi:10.1126/science.1144581
+
+    Bustos, S., & Yildirim, M. A. ``ecomplexity`` (Stata package), Harvard Growth Lab,
+    https://github.com/cid-harvard/ecomplexity (options ``asym``, ``knn()``).
 
     Examples
     --------
@@ -115,10 +132,17 @@ def proximity(
     all    x              0.000  0.333  0.000
            y              0.333  0.000  0.667
            z              0.000  0.667  0.000
+    >>> asym = proximity(m, method="manual", measure="asymmetric")
+    >>> asym.round(3)  # doctest: +NORMALIZE_WHITESPACE
+    activity_to             x      y    z
+    period activity_from
+    all    x              0.0  0.333  0.0
+           y              1.0  0.000  1.0
+           z              0.0  0.667  0.0
     """
     steps = Steps(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
-        population=population, diagonal=diagonal,
+        population=population, diagonal=diagonal, proximity=measure,
     )
     return labels.pairs(m, steps.phi)
 
@@ -134,6 +158,7 @@ def relatedness_density(
     population: pd.Series | None = None,
     diagonal: str | None = None,
     knn: int | None = None,
+    proximity: str | None = None,
     profile: str | Profile = "atlas",
 ) -> pd.DataFrame:
     """Relatedness density: the proximity-weighted share of related activities a region has.
@@ -144,9 +169,13 @@ def relatedness_density(
     method, threshold, strict, population, diagonal, profile
         As in :func:`proximity`.
     knn : int, optional
-        Use only the ``knn`` activities closest to each activity, still weighted by their
-        proximity (py-ecomplexity's ``knn`` option drops the weights; see
-        ``docs/conventions.md``).
+        Use only the activities closest to each activity, still weighted by their proximity:
+        those whose proximity is at least the ``knn``-th largest, ties included (Stata
+        ``ecomplexity``'s ``knn()``), so a column may keep more than ``knn`` neighbours and
+        the result never depends on the order or the codes of the activities.
+        py-ecomplexity's ``knn`` option drops the weights; see ``docs/conventions.md``.
+    proximity : {"min_conditional", "asymmetric"}, optional
+        The proximity measure (``measure`` of :func:`proximity`); the profile's by default.
 
     Returns
     -------
@@ -157,6 +186,10 @@ def relatedness_density(
     Notes
     -----
     .. math:: d_{ra} = \\frac{\\sum_{a'} M_{ra'} \\phi_{a'a}}{\\sum_{a'} \\phi_{a'a}}
+
+    With ``knn=k``, :math:`\\phi_{a'a}` is replaced by
+    :math:`\\phi_{a'a} [\\phi_{a'a} \\geq \\phi_{(k)a}]`, :math:`\\phi_{(k)a}` the
+    ``k``-th largest of :math:`\\{\\phi_{a'a} : a' \\neq a\\}`.
 
     References
     ----------
@@ -177,6 +210,6 @@ def relatedness_density(
     """
     steps = Steps(
         m, profile=profile, presence=method, threshold=threshold, strict=strict,
-        population=population, diagonal=diagonal, knn=knn,
+        population=population, diagonal=diagonal, knn=knn, proximity=proximity,
     )
     return labels.cells(m, steps.density)

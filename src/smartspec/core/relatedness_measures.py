@@ -123,6 +123,17 @@ def _steps(
     )
 
 
+def _min_conditional_only(steps: Steps, name: str) -> None:
+    """The leave-one-region-out kernels compute the min-conditional proximity only."""
+    if steps.profile.proximity != "min_conditional":
+        raise ValidationError(
+            f"{name} computes the min-conditional proximity only",
+            expected="a profile with proximity='min_conditional'",
+            found=f"proximity={steps.profile.proximity!r}",
+            fix="use relatedness_density(m, proximity=...) for the other measures",
+        )
+
+
 # ============================================================================ the family
 @dataclass(frozen=True)
 class ObservedExpected:
@@ -608,6 +619,7 @@ def loro_proximity(
     z              0.0  1.0  0.0
     """
     steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal)
+    _min_conditional_only(steps, "loro_proximity")
     P, R, A = m.shape
     out = np.empty((P, R, A, A))
     for p, rs, phi in rk.loro_blocks(steps.presence, steps.profile.diagonal):
@@ -674,6 +686,7 @@ def density_loro(
     """
     steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal,
                    knn=knn)
+    _min_conditional_only(steps, "density_loro")
     M = steps.presence
     out = np.empty(M.shape)
     for p, rs, phi in rk.loro_blocks(M, steps.profile.diagonal):

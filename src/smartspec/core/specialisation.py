@@ -116,14 +116,17 @@ def presence(
     Parameters
     ----------
     m : ActivityMatrix
-    method : {"rca", "rpop", "both", "manual"}
-        Test on RCA, on RPOP, on both (both must pass), or take ``m`` as a ready 0/1 matrix.
+    method : {"rca", "rpop", "either", "both", "manual"}
+        Test on RCA, on RPOP, on either (presence where RCA or RPOP passes: Stata
+        ``ecomplexity`` given both ``rca()`` and ``rpop()``), on both (both must pass), or take
+        ``m`` as a ready 0/1 matrix.
     threshold : float, optional
         Threshold (the profile's, 1.0 by default).
     strict : bool, optional
         ``>`` (True, the Atlas/Stata rule) or ``>=`` (False, the py-ecomplexity rule).
     population : pandas.Series, optional
-        Needed for ``"rpop"`` and ``"both"``.
+        Needed for ``"rpop"``, ``"either"`` and ``"both"``: by region, or by
+        ``(period, region)``.
     profile : str or Profile
 
     Returns
@@ -136,10 +139,20 @@ def presence(
     -----
     .. math:: M_{ra} = [RCA_{ra} > t]
 
+    ``rpop``: :math:`[RPOP_{ra} > t]`; ``either``: :math:`[RCA_{ra} > t] \\lor
+    [RPOP_{ra} > t]`; ``both``: :math:`[RCA_{ra} > t] \\land [RPOP_{ra} > t]` (``>=`` when not
+    strict). A region without a population fails the RPOP test (with ``either``, its RCA test
+    still counts).
+
     References
     ----------
     Hidalgo, C. A., & Hausmann, R. (2009). The building blocks of economic complexity. PNAS,
     106(26), 10570-10575. doi:10.1073/pnas.0900943106
+
+    Bustos, S., & Yildirim, M. A. ``ecomplexity`` (Stata package), Harvard Growth Lab,
+    https://github.com/cid-harvard/ecomplexity (``help ecomplexity``: with ``rca()`` and
+    ``rpop()`` an activity is present "if either measure is above the corresponding
+    threshold").
 
     Examples
     --------

@@ -147,6 +147,7 @@ def backtest(
     threshold: float | None = None,
     population: pd.Series | None = None,
     knn: int | None = None,
+    proximity: str | None = None,
     profile: str | Profile = "atlas",
 ) -> Backtest:
     """Backtest entry predictions from a base period to a later period.
@@ -176,7 +177,7 @@ def backtest(
         Seeds the random baseline and the bootstrap.
     max_rca_before, min_rca_after, persistence
         Noise filters of :func:`smartspec.core.dynamics.transitions`.
-    presence, threshold, population, knn, profile
+    presence, threshold, population, knn, proximity, profile
         As in :func:`smartspec.analyse`.
 
     Returns
@@ -235,7 +236,8 @@ def backtest(
     pairs = transitions(
         m, start=m.periods[p0], end=m.periods[p1], kind="entry",
         max_rca_before=max_rca_before, min_rca_after=min_rca_after, persistence=persistence,
-        presence=presence, threshold=threshold, population=population, knn=knn, profile=profile,
+        presence=presence, threshold=threshold, population=population, knn=knn,
+        proximity=proximity, profile=profile,
     )
     rng = generator(seed)
     pairs["random"] = rng.random(len(pairs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,13 @@ from .models import DatasetRow
 __all__ = ["DatasetRecord", "Store", "sqlite_url"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A stored time with its zone: SQLite keeps none, and every time is written in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -57,7 +64,7 @@ class DatasetRecord:
             mapping=dict(row.mapping or {}),
             licence=row.licence,
             source=row.source,
-            created_at=row.created_at,
+            created_at=_aware(row.created_at),
         )
 
     def to_row(self) -> DatasetRow:

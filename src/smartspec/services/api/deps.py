@@ -25,11 +25,19 @@ def analysis_options(
         float | None, Query(gt=0, description="Presence threshold on RCA (profile's default).")
     ] = None,
     knn: Annotated[
-        int | None, Query(ge=1, description="kNN relatedness density with K neighbours.")
+        int | None,
+        Query(ge=1, description="kNN relatedness density with K neighbours (ties with the "
+              "K-th closest included, as Stata ecomplexity's knn())."),
+    ] = None,
+    proximity: Annotated[
+        str | None,
+        Query(description="Proximity measure: min_conditional (the profile's default) or "
+              "asymmetric (Stata's asym: the share of the regions with the target activity "
+              "that also have the other one)."),
     ] = None,
 ) -> dict[str, Any]:
     """The options of :func:`smartspec.analyse` a request may set."""
-    return {"profile": profile, "threshold": threshold, "knn": knn}
+    return {"profile": profile, "threshold": threshold, "knn": knn, "proximity": proximity}
 
 
 AppDep = Annotated[SmartSpecApp, Depends(get_app)]

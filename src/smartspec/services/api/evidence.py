@@ -43,7 +43,7 @@ __all__ = [
 MAX_BOOT = 500
 
 #: Options of the catalogue's functions that the API fills itself (not from ``option=``).
-_ANALYSIS = ("profile", "threshold", "knn")
+_ANALYSIS = ("profile", "threshold", "knn", "proximity")
 
 #: Activity codes shaped like NACE divisions / groups (a section letter, then digits).
 _NACE_LIKE = re.compile(r"^[A-U]\d{2}")
