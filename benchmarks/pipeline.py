@@ -15,7 +15,13 @@ Tools:
 * ``smartspec``: ``ActivityMatrix.from_long`` + ``analyse`` (atlas profile), then every
   indicator array (RCA, presence, diversity, ubiquity, ECI, PCI, proximity, density, COI, COG)
   and the per-period diagnostics are read. The long output tables are not built (neither do the
-  peers below build more than their own return value).
+  peers below build more than their own return value): this is the engine.
+* ``analyse``: the whole command a user runs, ``smartspec analyse INPUT --region region
+  --activity activity --value value --period period --format parquet --out DIR`` (in the child
+  process, through the click entry point): reading, the engine, and writing every output table
+  (``cells``: every region x activity x period) and ``run.json``. ``--analyse-args`` adds
+  options (e.g. ``--analyse-args="--cells present"``); the output folder is removed after each
+  run.
 * ``ecomplexity`` (Growth Lab, PyPI 0.5.3): ``ecomplexity(df, cols)``, which returns every
   indicator for every period as one long table.
 * ``oec`` (Datawheel ``economic-complexity``, PyPI 0.3.0), per period: pivot,
@@ -50,7 +56,7 @@ import synthetic  # noqa: E402
 
 DATASETS = ("nz-urban-industry", "eu-nuts2-ardeco", "world-trade")
 LARGE = ("L", "XL")
-TOOLS = ("smartspec", "ecomplexity", "oec", "econgeo")
+TOOLS = ("smartspec", "analyse", "ecomplexity", "oec", "econgeo")
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -95,6 +101,30 @@ def child_smartspec(path: str) -> dict[str, Any]:
         "eci_first": float(np.nanmax(s.eci)),
         "periods": len(diag),
     }
+
+
+def child_analyse(path: str) -> dict[str, Any]:
+    import shlex
+    import tempfile
+
+    from smartspec.services.cli import main
+
+    out = Path(tempfile.mkdtemp(prefix="smartspec-analyse-"))
+    try:
+        args = ["analyse", path, "--region", "region", "--activity", "activity",
+                "--value", "value", "--period", "period", "--format", "parquet",
+                "--out", str(out), "--quiet", *shlex.split(os.environ.get("ANALYSE_ARGS", ""))]
+        main(args, standalone_mode=False)
+        record = json.loads((out / "run.json").read_text())
+        sizes = {p.name: p.stat().st_size for p in out.iterdir()}
+        rec = {
+            "cells_rows": record["outputs"]["cells"]["rows"],
+            "output_mb": round(sum(sizes.values()) / 1e6, 1),
+            "cells_mb": round(sizes.get("cells.parquet", 0) / 1e6, 1),
+        }
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return rec
 
 
 def child_ecomplexity(path: str) -> dict[str, Any]:
@@ -167,7 +197,12 @@ def econgeo_available() -> bool:
     return ok.returncode == 0
 
 
-CHILDREN = {"smartspec": child_smartspec, "ecomplexity": child_ecomplexity, "oec": child_oec}
+CHILDREN = {
+    "smartspec": child_smartspec,
+    "analyse": child_analyse,
+    "ecomplexity": child_ecomplexity,
+    "oec": child_oec,
+}
 
 
 # ----------------------------------------------------------------------------- one run
@@ -254,7 +289,7 @@ def summarise(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                   if r["input"] == name and r["status"] != "ok"}
         for tool, (wall, mem, n) in med.items():
             row = {"input": name, "tool": tool, "runs": n, "wall_s": wall, "peak_mib": mem}
-            if tool != "smartspec" and "smartspec" in med:
+            if tool != "smartspec" and "smartspec" in med:  # analyse: command / engine
                 row["speedup"] = wall / med["smartspec"][0]
                 row["memory_ratio"] = mem / med["smartspec"][1]
             rows.append(row)
@@ -266,7 +301,7 @@ def summarise(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(f"\n{'input':<20} {'tool':<12} {'runs':>4} {'wall s':>9} {'peak MiB':>9} "
-          f"{'peer/smartspec time':>20} {'peer/smartspec mem':>19}")
+          f"{'tool/smartspec time':>20} {'tool/smartspec mem':>19}")
     for r in rows:
         if "wall_s" not in r:
             print(f"{r['input']:<20} {r['tool']:<12} {0:>4} {r['status']:>9}")
@@ -284,6 +319,11 @@ def main() -> None:
                     f"dataset names ({', '.join(DATASETS)}); 'datasets' means all of those")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool (median reported)")
     ap.add_argument("--peers", action="store_true", help="also run the installed peers")
+    ap.add_argument("--no-analyse", action="store_true",
+                    help="do not time the whole 'smartspec analyse' command")
+    ap.add_argument("--analyse-args", default="",
+                    help="further options of the timed 'smartspec analyse' "
+                    "(e.g. '--cells present')")
     ap.add_argument("--only-peers", action="store_true", help="run the peers, not smartspec")
     ap.add_argument("--tools", nargs="+", choices=TOOLS, help="exactly these tools")
     ap.add_argument("--peer-runs-large", type=int, default=1,
@@ -303,7 +343,8 @@ def main() -> None:
     names = []
     for s in args.scales:
         names.extend(DATASETS if s == "datasets" else [s])
-    tools = ["smartspec"]
+    tools = ["smartspec"] if args.no_analyse else ["smartspec", "analyse"]
+    os.environ["ANALYSE_ARGS"] = args.analyse_args
     if args.peers or args.only_peers:
         tools += ["ecomplexity", "oec"]
         if econgeo_available():
@@ -311,7 +352,7 @@ def main() -> None:
         else:
             print("note: R EconGeo not available (no Rscript or package): not run")
     if args.only_peers:
-        tools.remove("smartspec")
+        tools = [t for t in tools if t not in ("smartspec", "analyse")]
     if args.tools:
         tools = list(args.tools)
     machine = machine_description()
@@ -321,7 +362,8 @@ def main() -> None:
         path = input_path(name)
         for i in range(args.runs):
             for tool in tools:
-                if tool != "smartspec" and name in LARGE and i >= args.peer_runs_large:
+                peer = tool not in ("smartspec", "analyse")
+                if peer and name in LARGE and i >= args.peer_runs_large:
                     continue
                 rec = run_once(tool, path, args.timeout)
                 rec.update(input=name, run=i)

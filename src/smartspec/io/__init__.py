@@ -4,6 +4,15 @@
 """
 
 from .readers import FORMATS, read_population, read_table
-from .writers import jsonable, write_json, write_tables
+from .writers import Coded, TableStream, jsonable, write_json, write_tables
 
-__all__ = ["FORMATS", "jsonable", "read_population", "read_table", "write_json", "write_tables"]
+__all__ = [
+    "FORMATS",
+    "Coded",
+    "TableStream",
+    "jsonable",
+    "read_population",
+    "read_table",
+    "write_json",
+    "write_tables",
+]

@@ -66,7 +66,10 @@ OUTPUT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _DUPLICATES = ("error", "sum", "mean", "max", "min", "first", "last")
-_PRESENCE = ("rca", "rpop", "both", "manual")
+#: as smartspec.core._steps.PRESENCE_METHODS / PROXIMITY_MEASURES (not imported: the CLI
+#: starts without numpy and pandas; tests/services/test_cli.py checks they agree)
+_PRESENCE = ("rca", "rpop", "either", "both", "manual")
+_PROXIMITY = ("min_conditional", "asymmetric")
 
 
 # ------------------------------------------------------------------------------- error boundary
@@ -257,6 +260,17 @@ def _load_matrix(
     return m, described
 
 
+def _check_cells(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--cells``: one of its forms (see :func:`smartspec.services.analysis_tables.parse_cells`),
+    spelled as the run record shows it."""
+    from smartspec.services.analysis_tables import parse_cells
+
+    try:
+        return str(parse_cells(value))
+    except ValidationError as exc:
+        raise click.BadParameter(f"{exc.message}", ctx=ctx, param=param) from exc
+
+
 def _ordered(frame: pd.DataFrame, name: str, default_period: Any) -> pd.DataFrame:
     """The table with the contract's columns first; a missing period column filled in."""
     if "period" not in frame.columns:
@@ -418,8 +432,9 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     "--presence",
     type=click.Choice(_PRESENCE),
     default=None,
-    help="Presence rule: RCA, population-based RPOP (needs --population), both, or 'manual' "
-    "(the values are already 0/1). Default: rca.",
+    help="Presence rule: rca; rpop (per-capita, needs --population); either (RCA or RPOP "
+    "above the threshold, as Stata ecomplexity with rca() and rpop()); both (RCA and RPOP "
+    "above it); or manual (the values are already 0/1). Default: rca.",
 )
 @click.option(
     "--threshold", type=float, default=None, metavar="T", help="Presence threshold (profile's)."
@@ -429,7 +444,8 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(dir_okay=False),
     default=None,
     metavar="FILE",
-    help="Population table (for --presence rpop/both).",
+    help="Population table (for --presence rpop/either/both). When it has a column named "
+    "like --period, populations are read per period.",
 )
 @click.option(
     "--population-region",
@@ -448,15 +464,24 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     "--population-period",
     default=None,
     metavar="COL",
-    help="Period column of --population (default: none, one population per region).",
+    help="Period column of --population (default: the --period column when the table has "
+    "one, else none: one population per region).",
 )
-@click.option("--proximity", default=None, metavar="NAME", help="Proximity measure (profile's).")
+@click.option(
+    "--proximity",
+    type=click.Choice(_PROXIMITY),
+    default=None,
+    help="Proximity measure: min_conditional (min of the two conditional probabilities, "
+    "symmetric) or asymmetric (Stata's asym: the share of the regions with the target activity "
+    "that also have the other one). Default: the profile's (min_conditional).",
+)
 @click.option(
     "--knn",
     type=click.IntRange(min=1),
     default=None,
     metavar="K",
-    help="Density from each activity's K closest activities only.",
+    help="Density from each activity's K closest activities only (ties with the K-th "
+    "closest included, as Stata ecomplexity's knn()).",
 )
 @click.option(
     "--format",
@@ -465,6 +490,18 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     default="csv",
     show_default=True,
     help="Format of the output tables.",
+)
+@click.option(
+    "--cells",
+    "cells",
+    default="all",
+    show_default=True,
+    metavar="WHICH",
+    callback=_check_cells,
+    help="Rows of the cells table: all (every region x activity x period); nonzero (value "
+    "not 0); present (presence 1); top:K (per period and region, the K activities of highest "
+    "RCA) or top:K:COL, COL one of rca, density, cog, value (NaN never kept; ties: the earlier "
+    "activity). Kept rows have every column, in the table's order.",
 )
 @click.option(
     "--out",
@@ -519,6 +556,7 @@ def analyse_command(
     engine: str,
     scheduler: str | None,
     out_format: str,
+    cells: str,
     out_dir: str,
     quiet: bool,
 ) -> None:
@@ -536,7 +574,8 @@ def analyse_command(
       proximity   period, activity_from, activity_to, proximity
       notes       period, level, label, reason   (why an indicator is missing)
       run.json    version, input, options, resolved profile, per-period diagnostics
-    Without --period, the period column holds 'all'.
+    Without --period, the period column holds 'all'. With --cells nonzero, present or top:K,
+    cells holds only those rows (same columns, same order): a smaller file.
 
     \b
     Microdata and Dask:
@@ -609,7 +648,7 @@ def analyse_command(
             m, client, quiet=quiet, presence=presence, profile=profile, threshold=threshold,
             population=population, population_region=population_region,
             population_value=population_value, population_period=population_period,
-            region=region, proximity=proximity, knn=knn,
+            region=region, period=period, proximity=proximity, knn=knn,
         )
     finally:
         if owned_client and client is not None:
@@ -623,7 +662,7 @@ def analyse_command(
                                               "scheduler": scheduler, "weight": weight},
         population_info=population_info, warned=warned, out_format=out_format,
         duplicates=duplicates, out_dir=out_dir, quiet=quiet,
-        where=dataset or Path(str(input_path)).name,
+        where=dataset or Path(str(input_path)).name, cells=cells,
     )
 
 
@@ -640,6 +679,7 @@ def _analyse_engine(
     population_value: str,
     population_period: str | None,
     region: str | None,
+    period: str | None,
     proximity: str | None,
     knn: int | None,
 ) -> tuple[Any, dict[str, Any], dict[str, Any] | None, list[str]]:
@@ -658,16 +698,22 @@ def _analyse_engine(
     population_info = None
     if population is not None:
         pop_region = population_region or region or "region"
+        pop_period, detected = population_period, False
+        if pop_period is None and period is not None:
+            pop_period = period if period in _table_columns(population) else None
+            detected = pop_period is not None
         kwargs["population"] = read_population(
-            population, region=pop_region, value=population_value, period=population_period
+            population, region=pop_region, value=population_value, period=pop_period
         )
         population_info = {
             "path": population,
             "columns": {
                 "region": pop_region,
                 "value": population_value,
-                "period": population_period,
+                "period": pop_period,
             },
+            "period_from": "--population-period" if population_period is not None
+            else "--period (a column of the same name)" if detected else None,
         }
     elif population_region or population_period:
         raise _usage("--population-region/--population-period need --population FILE")
@@ -680,6 +726,14 @@ def _analyse_engine(
 
             ev = analyse_distributed(m, client, **kwargs)
     return ev, options, population_info, warned
+
+
+def _table_columns(path: str) -> list[str]:
+    """The column names of a table file (as :func:`smartspec.io.read_population` reads it)."""
+    from smartspec.io.readers import _load
+
+    frame = _load(path, labels=[], value="", sheet=None, format=None)[0]
+    return [str(c) for c in frame.columns]
 
 
 def _write_analysis(
@@ -695,28 +749,39 @@ def _write_analysis(
     out_dir: str,
     quiet: bool,
     where: str,
+    cells: str = "all",
 ) -> None:
-    """Write the tables and run.json of ``analyse``, and print the summary."""
-    from smartspec.io import write_json, write_tables
+    """Write the tables and run.json of ``analyse``, and print the summary.
+
+    ``cells`` and ``proximity`` are streamed to the files period by period (never formed as
+    long tables); ``cells`` is the ``--cells`` choice (all rows by default).
+    """
+    from smartspec.io import TableStream, write_json, write_tables
+    from smartspec.services.analysis_tables import analysis_tables, parse_cells
 
     default_period = m.periods[0] if m.n_periods == 1 else None
-    tables = {name: _ordered(getattr(ev, name), name, default_period) for name in OUTPUT_COLUMNS}
+    tables = analysis_tables(
+        ev,
+        OUTPUT_COLUMNS,
+        cells=parse_cells(cells),
+        ordered=lambda frame, name: _ordered(frame, name, default_period),
+    )
     written = write_tables(tables, out_dir, format=out_format)  # type: ignore[arg-type]
+    rows = {
+        name: t.rows if isinstance(t, TableStream) else len(t) for name, t in tables.items()
+    }
+    columns = {name: [str(c) for c in t.columns] for name, t in tables.items()}
     record = {
         "smartspec_version": __version__,
         "command": "analyse",
         "input": described,
         "population": population_info,
-        "options": {**options, "format": out_format, "duplicates": duplicates},
+        "options": {**options, "format": out_format, "duplicates": duplicates, "cells": cells},
         "profile": getattr(ev, "settings", {}),
         "diagnostics": getattr(ev, "diagnostics", None),
         "warnings": warned,
         "outputs": {
-            name: {
-                "file": path.name,
-                "rows": len(tables[name]),
-                "columns": [str(c) for c in tables[name].columns],
-            }
+            name: {"file": path.name, "rows": rows[name], "columns": columns[name]}
             for name, path in zip(tables, written, strict=True)
         },
     }
@@ -727,7 +792,7 @@ def _write_analysis(
             f"{m.n_periods} period(s) -> {Path(out_dir)}"
         )
         for name, path in zip(tables, written, strict=True):
-            click.echo(f"  {path.name:<18} {len(tables[name]):>10,} rows")
+            click.echo(f"  {path.name:<18} {rows[name]:>10,} rows")
         click.echo(f"  {run_json.name}")
 
 
