@@ -163,7 +163,18 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
             raise ValidationError(
                 f"setting {name!r} must be positive", expected="> 0", found=repr(values[name])
             )
+    if values["max_page_size"] > PAGE_CEILING:
+        raise ValidationError(
+            "setting 'max_page_size' is above the ceiling the API declares",
+            expected=f"at most {PAGE_CEILING}",
+            found=repr(values["max_page_size"]),
+            fix="download whole tables with format=csv instead of larger pages",
+        )
     return values
+
+
+#: The largest page any setting may allow; the OpenAPI document declares it on every ``limit``.
+PAGE_CEILING = 10_000
 
 
 def default_data_dir() -> Path:

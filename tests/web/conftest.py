@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -41,34 +38,13 @@ def client(smartspec_app):
     return smartspec_app.client(raise_server_exceptions=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serving(smartspec_app) -> Iterator[str]:
     """The real application (``create_api(SmartSpecApp)``) on a real uvicorn server."""
-    import uvicorn
+    from smartspec.services.server import running
 
-    port = _free_port()
-    config = uvicorn.Config(
-        smartspec_app.asgi(), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(smartspec_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

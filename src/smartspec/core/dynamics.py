@@ -96,14 +96,14 @@ def transitions(
             expected=f"end after {m.periods[p0]!r}",
             found=repr(m.periods[p1]),
         )
-    later = list(range(p1, p1 + persistence + 1))
-    if later[-1] >= m.n_periods:
+    if p1 + persistence >= m.n_periods:  # checked before any list is built from it
         raise ValidationError(
             f"persistence={persistence} needs {persistence} period(s) after {m.periods[p1]!r}",
             expected=f"at most {m.n_periods - 1 - p1} for this end period",
             found=str(persistence),
             fix="choose an earlier end period or a smaller persistence",
         )
+    later = list(range(p1, p1 + int(persistence) + 1))
     steps = Steps(
         m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn,
         proximity=proximity,

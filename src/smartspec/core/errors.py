@@ -7,8 +7,9 @@ the services map them to exit codes and status codes in exactly one place each.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, overload
 
 __all__ = [
     "SmartSpecError",
@@ -19,7 +20,34 @@ __all__ = [
     "UnknownRegionError",
     "ValidationError",
     "format_examples",
+    "plain_text",
 ]
+
+
+_NUMPY_REPR = re.compile(
+    r"np\.(?:u?int\d*|float\d*|complex\d*|str_|bytes_|datetime64|timedelta64)\((.*?)\)"
+)
+_NUMPY_BOOL = re.compile(r"np\.(True|False)_")
+
+
+@overload
+def plain_text(text: str) -> str: ...
+@overload
+def plain_text(text: None) -> None: ...
+def plain_text(text: str | None) -> str | None:
+    """A message with numpy's reprs (``np.int64(2016)``, ``np.True_``) as plain values.
+
+    NumPy 2 writes its scalars' type into ``repr``; a user reading an error wants ``2016``.
+
+    >>> plain_text("period np.int64(2016) and flag np.True_, code np.str_('ES30')")
+    "period 2016 and flag True, code 'ES30'"
+    """
+    if text is None:
+        return None
+    text = str(text)
+    if "np." not in text:
+        return text
+    return _NUMPY_BOOL.sub(r"\1", _NUMPY_REPR.sub(r"\1", text))
 
 
 class SmartSpecError(Exception):
@@ -48,11 +76,11 @@ class SmartSpecError(Exception):
         where: str | None = None,
         fix: str | None = None,
     ) -> None:
-        self.problem = problem
-        self.expected = expected
-        self.found = found
-        self.where = where
-        self.fix = fix
+        self.problem = plain_text(problem)
+        self.expected = plain_text(expected)
+        self.found = plain_text(found)
+        self.where = plain_text(where)
+        self.fix = plain_text(fix)
         super().__init__(self.message)
 
     @property

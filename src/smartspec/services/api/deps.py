@@ -6,9 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from smartspec.app import SmartSpecApp
+from smartspec.app import PAGE_CEILING, SmartSpecApp
 
-__all__ = ["AppDep", "OptionsDep", "PeriodQuery", "analysis_options", "get_app"]
+__all__ = [
+    "MAX_KNN",
+    "MAX_THRESHOLD",
+    "AppDep",
+    "LimitQuery",
+    "OffsetQuery",
+    "OptionsDep",
+    "PeriodQuery",
+    "analysis_options",
+    "get_app",
+]
+
+#: Upper bounds declared in the OpenAPI document and enforced before any work is done.
+MAX_KNN = 10_000
+MAX_THRESHOLD = 1e6
+MAX_OFFSET = 10**9
 
 
 def get_app(request: Request) -> SmartSpecApp:
@@ -22,11 +37,14 @@ def analysis_options(
         Query(description="Convention profile (default: the default_profile setting, atlas)."),
     ] = None,
     threshold: Annotated[
-        float | None, Query(gt=0, description="Presence threshold on RCA (profile's default).")
+        float | None,
+        Query(gt=0, le=MAX_THRESHOLD, description="Presence threshold on RCA (profile's "
+              "default)."),
     ] = None,
     knn: Annotated[
         int | None,
-        Query(ge=1, description="kNN relatedness density with K neighbours (ties with the "
+        Query(ge=1, le=MAX_KNN, description="kNN relatedness density with K neighbours (ties "
+              "with the "
               "K-th closest included, as Stata ecomplexity's knn())."),
     ] = None,
     proximity: Annotated[
@@ -45,3 +63,9 @@ OptionsDep = Annotated[dict[str, Any], Depends(analysis_options)]
 PeriodQuery = Annotated[
     str | None, Query(description="A period of the dataset (default: the latest).")
 ]
+LimitQuery = Annotated[
+    int | None,
+    Query(ge=1, le=PAGE_CEILING, description="Rows per page (page_size setting; at most the "
+          "max_page_size setting).")
+]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from .. import evidence
-from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
 from ..errors import ERROR_RESPONSES
 from ..exports import FORMATS, download
 from ..queries import add_names, view
@@ -69,10 +69,8 @@ def framework_regions(
     ] = None,
     sort: Annotated[str | None, Query(description="Column to sort by.")] = None,
     order: Annotated[Literal["asc", "desc"], Query(description="Sort order.")] = "asc",
-    limit: Annotated[
-        int | None, Query(ge=1, description="Rows per page (page_size setting).")
-    ] = None,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
     format: Annotated[
         Literal["json", "csv", "xlsx", "parquet"] | None,
         Query(description="json (a page) or a file of the whole filtered table."),

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from smartspec.app import SmartSpecApp
 
 from .. import queries
-from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
 from ..errors import ERROR_RESPONSES
 from ..exports import FORMATS, download
 from ..schemas import IndicatorPage
@@ -54,10 +54,8 @@ def indicator_table(
     ] = None,
     sort: Annotated[str | None, Query(description="Column to sort by.")] = None,
     order: Annotated[Literal["asc", "desc"], Query(description="Sort order.")] = "asc",
-    limit: Annotated[
-        int | None, Query(ge=1, description="Rows per page (page_size setting).")
-    ] = None,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
     format: Annotated[
         Literal["json", "csv", "xlsx", "parquet"] | None,
         Query(description="json (a page) or a file of the whole filtered table."),

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from .. import evidence
-from ..deps import AppDep, OptionsDep
+from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep
 from ..errors import ERROR_RESPONSES
 from ..exports import FORMATS, download
 from ..queries import add_names, view
@@ -64,10 +64,8 @@ def measure(
         Query(description="Another option of the indicator as KEY=VALUE (e.g. reference=rest); "
               "repeat for several."),
     ] = None,
-    limit: Annotated[
-        int | None, Query(ge=1, description="Rows per page (page_size setting).")
-    ] = None,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
     format: Annotated[
         Literal["json", "csv", "xlsx", "parquet"] | None,
         Query(description="json (a page) or a file of the whole filtered table."),

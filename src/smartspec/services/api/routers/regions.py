@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from .. import queries
-from ..deps import AppDep, OptionsDep, PeriodQuery
+from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
 from ..errors import ERROR_RESPONSES
 from ..schemas import LabelList, RegionProfileDoc
 
@@ -20,8 +20,8 @@ def list_regions(
     dataset: str,
     q: Annotated[str | None, Query(description="Search codes and names.")] = None,
     parent: Annotated[str | None, Query(description="Only children of this code.")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (all).")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
 ) -> dict[str, Any]:
     """The dataset's regions: code, name and parent (null where unknown)."""
     return queries.labels_page(

@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from .. import evidence
-from ..deps import AppDep, OptionsDep
+from ..deps import MAX_THRESHOLD, AppDep, OptionsDep
 from ..errors import ERROR_RESPONSES
 from ..exports import FORMATS, download
 from ..schemas import Validation
+
+#: Bounds declared in the OpenAPI document (a dataset has far fewer periods than MAX_PERIODS).
+MAX_PERIODS = 1000
+MAX_K = 100_000
+MAX_LIST = 20
 
 router = APIRouter(tags=["validation"], responses=ERROR_RESPONSES)
 
@@ -40,31 +46,38 @@ def validation(
         str | None, Query(description="Outcome period (default: horizon periods after base).")
     ] = None,
     horizon: Annotated[
-        int, Query(ge=1, description="Periods between base and outcome when end is not given.")
+        int, Query(ge=1, le=MAX_PERIODS, description="Periods between base and outcome when end "
+                   "is not given.")
     ] = 1,
     score: Annotated[
         list[str] | None,
-        Query(description="Score(s) to judge: density, cog, pci, rca_start; repeat for several "
-              "(default: density and cog)."),
+        Query(max_length=MAX_LIST, description="Score(s) to judge: density, cog, pci, "
+              "rca_start; repeat for several (default: density and cog)."),
     ] = None,
     k: Annotated[
-        list[int] | None,
-        Query(description="Cut-off(s) of precision@k, each >= 1; repeat for several (default "
-              "10)."),
+        list[Annotated[int, Field(ge=1, le=MAX_K)]] | None,
+        Query(max_length=MAX_LIST, description=f"Cut-off(s) of precision@k, each from 1 to "
+              f"{MAX_K}; repeat for several (at most {MAX_LIST}; default 10)."),
     ] = None,
     n_boot: Annotated[
-        int, Query(ge=1, description=f"Bootstrap resamples over regions (at most "
-                   f"{evidence.MAX_BOOT}).")
+        int, Query(ge=1, le=evidence.MAX_BOOT, description=f"Bootstrap resamples over regions "
+                   f"(at most {evidence.MAX_BOOT}).")
     ] = 200,
-    seed: Annotated[int, Query(ge=0, description="Seeds the random baseline and bootstrap.")] = 0,
+    seed: Annotated[
+        int, Query(ge=0, le=2**32 - 1, description="Seeds the random baseline and bootstrap.")
+    ] = 0,
     max_rca_before: Annotated[
-        float | None, Query(description="At risk only if the base RCA is below this.")
+        float | None,
+        Query(ge=0, le=MAX_THRESHOLD, description="At risk only if the base RCA is below this."),
     ] = None,
     min_rca_after: Annotated[
-        float | None, Query(description="An entry only if the outcome RCA reaches this.")
+        float | None,
+        Query(ge=0, le=MAX_THRESHOLD, description="An entry only if the outcome RCA reaches "
+              "this."),
     ] = None,
     persistence: Annotated[
-        int, Query(ge=0, description="The entry must hold this many periods after end.")
+        int, Query(ge=0, le=MAX_PERIODS, description="The entry must hold this many periods "
+                   "after end.")
     ] = 0,
     format: Annotated[
         Literal["json", "csv", "xlsx", "parquet"] | None,
