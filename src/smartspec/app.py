@@ -133,6 +133,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("page_size", 100, "Rows per indicator page when a request does not say.", int),
     Setting("max_page_size", 10000, "Largest page of rows one request may ask for.", int),
+    Setting(
+        "debris_grace_s",
+        600.0,
+        "Seconds before an unfinished upload (staging folder, or a stored file that no dataset "
+        "row points to) counts as debris of a crash and is removed at start-up; long enough "
+        "that another process's upload in flight is never touched.",
+        float,
+    ),
 )
 
 _SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
@@ -242,9 +250,63 @@ class SmartSpecApp:
         self.store = Store(url)
         self.uploads_dir = self.data_dir / "uploads"
         self._cache = LRUCache(int(self.settings["cache_size"]))
-        self._write_lock = threading.Lock()
         self._asgi: FastAPI | None = None
+        self._relative_paths()
+        self.clean_debris(float(self.settings["debris_grace_s"]))
         self._sync_catalogue(datasets, files or ())
+
+    # ------------------------------------------------------------------ files
+    def file_of(self, record: DatasetRecord) -> Path | None:
+        """The data file of a dataset: stored relative to the data folder (so that a copied or
+        restored folder works), absolute for files served from elsewhere (``--data``)."""
+        if not record.path:
+            return None
+        path = Path(record.path)
+        return path if path.is_absolute() else self.data_dir / path
+
+    def _relative_paths(self) -> None:
+        """Rows written by earlier versions hold absolute paths: make those inside the data folder
+        relative, so that the folder can be moved, backed up and restored."""
+        from .store import DatasetRecord
+
+        root = self.data_dir.resolve()
+        with self.store.session() as s:
+            for record in self.store.list_datasets("uploaded"):
+                path = Path(record.path or "")
+                if path.is_absolute() and path.resolve().is_relative_to(root):
+                    relative = path.resolve().relative_to(root).as_posix()
+                    self.store.put_dataset(
+                        DatasetRecord(**{**record.__dict__, "path": relative}), session=s
+                    )
+
+    def clean_debris(self, grace_s: float) -> list[Path]:
+        """Remove what a crash can leave in ``uploads/``: staging folders, and stored files no
+        dataset row points to (with their name files), older than ``grace_s`` seconds.
+
+        Returns the paths removed. Called at start-up with the ``debris_grace_s`` setting; the
+        grace period keeps the uploads that other processes on the same folder have in flight.
+        """
+        import time
+
+        if not self.uploads_dir.is_dir():
+            return []
+        cutoff = time.time() - grace_s
+        kept = {
+            self.file_of(r).resolve()  # type: ignore[union-attr]
+            for r in self.store.list_datasets("uploaded") if r.path
+        }
+        kept |= {labels_path(p) for p in kept}
+        removed: list[Path] = []
+        staging = self.uploads_dir / ".staging"
+        for entry in staging.iterdir() if staging.is_dir() else ():
+            if entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+        for entry in self.uploads_dir.iterdir():
+            if entry.is_file() and entry.resolve() not in kept and entry.stat().st_mtime < cutoff:
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+        return removed
 
     # ------------------------------------------------------------------ catalogue
     def _sync_catalogue(
@@ -335,6 +397,25 @@ class SmartSpecApp:
             n += 1
         return candidate
 
+    def _claim_id(
+        self, text: str, make: Callable[[str], DatasetRecord], *, attempts: int = 100
+    ) -> str:
+        """Insert the row ``make(id)`` under the first free id derived from ``text``.
+
+        The primary key decides: when another process inserted the same id first, the next
+        candidate is tried, so no upload ever replaces another.
+        """
+        taken: set[str] = set()
+        for _ in range(attempts):
+            candidate = self._unique_id(text, taken | {r.id for r in self.store.list_datasets()})
+            if self.store.insert_dataset(make(candidate)):
+                return candidate
+            taken.add(candidate)
+        raise ConflictError(
+            "no free dataset id", expected=f"an id derived from {text!r}",
+            found=f"{attempts} taken", fix="give the upload another title",
+        )
+
     @staticmethod
     def _read_file(path: Path, mapping: Mapping[str, Any]) -> tuple[ActivityMatrix, dict]:
         """Read a data file with its mapping; without region/activity/value columns named, the
@@ -413,15 +494,17 @@ class SmartSpecApp:
                 return load_bundled(record.id)
             from .io import read_table
 
-            if record.path is None or not Path(record.path).is_file():
+            path = self.file_of(record)
+            if path is None or not path.is_file():
                 raise ValidationError(
                     "the dataset's file is missing",
                     where=f"dataset {record.id!r}",
-                    expected=f"the file {record.path}",
+                    expected=f"its data file ({Path(record.path or '').name or 'none recorded'})",
                     found="no file",
-                    fix="upload the dataset again, or restart with the right --data path",
+                    fix="upload the dataset again, restore the data folder from a backup "
+                    "(smartspec restore), or restart with the right --data path",
                 )
-            return read_table(record.path, **record.mapping)
+            return read_table(path, **record.mapping)
 
         return self._cache.get(("matrix", record.id), load)
 
@@ -644,7 +727,7 @@ class SmartSpecApp:
                     if col in known.columns:
                         frame[col] = text_or_none(known[col].reindex(frame.index))
             elif record.kind == "uploaded" and record.path:
-                stored = _read_labels(labels_path(record.path)).get(axis, {})
+                stored = _read_labels(labels_path(self.file_of(record))).get(axis, {})
                 if stored:
                     frame["name"] = text_or_none(pd.Series(stored).reindex(frame.index))
             return frame
@@ -742,27 +825,21 @@ class SmartSpecApp:
             if names:
                 staged_labels = staging / "labels.json"
                 staged_labels.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
-            with self._write_lock:
-                dataset_id = self._unique_id(title or name[: len(name) - len(ending)])
-                final = self.uploads_dir / f"{dataset_id}{ending}"
-                record = self._record(
-                    dataset_id,
-                    title or name,
-                    "uploaded",
-                    str(final),
-                    resolved,
-                    m,
-                    licence=licence,
-                    source=source,
-                )
-                with self.store.session() as s:
-                    self.store.put_dataset(record, session=s)
-                    os.replace(staged, final)
-                    if staged_labels is not None:
-                        os.replace(staged_labels, labels_path(final))
-                    else:  # never serve names left by an earlier dataset of this id
-                        labels_path(final).unlink(missing_ok=True)
-                record = self.dataset(dataset_id)
+            # 1. the file under a name no other upload can have (another process included);
+            # 2. the row, whose id the database arbitrates. A crash after 1 leaves a file no
+            # row points to (removed at the next start); after 2 the upload is complete.
+            final = self.uploads_dir / f"{uuid.uuid4().hex}{ending}"
+            os.replace(staged, final)
+            if staged_labels is not None:
+                os.replace(staged_labels, labels_path(final))
+            dataset_id = self._claim_id(
+                title or name[: len(name) - len(ending)],
+                lambda dataset_id: self._record(
+                    dataset_id, title or name, "uploaded",
+                    final.relative_to(self.data_dir).as_posix(), resolved, m,
+                    licence=licence, source=source,
+                ),
+            )
         except BaseException:
             if final is not None:
                 final.unlink(missing_ok=True)
@@ -770,6 +847,7 @@ class SmartSpecApp:
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        record = self.dataset(dataset_id)
         self._cache.evict(lambda k: _key_dataset(k) == record.id)
         self._cache.get(("matrix", record.id), lambda: m)
         return record
@@ -793,22 +871,15 @@ class SmartSpecApp:
                 fix="only datasets uploaded through the API can be deleted; serve without it "
                 "instead (smartspec serve --data ...)",
             )
-        with self._write_lock:
-            trash: Path | None = None
-            try:
-                with self.store.session() as s:
-                    self.store.delete_dataset(dataset_id, session=s)
-                    if record.path and Path(record.path).exists():
-                        trash = Path(record.path).with_name(f".deleted-{uuid.uuid4().hex}")
-                        os.replace(record.path, trash)
-            except BaseException:
-                if trash is not None and trash.exists() and record.path:
-                    os.replace(trash, record.path)
-                raise
-            if trash is not None:
-                trash.unlink(missing_ok=True)
-            if record.path:
-                labels_path(record.path).unlink(missing_ok=True)
+        # The row goes first, in its own transaction; then the files. A crash in between leaves
+        # a file no row points to, which clean_debris() removes at the next start: never a row
+        # that points to a missing file.
+        with self.store.session() as s:
+            self.store.delete_dataset(dataset_id, session=s)
+        path = self.file_of(record)
+        if path is not None:
+            path.unlink(missing_ok=True)
+            labels_path(path).unlink(missing_ok=True)
         self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
 
     # ------------------------------------------------------------------ web

@@ -188,6 +188,22 @@ class Store:
         session.add(record.to_row())
         session.flush()
 
+    def insert_dataset(self, record: DatasetRecord) -> bool:
+        """Insert a new dataset row in its own transaction; ``False`` if the id is taken.
+
+        The database is the one arbiter of ids: two processes that pick the same id race on the
+        primary key, and the loser is told (never replaces the winner's row).
+        """
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self.session() as s:
+                s.add(record.to_row())
+                s.flush()
+        except IntegrityError:
+            return False
+        return True
+
     def delete_dataset(self, dataset_id: str, *, session: Session | None = None) -> bool:
         """Delete a dataset row; ``True`` when there was one."""
         if session is None:

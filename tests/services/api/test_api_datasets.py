@@ -97,8 +97,10 @@ def test_upload_formats(
     assert (d["n_regions"], d["n_activities"], d["periods"]) == (5, 4, [2020, 2021])
     assert d["value_name"] == "jobs" and d["licence"] == "CC-BY-4.0"
     assert d["mapping"]["region"] == "geo"
-    stored = app.data_dir / "uploads" / f"jobs-by-sector{Path(filename).suffix}"
-    assert stored.is_file()
+    stored = app.file_of(app.dataset("jobs-by-sector"))
+    assert stored.is_file() and stored.parent == app.data_dir / "uploads"
+    assert stored.suffix == Path(filename).suffix
+    assert not Path(app.dataset("jobs-by-sector").path).is_absolute()  # movable folder
     assert [x["id"] for x in client.get("/api/v1/datasets").json()["items"]][-1] == d["id"]
     # the same title again gets a new id
     again = client.post(

@@ -105,16 +105,13 @@ def test_failed_commit_leaves_nothing(
     upload_form: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A database failure after the file is in place removes the file again."""
+    """A database failure when the row is written removes the file again."""
     app = SmartSpecApp(data_dir=tmp_path / "d", database_url=database_url, datasets=[])
     try:
-        real = app.store.put_dataset
-
-        def failing(record: DatasetRecord, *, session: object = None) -> None:
-            real(record, session=session)  # type: ignore[arg-type]
+        def failing(record: DatasetRecord) -> bool:
             raise OSError("disk full")
 
-        monkeypatch.setattr(app.store, "put_dataset", failing)
+        monkeypatch.setattr(app.store, "insert_dataset", failing)
         with pytest.raises(OSError, match="disk full"):
             app.add_dataset(panel_csv, upload_form, "Jobs", filename="jobs.csv")
         assert app.store.list_datasets() == []

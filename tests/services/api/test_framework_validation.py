@@ -154,7 +154,7 @@ def test_validation_is_cached_and_downloads(client, monkeypatch):
         (MX, {"base": 2023}, "query parameters 'base' and 'horizon'"),
         (MX, {"n_boot": 501}, "query parameter 'n_boot'"),
         (MX, {"score": "magic"}, "query parameter 'score'"),
-        (MX, {"k": 0}, "query parameter 'k'"),
+        (MX, {"k": 0}, "query parameter 'k.0'"),
     ],
 )
 def test_validation_errors_are_400_with_the_reason(client, url, params, where):

@@ -42,7 +42,8 @@ def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) ->
     profile = client.get("/api/v1/datasets/named-jobs/activities/y/profile").json()
     assert profile["activity_name"] == "Software"
     # the names are a file beside the data, and go with it
-    assert [p.name for p in _files(app)] == ["named-jobs.csv", "named-jobs.labels.json"]
+    stored = app.file_of(app.dataset("named-jobs"))
+    assert _files(app) == sorted([stored, stored.with_name(stored.stem + ".labels.json")])
     # a fresh app on the same data dir still serves them
     again = SmartSpecApp(data_dir=app.data_dir, datasets=["us-state-industry"])
     try:
