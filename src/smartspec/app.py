@@ -852,6 +852,10 @@ class SmartSpecApp:
         self._cache.get(("matrix", record.id), lambda: m)
         return record
 
+    def forget(self, dataset_id: str) -> None:
+        """Drop everything cached for a dataset (its file or row changed underneath)."""
+        self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
+
     def delete_dataset(self, dataset_id: str) -> None:
         """Delete an uploaded dataset: its row, its file and its cached analyses.
 

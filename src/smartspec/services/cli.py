@@ -576,6 +576,9 @@ def analyse_command(
       run.json    version, input, options, resolved profile, per-period diagnostics
     Without --period, the period column holds 'all'. With --cells nonzero, present or top:K,
     cells holds only those rows (same columns, same order): a smaller file.
+    In CSV, text that starts with = + - @, a tab or a carriage return (a label, a name) gets a
+    leading ' so that spreadsheets show it rather than run it as a formula; numbers are kept.
+    Parquet keeps every value exactly.
 
     \b
     Microdata and Dask:
@@ -1105,6 +1108,10 @@ main.add_command(indicators_command)
 main.add_command(opportunities_command)
 main.add_command(validate_command)
 
+from .cli_admin import backup_command, restore_command  # noqa: E402
 from .serve import serve  # noqa: E402
+
+main.add_command(backup_command)
+main.add_command(restore_command)
 
 main.add_command(serve)
