@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.requests import Request
 
 from smartspec import __version__
 
-from .errors import error_response, install_error_handlers
+from .errors import BodyTooLargeError, install_error_handlers, too_large_response
 from .routers import ROUTERS
 
 if TYPE_CHECKING:
@@ -37,39 +38,42 @@ diversification opportunities (COG). Every error answers
 
 
 class UploadLimit:
-    """Refuse an upload whose declared size is over ``max_upload_mb`` before reading it (413).
+    """One size limit for every request body (API and dashboard), enforced while reading.
 
-    The size is checked again while the file is copied, for requests that do not declare it.
+    A body that declares a larger ``Content-Length`` is refused before a byte is read; a body
+    that does not (chunked) is counted as it arrives and refused as soon as it passes the limit
+    (:class:`~.errors.BodyTooLargeError`), so neither memory nor disk ever holds more than
+    ``max_upload_mb`` plus 64 KiB for the multipart envelope. The answer is 413 in the one error
+    shape, or the error page for a browser's form.
     """
 
     def __init__(self, app: ASGIApp, smartspec: SmartSpecApp) -> None:
         self.app = app
-        self.limit = int(float(smartspec.settings["max_upload_mb"]) * 1024 * 1024)
+        self.limit = int(float(smartspec.settings["max_upload_mb"]) * 1024 * 1024) + 65536
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # JSON clients only: the dashboard's upload form checks the size while copying and
-        # shows the error as a page in the user's language.
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "POST"
-            and scope.get("path", "").startswith("/api/")
-        ):
-            headers = dict(scope.get("headers") or [])
-            declared = headers.get(b"content-length")
-            # the multipart envelope adds a little to the file: allow 64 KiB for it
-            if declared and declared.isdigit() and int(declared) > self.limit + 65536:
-                response = error_response(
-                    413,
-                    "UploadTooLargeError",
-                    "the upload is too large.",
-                    expected=f"at most {self.limit:,} bytes",
-                    found=f"{int(declared):,} bytes",
-                    where="request body",
-                    fix="upload a smaller file, or raise the max_upload_mb setting",
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            response = too_large_response(Request(scope, receive), self.limit,
+                                          f"{int(declared):,} bytes")
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLargeError(self.limit)
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def _attach_web(api: FastAPI, app: SmartSpecApp) -> bool:

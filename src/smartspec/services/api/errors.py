@@ -32,12 +32,14 @@ from smartspec.core.errors import (
 
 __all__ = [
     "ERROR_RESPONSES",
+    "BodyTooLargeError",
     "ErrorBody",
     "ErrorResponse",
     "UnknownTableError",
     "error_response",
     "install_error_handlers",
     "status_for",
+    "too_large_response",
 ]
 
 logger = logging.getLogger("smartspec.api")
@@ -246,6 +248,38 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     )
 
 
+class BodyTooLargeError(StarletteHTTPException):
+    """A request body that passed the size limit while it was read (raised by ``UploadLimit``).
+
+    An HTTP exception, so that FastAPI's body parsing passes it on instead of answering 400.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "the upload is too large")
+        self.limit = limit
+
+
+def too_large_response(request: Request, limit: int, found: str) -> Response:
+    """The 413 answer (JSON, or the error page for a browser's form)."""
+    return _render(
+        request,
+        error_response(
+            413,
+            "UploadTooLargeError",
+            "the upload is too large.",
+            expected=f"at most {limit - 65536:,} bytes",
+            found=found,
+            where="request body",
+            fix="upload a smaller file, or raise the max_upload_mb setting",
+        ),
+    )
+
+
+async def _body_too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLargeError)
+    return too_large_response(request, exc.limit, f"more than {exc.limit:,} bytes")
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error in %s %s", request.method, request.url.path)
     return _render(
@@ -264,5 +298,6 @@ def install_error_handlers(api: FastAPI) -> None:
     """Register the handlers: smartspec errors, request validation, HTTP errors, the rest."""
     api.add_exception_handler(SmartSpecError, _smartspec_error)
     api.add_exception_handler(RequestValidationError, _request_validation_error)
+    api.add_exception_handler(BodyTooLargeError, _body_too_large)
     api.add_exception_handler(StarletteHTTPException, _http_exception)
     api.add_exception_handler(Exception, _unexpected)
