@@ -37,6 +37,8 @@ from .core._labels import text_or_none
 from .core.errors import SmartSpecError, UnknownDatasetError, ValidationError, format_examples
 from .store.cache import LRUCache
 from .store.files import (
+    MAX_SOURCE,
+    check_text,
     clean_mapping,
     copy_limited,
     file_ending,
@@ -784,6 +786,12 @@ class SmartSpecApp:
             When the file is larger than the ``max_upload_mb`` setting.
         """
         resolved = clean_mapping(mapping)
+        title = check_text("title", title)
+        licence = check_text("licence", licence)
+        source = check_text("source", source, limit=MAX_SOURCE)
+        region_name = check_text("region_name", region_name)
+        activity_name = check_text("activity_name", activity_name)
+        filename = check_text("filename", filename)
         if isinstance(file, str | Path):
             filename = filename or Path(file).name
         name = safe_filename(filename or "upload")

@@ -50,7 +50,51 @@ def safe_filename(filename: str) -> str:
 _MAPPING_KEYS = ("region", "activity", "value", "period", "duplicates", "sheet")
 
 
+#: Longest text accepted in a form field: titles, licences, column names (sources are longer).
+MAX_FIELD = 300
+MAX_SOURCE = 2000
+
+
+def check_text(field: str, value: str | None, *, limit: int = MAX_FIELD) -> str | None:
+    """A text field of an upload, refused when it holds a NUL or control character or is long.
+
+    PostgreSQL cannot store NUL in text, and control characters in a title break pages and
+    exports; a 100,000-character title is not a title.
+
+    >>> check_text("title", "Jobs by sector")
+    'Jobs by sector'
+    >>> check_text("title", "a" + chr(0) + "b")
+    Traceback (most recent call last):
+    ...
+    smartspec.core.errors.ValidationError: the form field holds a control character; ...
+    """
+    if value is None:
+        return None
+    text = str(value)
+    for i, ch in enumerate(text):
+        if (ch < " " and ch not in "\t\n\r") or ch == "\x7f":
+            raise ValidationError(
+                "the form field holds a control character",
+                where=f"field {field!r}",
+                expected="text without NUL or control characters",
+                found=f"{ch!r} at position {i}",
+                fix="remove the character (copied from another program?)",
+            )
+    if len(text) > limit:
+        raise ValidationError(
+            "the form field is too long",
+            where=f"field {field!r}",
+            expected=f"at most {limit:,} characters",
+            found=f"{len(text):,} characters",
+            fix="shorten it",
+        )
+    return text
+
+
 def clean_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in mapping.items():
+        if isinstance(value, str):
+            check_text(key, value)
     unknown = [k for k in mapping if k not in _MAPPING_KEYS]
     if unknown:
         raise ValidationError(

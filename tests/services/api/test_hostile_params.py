@@ -54,3 +54,23 @@ def test_page_size_is_bounded(client, path):
 def test_times_carry_their_zone(client):
     created = client.get("/api/v1/datasets/nz-urban-industry").json()["created_at"]
     assert created.endswith(("Z", "+00:00")), created
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "Jobs\x00", "control character"),
+        ("title", "x" * 100_000, "too long"),
+        ("licence", "CC\x07BY", "control character"),
+        ("region", "geo\x00", "control character"),
+    ],
+)
+def test_hostile_form_fields_are_refused_and_nothing_is_stored(make_app, field, value, message):
+    app = make_app()
+    client = app.client()
+    form = {"region": "geo", "activity": "sector", "value": "jobs", field: value}
+    r = client.post("/api/v1/datasets", data=form,
+                    files={"file": ("j.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n")})
+    assert r.status_code == 422, r.text
+    assert message in r.json()["error"]["message"] and field in r.json()["error"]["where"]
+    assert app.store.list_datasets("uploaded") == []
