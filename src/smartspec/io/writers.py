@@ -9,10 +9,17 @@ A table is a :class:`pandas.DataFrame`, or a :class:`TableStream` for a table to
 in memory (``analyse``'s ``cells``: every region x activity x period): its batches are written
 one after the other (Parquet: one row group each, label columns dictionary-encoded from their
 codes; CSV: appended), and give the same file as the whole table would.
+
+CSV files are neutralised against formula injection (see :func:`neutralise_formulas`): a text
+cell (or column name) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+is written with a single quote ``'`` in front, so that a spreadsheet opening the file shows it
+as text instead of running it as a formula; numbers are never touched. Parquet and JSON are
+data formats, read by programs rather than spreadsheets: they keep every value exactly.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -33,11 +40,184 @@ from ..core.errors import ValidationError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Coded", "TableStream", "jsonable", "write_json", "write_tables"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "Coded",
+    "TableStream",
+    "csv_quoting",
+    "jsonable",
+    "neutralise_formulas",
+    "neutralise_text",
+    "write_json",
+    "write_tables",
+]
 
 TableFormat = Literal["csv", "parquet"]
 _T = TypeVar("_T")
 _FORMATS = ("csv", "parquet")
+_Labels = TypeVar("_Labels", pd.DataFrame, pd.Series, pd.Index)
+
+#: The first characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV
+#: Injection"): equals, plus, minus, at, tab and carriage return.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(value: _T) -> _T:
+    """``value`` with a single quote in front when it is text a spreadsheet would run.
+
+    Parameters
+    ----------
+    value : Any
+        A cell or a name. Only text (:class:`str`) that starts with one of
+        :data:`FORMULA_PREFIXES` is changed; numbers (``-5``), missing values and anything else
+        are returned as they are.
+
+    Returns
+    -------
+    Any
+        ``"'" + value`` for such text, else ``value`` itself.
+
+    Examples
+    --------
+    >>> neutralise_text("=cmd|' /C calc'!A0"), neutralise_text("-5"), neutralise_text(-5)
+    ("'=cmd|' /C calc'!A0", "'-5", -5)
+    >>> neutralise_text("Île de France")
+    'Île de France'
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value  # type: ignore[return-value]
+    return value
+
+
+def _neutralise_values(values: pd.Series | pd.Index) -> pd.Series | pd.Index:
+    """A text Series or Index with its formula-like text quoted; ``values`` itself if none is.
+
+    Vectorised (``.str.startswith``); a categorical has its categories neutralised, never its
+    rows; a column without text (numbers, dates, booleans) is returned untouched.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.categories if isinstance(values, pd.Index) else values.cat.categories
+        safe = _neutralise_values(categories)
+        if safe is categories:
+            return values
+        if not safe.has_duplicates:  # "=x" and "'=x" both present: spelled out below
+            if isinstance(values, pd.Index):
+                return values.rename_categories(safe)
+            return values.cat.rename_categories(safe)
+        values = values.astype(object)
+    if values.dtype.kind not in "OUS" and not pd.api.types.is_string_dtype(values.dtype):
+        return values
+    try:
+        risky = np.asarray(values.str.startswith(FORMULA_PREFIXES, na=False), dtype=bool)
+    except AttributeError:  # an object column without any text (all numbers, all missing)
+        return values
+    if not risky.any():
+        return values
+    cells = values.to_numpy(dtype=object, copy=True)
+    cells[risky] = ["'" + v for v in cells[risky]]
+    if isinstance(values, pd.Index):
+        return pd.Index(cells, dtype=values.dtype, name=values.name)
+    return pd.Series(cells, index=values.index, name=values.name, dtype=values.dtype)
+
+
+def _has_carriage_return(values: pd.Series | pd.Index) -> bool:
+    """Whether a text cell of ``values`` holds a carriage return (categorical: a category)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.categories if isinstance(values, pd.Index) else values.cat.categories
+    if values.dtype.kind not in "OUS" and not pd.api.types.is_string_dtype(values.dtype):
+        return False
+    try:
+        return bool(np.asarray(values.str.contains("\r", regex=False, na=False)).any())
+    except AttributeError:  # no text at all
+        return False
+
+
+def csv_quoting(table: pd.DataFrame) -> int:
+    """The :mod:`csv` quoting that keeps every row of ``table`` one row in a spreadsheet.
+
+    Python's CSV writer (with ``"\n"`` line ends) leaves a field holding a lone carriage
+    return unquoted, and spreadsheets start a new row there: the text after it would be a
+    cell of its own, the first of a row, read as a formula. Such a table (rare: a text cell or a
+    column name with a carriage return) is written with every text field quoted
+    (:data:`csv.QUOTE_NONNUMERIC`); any other with the usual minimal quoting, byte for byte
+    as before.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table about to be written (after :func:`neutralise_formulas`).
+
+    Returns
+    -------
+    int
+        :data:`csv.QUOTE_MINIMAL` or :data:`csv.QUOTE_NONNUMERIC`, for ``to_csv(quoting=)``.
+
+    Examples
+    --------
+    >>> csv_quoting(pd.DataFrame({"a": ["x", "y"]})) == csv.QUOTE_MINIMAL
+    True
+    >>> csv_quoting(pd.DataFrame({"a": ["x", "'\\r=1+1"]})) == csv.QUOTE_NONNUMERIC
+    True
+    """
+    names = [c for c in table.columns if isinstance(c, str)]
+    if any("\r" in c for c in names) or any(
+        _has_carriage_return(table.iloc[:, i]) for i in range(table.shape[1])
+    ):
+        return csv.QUOTE_NONNUMERIC
+    return csv.QUOTE_MINIMAL
+
+
+def neutralise_formulas(table: _Labels) -> _Labels:
+    """``table`` with every text cell a spreadsheet would run as a formula quoted.
+
+    Following OWASP's advice against CSV (formula) injection, text that starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return (:data:`FORMULA_PREFIXES`) gets a single
+    quote ``'`` in front: ``=cmd|' /C calc'!A0`` is written ``'=cmd|' /C calc'!A0`` and shown
+    as text. Only text is touched: numbers (a negative number stays a number), dates, booleans
+    and missing values are kept; text that merely looks like a number (a code ``"-5"``) is text
+    and is quoted. Used by every CSV and Excel file smartspec writes (the ``analyse`` tables,
+    the API's downloads); Parquet and JSON keep the values exactly.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, pandas.Series or pandas.Index
+        A DataFrame has its cells and its column names neutralised (not its index, which the
+        writers leave out); a Series or an Index its values. Text columns are checked
+        vectorised, a categorical column through its categories only.
+
+    Returns
+    -------
+    pandas.DataFrame, pandas.Series or pandas.Index
+        The same type; ``table`` itself (not a copy) when nothing needed quoting, so ordinary
+        tables are written byte for byte as before.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"region": ["=1+2", "R2", "-5"], "value": [-1.5, 2.0, 3.0]})
+    >>> neutralise_formulas(frame)
+      region  value
+    0  '=1+2   -1.5
+    1     R2    2.0
+    2    '-5    3.0
+    """
+    if not isinstance(table, pd.DataFrame):
+        return _neutralise_values(table)  # type: ignore[return-value]
+    out = table
+    for i in range(table.shape[1]):
+        column = table.iloc[:, i]
+        safe = _neutralise_values(column)
+        if safe is not column:
+            if out is table:
+                out = table.copy(deep=False)
+            out.isetitem(i, safe)
+    names = table.columns
+    if not isinstance(names, pd.MultiIndex) and any(
+        isinstance(c, str) and c.startswith(FORMULA_PREFIXES) for c in names
+    ):
+        if out is table:
+            out = table.copy(deep=False)
+        out.columns = pd.Index([neutralise_text(c) for c in names], name=names.name)
+    return out
 
 
 def _out_dir(out_dir: str | Path) -> Path:
@@ -222,31 +402,62 @@ _CSV_ROWS = 1 << 18
 
 
 def _csv_frames(stream: TableStream) -> Iterator[pd.DataFrame]:
-    """The stream's batches as DataFrames of at most :data:`_CSV_ROWS` rows, labels spelled out."""
+    """The stream's batches as DataFrames of at most :data:`_CSV_ROWS` rows, labels spelled out.
+
+    Formula-like text is neutralised (:func:`neutralise_formulas`): a label column through its
+    labels, once per distinct labels object (never row by row); other text columns per block;
+    the column names once.
+    """
+    names = pd.Index(stream.columns, dtype=object)
+    header = neutralise_formulas(names)
+    safe_labels: dict[int, tuple[pd.Index, pd.Index]] = {}  # id -> (labels kept alive, safe)
+
+    def safe(labels: pd.Index) -> pd.Index:
+        known = safe_labels.get(id(labels))
+        if known is None or known[0] is not labels:
+            known = safe_labels[id(labels)] = (labels, neutralise_formulas(labels))
+        return known[1]
+
     for batch in stream.batches:
         n = len(next(iter(batch.values()))) if batch else 0
         for start in range(0, max(n, 1), _CSV_ROWS):
             rows = slice(start, start + _CSV_ROWS)
             part = {
-                c: Coded(x.codes[rows], x.labels) if isinstance(x, Coded) else x[rows]
+                c: Coded(x.codes[rows], safe(x.labels)) if isinstance(x, Coded) else x[rows]
                 for c, x in batch.items()
             }
-            yield _batch_frame(part, stream.columns)
+            frame = _batch_frame(part, stream.columns)
+            text = [
+                i
+                for i, c in enumerate(stream.columns)
+                if not isinstance(part[c], Coded) and np.asarray(part[c]).dtype.kind in "OUS"
+            ]
+            if text:
+                frame = frame.copy(deep=False)
+                for i in text:
+                    frame.isetitem(i, neutralise_formulas(frame.iloc[:, i]))
+            if header is not names:
+                frame.columns = header
+            yield frame
 
 
 def _write_csv_stream(tmp: Path, stream: TableStream) -> None:
-    """Append each batch to the CSV file: the same text as ``to_csv`` of the whole table."""
+    """Append each batch to the CSV file: the same text as ``to_csv`` of the whole table
+    (formula-like text neutralised, as :func:`write_tables` does for a DataFrame). A batch
+    with a carriage return in a text cell has its text fields quoted (:func:`csv_quoting`)."""
     frames = _csv_frames(stream)
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         header = True
         for frame in _prefetched(frames):
-            frame.to_csv(f, index=False, header=header, lineterminator="\n")
+            frame.to_csv(
+                f, index=False, header=header, lineterminator="\n", quoting=csv_quoting(frame)
+            )
             header = False
             stream.rows += len(frame)
         if header:  # no batch at all: the header alone
-            _batch_frame({c: np.empty(0) for c in stream.columns}, stream.columns).to_csv(
-                f, index=False, lineterminator="\n"
-            )
+            empty = _batch_frame({c: np.empty(0) for c in stream.columns}, stream.columns)
+            empty = neutralise_formulas(empty)
+            empty.to_csv(f, index=False, lineterminator="\n", quoting=csv_quoting(empty))
 
 
 #: Arrow types stored in Parquet so that they read back the same without the Arrow schema.
@@ -388,7 +599,8 @@ def write_tables(
         Folder for the files; created (with its parents) when missing.
     format : {"csv", "parquet"}
         CSV (UTF-8, comma separated, floats at full round-trip precision, missing values as
-        empty cells) or Parquet.
+        empty cells, text a spreadsheet would run as a formula quoted: see
+        :func:`neutralise_formulas`) or Parquet (every value exactly as given).
 
     Returns
     -------
@@ -468,7 +680,10 @@ def _table_writer(table: pd.DataFrame | TableStream, format: str) -> Callable[[P
             return lambda tmp: _write_csv_stream(tmp, table)
         return lambda tmp: _write_parquet_stream(tmp, table)
     if format == "csv":
-        return lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        safe = neutralise_formulas(table)
+        return lambda tmp: safe.to_csv(
+            tmp, index=False, encoding="utf-8", lineterminator="\n", quoting=csv_quoting(safe)
+        )
     return lambda tmp: _parquet_safe(table).to_parquet(tmp, index=False)
 
 

@@ -307,4 +307,8 @@ def indicators_command(name: str | None, options: tuple[str, ...], out_file: str
         written = write_tables({path.stem: table}, path.parent or Path("."), format=fmt)
         click.echo(f"Wrote {len(table)} rows to {written[0]}")
     else:
-        click.echo(table.to_csv(index=False), nl=False)
+        from smartspec.io.writers import csv_quoting, neutralise_formulas
+
+        # the same CSV as --out writes: formula-like text quoted for spreadsheets
+        safe = neutralise_formulas(table)
+        click.echo(safe.to_csv(index=False, quoting=csv_quoting(safe)), nl=False)

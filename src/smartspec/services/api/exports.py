@@ -1,4 +1,11 @@
-"""Tables as downloadable files: CSV, Excel (xlsx) and Parquet."""
+"""Tables as downloadable files: CSV, Excel (xlsx) and Parquet.
+
+CSV and Excel files are neutralised against formula injection: text cells and column names
+that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a single quote in front
+(:func:`smartspec.io.writers.neutralise_formulas`, the rule of every CSV smartspec writes), and
+Excel cells are written as the strings they are (never read as formulas, links or numbers).
+Numbers are untouched. Parquet is a data format: it keeps every value exactly.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import pandas as pd
 from fastapi.responses import Response
 
 from smartspec.core.errors import ValidationError
+from smartspec.io.writers import FORMULA_PREFIXES, csv_quoting, neutralise_formulas
 
 __all__ = ["FORMATS", "download", "to_bytes"]
 
@@ -19,6 +27,29 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 
 _EXCEL_ROWS = 1_048_575
+
+#: XlsxWriter's workbook options: a text cell is written as text, whatever it looks like.
+_XLSX_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+#: Characters Excel refuses in a sheet name.
+_SHEET_FORBIDDEN = frozenset("[]:*?/\\")
+
+
+def _sheet_name(sheet: str) -> str:
+    """``sheet`` as an Excel sheet name: at most 31 characters, none Excel refuses, and not
+    starting with a formula character (:data:`FORMULA_PREFIXES`) or a quote (Excel refuses a
+    leading ``'``, so such a first character becomes ``_``); ``data`` when nothing is left."""
+    name = "".join("_" if c in _SHEET_FORBIDDEN or not c.isprintable() else c for c in sheet)
+    if name.startswith((*FORMULA_PREFIXES, "'")):
+        name = "_" + name[1:]
+    name = name[:31]
+    if name.endswith("'"):
+        name = name[:-1] + "_"
+    return name or "data"
 
 
 def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,10 +64,34 @@ def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
-    """The table as a file in ``fmt`` (``csv``, ``xlsx`` or ``parquet``)."""
+    """The table as a file in ``fmt`` (``csv``, ``xlsx`` or ``parquet``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; its index is left out.
+    fmt : {"csv", "xlsx", "parquet"}
+        The file format. CSV and Excel have formula-like text quoted
+        (:func:`smartspec.io.writers.neutralise_formulas`); Parquet keeps the values exactly.
+    sheet : str
+        The Excel sheet's name (made a valid, inert sheet name).
+
+    Returns
+    -------
+    bytes
+        The file's content.
+
+    Raises
+    ------
+    ValidationError
+        For an Excel file of more rows than a sheet holds.
+    """
     frame = _text_safe(frame)
+    if fmt in ("csv", "xlsx"):
+        frame = neutralise_formulas(frame)
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        text = frame.to_csv(index=False, lineterminator="\n", quoting=csv_quoting(frame))
+        return text.encode("utf-8")
     buffer = io.BytesIO()
     if fmt == "xlsx":
         if len(frame) > _EXCEL_ROWS:
@@ -46,8 +101,10 @@ def to_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
                 found=f"{len(frame):,} rows",
                 fix="filter it (period=, region=, activity=) or download csv or parquet",
             )
-        with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+        with pd.ExcelWriter(
+            buffer, engine="xlsxwriter", engine_kwargs={"options": _XLSX_OPTIONS}
+        ) as writer:
+            frame.to_excel(writer, sheet_name=_sheet_name(sheet), index=False)
     else:
         frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
