@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from smartspec.core.errors import ValidationError
 from smartspec.core.matrix import ActivityMatrix
 from smartspec.io import read_population, read_table, write_json, write_tables
+from smartspec.io.readers import _load
 
 COLS = {"region": "nuts", "activity": "nace", "value": "jobs"}
 
@@ -365,3 +367,246 @@ def test_write_json_is_strict(tmp_path: Path) -> None:
 def test_csv_values_are_read_exactly(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", "nuts,nace,jobs\nA,x,0.30000000000000004\nB,y,2\n")
     assert read_table(path, **COLS).frame().loc["A", "x"] == 0.1 + 0.2
+
+
+# ------------------------------------------------- labels factorised once per distinct value
+# ``read_table`` cleans each distinct label once (categorical columns by their categories) and
+# hands ``from_long`` categorical columns; before, every cell was cleaned into a Python string.
+# The reference below is that previous behaviour, kept here to pin the equivalence.
+def previous_label(x: object) -> object:
+    """One cell as the reader cleaned it before (the row-by-row rule)."""
+    if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+        return np.nan
+    if isinstance(x, float | np.floating) and float(x).is_integer():
+        return str(int(x))
+    if isinstance(x, bytes):
+        return x.decode("utf-8", errors="replace")
+    return str(x).strip()
+
+
+def previous_labels(col: pd.Series) -> pd.Series:
+    out = col.map(previous_label).astype(object)
+    return out.where(out.ne(""), np.nan)
+
+
+def previous_periods(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_integer_dtype(col.dtype):
+        return col.astype(np.int64) if not col.isna().any() else col
+    labels = previous_labels(col)
+    present = labels.dropna()
+    if len(present) and present.map(lambda s: bool(re.match(r"^[+-]?(0|[1-9][0-9]*)$", s))).all():
+        as_int = pd.Series(np.nan, index=labels.index, dtype=object)
+        as_int[present.index] = [int(s) for s in present]
+        return as_int if labels.isna().any() else as_int.astype(np.int64)
+    return labels
+
+
+def previous_read(path: Path, *, period: str | None = None, duplicates: str = "error") -> object:
+    """``read_table`` as it was: the matrix, or the ValidationError it raised."""
+    labels = [c for c in (COLS["region"], COLS["activity"], period) if c is not None]
+    frame, source, first_row, row_word = _load(
+        path, labels=labels, value=COLS["value"], sheet=None, format=None
+    )
+    for col in (COLS["region"], COLS["activity"]):
+        if col in frame.columns:
+            frame[col] = previous_labels(frame[col])
+    if period is not None and period in frame.columns:
+        frame[period] = previous_periods(frame[period])
+    try:
+        return ActivityMatrix.from_long(
+            frame,
+            **COLS,
+            period=period,
+            duplicates=duplicates,  # type: ignore[arg-type]
+            source=source,
+            first_row=first_row,
+            row_word=row_word,
+        )
+    except ValidationError as exc:
+        return exc
+
+
+def current_read(path: Path, *, period: str | None = None, duplicates: str = "error") -> object:
+    try:
+        return read_table(path, **COLS, period=period, duplicates=duplicates)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        return exc
+
+
+def assert_same_result(new: object, old: object) -> None:
+    """Same matrix (labels, their order and dtype, values), or the same error message."""
+    if isinstance(old, ValidationError):
+        assert isinstance(new, ValidationError), new
+        assert str(new) == str(old)
+        return
+    assert isinstance(new, ActivityMatrix) and isinstance(old, ActivityMatrix)
+    assert new.equals(old)
+    for axis in ("regions", "activities", "periods"):
+        got, want = getattr(new, axis), getattr(old, axis)
+        assert list(got) == list(want)
+        assert [type(x) for x in got] == [type(x) for x in want]
+        assert got.dtype == want.dtype
+    assert new.source == old.source
+
+
+# Labels that look like numbers, that differ only by blanks (" A" and "A" are one label), the
+# Namibia code, and an order of appearance that is not the sorted order.
+TRICKY_REGIONS = ["1.0", "01", "1", " A", "NA", "A", "10", "B"]
+TRICKY_ACTIVITIES = ["x", "01", "1.0", "2"]
+
+
+def tricky_long(period_values: list[object]) -> pd.DataFrame:
+    """One row per (period, region, activity), rows shuffled; " A" and "A" are distinct cells
+    only through different activities, so that the table has no repeated key once cleaned."""
+    rows = []
+    for p in period_values:
+        for i, region in enumerate(TRICKY_REGIONS):
+            for j, act in enumerate(TRICKY_ACTIVITIES):
+                if region.strip() == "A" and (j % 2) != (region == "A"):
+                    continue
+                rows.append((p, region, act, float(1 + 3 * i + j)))
+    frame = pd.DataFrame(rows, columns=["year", "nuts", "nace", "jobs"])
+    return frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+
+
+def as_kind(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The table with its label columns categorical, text or object."""
+    out = frame.copy()
+    for col in ("nuts", "nace"):
+        if kind == "categorical":
+            out[col] = pd.Categorical(
+                out[col].to_numpy(dtype=object), categories=sorted({*out[col].dropna(), "unused"})
+            )
+        elif kind == "string":
+            out[col] = out[col].astype("string")
+        else:
+            out[col] = out[col].astype(object)
+    return out
+
+
+def write_as(frame: pd.DataFrame, path: Path) -> Path:
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+KINDS = ["categorical", "string", "object"]
+SUFFIXES = [".parquet", ".csv"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(
+    "periods", [[2019, 2020], ["2019", "2020"], ["2020Q1", "2020Q2"], ["+7", "7", "08"]]
+)
+def test_factorised_labels_read_as_before(
+    tmp_path: Path, kind: str, suffix: str, periods: list[object]
+) -> None:
+    frame = tricky_long(periods)
+    if kind == "categorical" and isinstance(periods[0], str):
+        frame["year"] = frame["year"].astype("category")
+    path = write_as(as_kind(frame, kind), tmp_path / f"t{suffix}")
+    new = current_read(path, period="year")
+    assert_same_result(new, previous_read(path, period="year"))
+    assert isinstance(new, ActivityMatrix)
+    assert list(new.regions) == ["01", "1", "1.0", "10", "A", "B", "NA"]
+    assert list(new.activities) == ["01", "1.0", "2", "x"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize("blank", [None, "", "   "])
+def test_missing_labels_still_refused(
+    tmp_path: Path, kind: str, suffix: str, blank: object
+) -> None:
+    frame = tricky_long([2019, 2020])
+    frame.loc[[3, 11], "nuts"] = blank
+    path = write_as(as_kind(frame, kind), tmp_path / f"m{suffix}")
+    new = current_read(path, period="year")
+    assert isinstance(new, ValidationError)
+    assert new.problem == "labels are missing"
+    row = "line" if suffix == ".csv" else "row"
+    first = 2 if suffix == ".csv" else 1
+    assert new.where == f"file 'm{suffix}', column 'nuts', {row}s {3 + first}, {11 + first}"
+    assert_same_result(new, previous_read(path, period="year"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize("duplicates", ["error", "sum"])
+def test_labels_merged_by_cleaning_repeat_keys_as_before(
+    tmp_path: Path, kind: str, suffix: str, duplicates: str
+) -> None:
+    # " A" and "A" with the same activity and period are one key once cleaned
+    frame = tricky_long([2019])
+    extra = frame[frame["nuts"] == "A"].assign(nuts=" A ")
+    frame = pd.concat([frame, extra], ignore_index=True)
+    path = write_as(as_kind(frame, kind), tmp_path / f"d{suffix}")
+    new = current_read(path, period="year", duplicates=duplicates)
+    assert_same_result(new, previous_read(path, period="year", duplicates=duplicates))
+    assert isinstance(new, ValidationError) == (duplicates == "error")
+
+
+def test_numeric_label_columns_read_as_before(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "nuts": np.repeat([10, 2, 33], 3),
+            "nace": np.tile(np.array([1.0, 2.5, 0.1], dtype=np.float32), 3),
+            "year": np.repeat([2019.0, 2019.0, 2020.0], 3),
+            "jobs": np.arange(9, dtype=float),
+        }
+    )
+    path = write_as(frame, tmp_path / "n.parquet")
+    new = current_read(path, period="year")
+    assert_same_result(new, previous_read(path, period="year"))
+    assert isinstance(new, ActivityMatrix)
+    assert list(new.regions) == ["10", "2", "33"]
+    assert list(new.periods) == [2019, 2020]
+
+
+def labels_case(values: object, dtype: object, factorised: bool, name: str) -> object:
+    return pytest.param(pd.Series(values, dtype=dtype), factorised, id=name)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("col", "factorised"),
+    [
+        labels_case(
+            pd.Categorical(
+                [" b", "a", None, "b", "", "01"], categories=["zz", " b", "a", "b", "", "01"]
+            ),
+            None,
+            True,
+            "categorical",
+        ),
+        labels_case(pd.Categorical([3.0, 1.5, np.nan, 3.0]), None, True, "categorical-float"),
+        labels_case(["01", " 1.0", "", None, "A ", "A", "NA"], "string", True, "string"),
+        labels_case(["01", " 1.0", "", None, "A ", "A", np.nan], object, True, "object-text"),
+        labels_case([0.1, 1.0, -0.0, np.nan], np.float32, True, "float32"),
+        labels_case([1, None, 3], "Int64", True, "Int64"),
+        labels_case([True, False, True], bool, True, "bool"),
+        labels_case([1, 1.0, True, "x", b"y", None], object, False, "object-mixed"),
+        labels_case([], object, True, "empty"),
+    ],
+)
+def test_as_labels_cleans_distinct_values_as_cells(col: pd.Series, factorised: bool) -> None:
+    from smartspec.io.readers import _as_labels
+
+    want = previous_labels(col)
+    for categorical in (False, True):
+        got = _as_labels(col, categorical=categorical)
+        assert got.index.equals(want.index)
+        values = got.to_numpy(dtype=object)
+        # the same cells missing (NaN now; a nullable string column gave pd.NA before) ...
+        assert pd.isna(values).tolist() == want.isna().tolist()
+        # ... and the same text elsewhere
+        assert all(isinstance(x, str) for x in values[~pd.isna(values)])
+        assert values[~pd.isna(values)].tolist() == want.dropna().tolist()
+        if not categorical:
+            assert got.dtype == object
+    # factorised (categorical), but for an object column of mixed types (cleaned cell by cell:
+    # factorising would merge 1, 1.0 and True)
+    kept = _as_labels(col, categorical=True)
+    assert isinstance(kept.dtype, pd.CategoricalDtype) == factorised
