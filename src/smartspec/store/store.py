@@ -188,6 +188,19 @@ class Store:
         session.add(record.to_row())
         session.flush()
 
+    def stamp(self) -> tuple[int, str | None]:
+        """A cheap fingerprint of the catalogue: how many rows, and the newest creation time.
+
+        Any upload or delete (in any process on this database) changes it.
+        """
+        from sqlalchemy import func
+
+        with self.session() as s:
+            count, newest = s.execute(
+                select(func.count(DatasetRow.id), func.max(DatasetRow.created_at))
+            ).one()
+        return int(count), None if newest is None else str(newest)
+
     def insert_dataset(self, record: DatasetRecord) -> bool:
         """Insert a new dataset row in its own transaction; ``False`` if the id is taken.
 
