@@ -42,7 +42,6 @@ from .store.files import (
     clean_mapping,
     copy_limited,
     file_ending,
-    read_names,
     safe_filename,
     slugify,
 )
@@ -128,6 +127,20 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "response_cache_mb",
+        64.0,
+        "Memory for answers of repeated GET requests (pages and API reads), in megabytes; any "
+        "upload or delete starts afresh. 0 turns it off.",
+        float,
+    ),
+    Setting(
+        "cache_mb",
+        1024.0,
+        "Memory the cache may hold, in megabytes (each entry measured when stored); the least "
+        "recently used entries are dropped first.",
+        float,
+    ),
+    Setting(
         "default_profile",
         "atlas",
         "Convention profile used when a request names none.",
@@ -142,6 +155,20 @@ SETTINGS: tuple[Setting, ...] = (
         "row points to) counts as debris of a crash and is removed at start-up; long enough "
         "that another process's upload in flight is never touched.",
         float,
+    ),
+    Setting(
+        "allowed_hosts",
+        "localhost,127.0.0.1,[::1]",
+        "Host names the server answers to (the Host header; any other gets 400, against DNS "
+        "rebinding), comma-separated; *.example.org allows its subdomains. The loopback names "
+        "are always allowed; serve adds the address it binds to.",
+        str,
+    ),
+    Setting(
+        "read_only",
+        False,
+        "Refuse every change (uploads, deletes) with 403; the dashboard hides its upload form.",
+        bool,
     ),
 )
 
@@ -161,14 +188,14 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
         if value is None:
             continue
         try:
-            values[name] = setting.type(value)
+            values[name] = _as_bool(value) if setting.type is bool else setting.type(value)
         except (TypeError, ValueError):
             raise ValidationError(
                 f"setting {name!r} has the wrong type",
                 expected=setting.type.__name__,
                 found=repr(value),
             ) from None
-    for name in ("max_upload_mb", "cache_size", "page_size", "max_page_size"):
+    for name in ("max_upload_mb", "cache_size", "cache_mb", "page_size", "max_page_size"):
         if values[name] <= 0:
             raise ValidationError(
                 f"setting {name!r} must be positive", expected="> 0", found=repr(values[name])
@@ -185,6 +212,18 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
 
 #: The largest page any setting may allow; the OpenAPI document declares it on every ``limit``.
 PAGE_CEILING = 10_000
+
+
+def _as_bool(value: Any) -> bool:
+    """A yes/no setting from a bool or a text (``true``/``false``, ``1``/``0``, ``yes``/``no``)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off", ""):
+        return False
+    raise ValueError(value)
 
 
 def default_data_dir() -> Path:
@@ -251,8 +290,13 @@ class SmartSpecApp:
         self.settings["database_url"] = url
         self.store = Store(url)
         self.uploads_dir = self.data_dir / "uploads"
-        self._cache = LRUCache(int(self.settings["cache_size"]))
+        self._cache = LRUCache(
+            int(self.settings["cache_size"]),
+            max_bytes=int(float(self.settings["cache_mb"]) * 2**20),
+        )
         self._asgi: FastAPI | None = None
+        #: Bumped by every change of the catalogue in this process (caches of answers key on it).
+        self.generation = 0
         self._relative_paths()
         self.clean_debris(float(self.settings["debris_grace_s"]))
         self._sync_catalogue(datasets, files or ())
@@ -783,7 +827,9 @@ class SmartSpecApp:
         smartspec.ValidationError
             For an incomplete mapping, an unknown format or any problem in the data.
         UploadTooLargeError
-            When the file is larger than the ``max_upload_mb`` setting.
+            When the file is larger than the ``max_upload_mb`` setting, or reading it takes
+            more time or memory than :mod:`smartspec.io.worker` allows (the file is read in a
+            child process).
         """
         resolved = clean_mapping(mapping)
         title = check_text("title", title)
@@ -823,11 +869,14 @@ class SmartSpecApp:
                     fix="upload a smaller file (filter periods or aggregate), or raise the "
                     "max_upload_mb setting",
                 )
-            from .io import read_table
+            from .io.worker import read_upload
 
-            m = read_table(staged, **resolved)
-            names = read_names(
-                staged, resolved, {"region": region_name or "", "activity": activity_name or ""}
+            # parsed in a child process with a time and memory budget, never in this thread
+            m, names = read_upload(
+                staged,
+                resolved,
+                {"region": region_name or "", "activity": activity_name or ""},
+                too_large=UploadTooLargeError,
             )
             staged_labels: Path | None = None
             if names:
@@ -856,12 +905,14 @@ class SmartSpecApp:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         record = self.dataset(dataset_id)
+        self.generation += 1
         self._cache.evict(lambda k: _key_dataset(k) == record.id)
         self._cache.get(("matrix", record.id), lambda: m)
         return record
 
     def forget(self, dataset_id: str) -> None:
         """Drop everything cached for a dataset (its file or row changed underneath)."""
+        self.generation += 1
         self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
 
     def delete_dataset(self, dataset_id: str) -> None:
@@ -888,6 +939,7 @@ class SmartSpecApp:
         # that points to a missing file.
         with self.store.session() as s:
             self.store.delete_dataset(dataset_id, session=s)
+        self.generation += 1
         path = self.file_of(record)
         if path is not None:
             path.unlink(missing_ok=True)
@@ -910,7 +962,10 @@ class SmartSpecApp:
         ----------
         **kwargs
             Passed to ``TestClient`` (``raise_server_exceptions=False`` to see 500 answers).
+            Requests go to ``http://localhost`` (a name the ``allowed_hosts`` check always
+            accepts) unless ``base_url`` says otherwise.
         """
+        kwargs.setdefault("base_url", "http://localhost")
         with warnings.catch_warnings():
             # Starlette >= 1.x asks for 'httpx2' in its test client; httpx works the same here
             warnings.filterwarnings("ignore", message=".*httpx2")
@@ -919,14 +974,17 @@ class SmartSpecApp:
         return TestClient(self.asgi(), **kwargs)
 
     def public_settings(self) -> list[dict[str, Any]]:
-        """Every setting with its value (database password hidden), default and help."""
+        """Every setting with its value, default and help; the server's folder and database
+        are not shown (``(hidden)``; the database URL keeps only its dialect)."""
         from sqlalchemy.engine import make_url
 
         out = []
         for s in SETTINGS:
             value = self.settings.get(s.name)
-            if s.name == "database_url" and value:
-                value = make_url(value).render_as_string(hide_password=True)
+            if s.name == "data_dir" and value:
+                value = "(hidden)"
+            elif s.name == "database_url" and value:
+                value = f"{make_url(value).drivername}://(hidden)"
             out.append({"name": s.name, "value": value, "default": s.default, "help": s.help})
         return out
 

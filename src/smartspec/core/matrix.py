@@ -30,6 +30,12 @@ from .errors import (
 
 __all__ = ["DEFAULT_PERIOD", "ActivityMatrix"]
 
+#: The fix named for repeated keys (the library's option; the command line names its flag).
+DUPLICATES_FIX = (
+    "aggregate them with duplicates='sum' (or 'mean', 'max', 'first'...) or remove the "
+    "repeated rows"
+)
+
 #: The period label given to a table that has no period column.
 DEFAULT_PERIOD = "all"
 
@@ -319,8 +325,7 @@ class ActivityMatrix:
             what="the same (region, activity"
             + (", period" if period is not None else "")
             + ") key",
-            fix="aggregate them with duplicates='sum' (or 'mean', 'max', 'first'...) or remove "
-            "the repeated rows" if duplicates == "error" else "",
+            fix=DUPLICATES_FIX if duplicates == "error" else "",
         )
         frame = keys.assign(__value=values)
         if dup.any():

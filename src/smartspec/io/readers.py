@@ -15,6 +15,8 @@ import csv
 import difflib
 import gzip
 import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +27,16 @@ from ..core._validate import TableCheck
 from ..core.errors import ValidationError, format_examples
 from ..core.matrix import ActivityMatrix, Duplicates
 
-__all__ = ["FORMATS", "read_population", "read_table"]
+__all__ = [
+    "FORMATS",
+    "MAX_CELLS",
+    "MAX_RATIO",
+    "MAX_ROWS",
+    "MAX_UNCOMPRESSED",
+    "Limits",
+    "read_population",
+    "read_table",
+]
 
 Format = Literal["csv", "tsv", "parquet", "excel"]
 
@@ -41,6 +52,82 @@ FORMATS: dict[str, tuple[str, ...]] = {
 # so that real codes such as "NA" (Namibia) or "NULL" survive.
 _NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-NaN", "-nan", "#N/A", "None"]
 _INT_RE = re.compile(r"^[+-]?(0|[1-9][0-9]*)$")
+
+#: Most data rows a file may hold (the header not counted).
+MAX_ROWS = 5_000_000
+#: Most cells (rows x columns) a file may hold.
+MAX_CELLS = 50_000_000
+#: Most bytes the compressed parts of a file (a workbook's XML, a ``.gz`` text) may expand to.
+MAX_UNCOMPRESSED = 500 * 1024 * 1024
+#: Highest expansion ratio (uncompressed / compressed size) of a workbook's XML part.
+MAX_RATIO = 100.0
+# Parts smaller than this are not held to MAX_RATIO: small repetitive sheets compress very well.
+_RATIO_FLOOR = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_SPLIT_FIX = (
+    "save the sheet as CSV (compressed as .csv.gz if need be), split the file into several "
+    "smaller ones, or keep only the periods, regions or activities needed"
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a file :func:`read_table` agrees to read.
+
+    Parameters
+    ----------
+    max_rows : int
+        Most data rows (default :data:`MAX_ROWS`).
+    max_cells : int
+        Most cells, rows x columns (default :data:`MAX_CELLS`).
+    max_uncompressed : int
+        Most bytes the compressed parts may expand to (default :data:`MAX_UNCOMPRESSED`).
+    max_ratio : float
+        Highest expansion ratio of a large compressed part (default :data:`MAX_RATIO`).
+    """
+
+    max_rows: int = MAX_ROWS
+    max_cells: int = MAX_CELLS
+    max_uncompressed: int = MAX_UNCOMPRESSED
+    max_ratio: float = MAX_RATIO
+
+    @classmethod
+    def of(
+        cls,
+        max_rows: int | None = None,
+        max_cells: int | None = None,
+        max_uncompressed: int | None = None,
+        max_ratio: float | None = None,
+    ) -> Limits:
+        """The limits given, the module's defaults (read now) for those left out."""
+        return cls(
+            MAX_ROWS if max_rows is None else int(max_rows),
+            MAX_CELLS if max_cells is None else int(max_cells),
+            MAX_UNCOMPRESSED if max_uncompressed is None else int(max_uncompressed),
+            MAX_RATIO if max_ratio is None else float(max_ratio),
+        )
+
+    def rows(self, p: Path, found: str, *, n_rows: int) -> None:
+        """Raise when ``n_rows`` data rows are more than :attr:`max_rows`."""
+        if n_rows > self.max_rows:
+            raise _too_large(
+                p, "too many rows", f"at most {self.max_rows:,} data rows", found
+            )
+
+    def cells(self, p: Path, found: str, *, n_cells: int) -> None:
+        """Raise when ``n_cells`` cells are more than :attr:`max_cells`."""
+        if n_cells > self.max_cells:
+            raise _too_large(p, "too many cells", f"at most {self.max_cells:,} cells", found)
+
+
+def _too_large(p: Path, what: str, expected: str, found: str) -> ValidationError:
+    return ValidationError(
+        f"the file is too large to read: {what}",
+        where=f"file '{p.name}'",
+        expected=expected,
+        found=found,
+        fix=_SPLIT_FIX,
+    )
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -120,7 +207,53 @@ def _sample(p: Path, n: int = 65536) -> bytes:
         raise _unreadable(p, "text", exc) from None
 
 
-def _encoding(sample: bytes) -> str:
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``"utf-16-le"`` / ``"utf-16-be"`` when NUL bytes fill every other byte, else None.
+
+    Text in UTF-16 without a byte-order mark shows itself by its NULs: ASCII characters
+    (the header, digits, separators) have a zero high byte, second (LE) or first (BE).
+    """
+    head = sample[: 4096 - 4096 % 2]
+    if len(head) < 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _encoding(sample: bytes, p: Path | None = None) -> str:
+    """The text encoding of a file from its first bytes.
+
+    A byte-order mark says UTF-8, UTF-16 (LE or BE) or UTF-32; UTF-16 without one is told by
+    its NUL bytes; text that is not UTF-8 is read as Windows-1252. Other bytes with NULs (a
+    binary file, an unknown encoding) raise :class:`ValidationError`.
+    """
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if sample.startswith(bom):
+            return encoding
+    bomless = _utf16_without_bom(sample)
+    if bomless is not None:
+        return bomless
+    if b"\x00" in sample:
+        name = f"'{p.name}'" if p is not None else "the file"
+        raise ValidationError(
+            "the file's text encoding cannot be read",
+            where=f"file {name}",
+            expected="text in UTF-8, UTF-16 (with or without a byte-order mark) or Windows-1252",
+            found="NUL bytes that are not UTF-16 text (a binary file, or another encoding)",
+            fix="save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8), or upload the "
+            "workbook itself (.xlsx)",
+        )
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -136,11 +269,158 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:,.1f} MB"
+
+
+def _zip_members(p: Path) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]] | None:
+    """The open zip of a workbook and its XML parts, or None when the file is not a zip."""
+    try:
+        book = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError):
+        return None  # not a zip (an .xls, a broken file): the reader says what is wrong
+    return book, [i for i in book.infolist() if i.filename.lower().endswith(".xml")]
+
+
+def _check_zip(p: Path, limits: Limits) -> None:
+    """Refuse a workbook whose parts expand too much, before any of it is parsed.
+
+    First the sizes the zip declares (the total, and the ratio of each large XML part); then
+    the worksheets (``xl/worksheets/*.xml``, an OpenDocument ``content.xml``) are decompressed
+    as a stream, in constant memory, counting their rows and cells up to the limits and their
+    bytes up to :attr:`Limits.max_uncompressed` (declared sizes can lie).
+    """
+    opened = _zip_members(p)
+    if opened is None:
+        return
+    book, members = opened
+    with book:
+        total = sum(i.file_size for i in book.infolist())
+        if total > limits.max_uncompressed:
+            raise _too_large(
+                p,
+                "the workbook expands to too many bytes",
+                f"a workbook whose parts expand to at most {_mb(limits.max_uncompressed)}",
+                f"parts declaring {_mb(total)} uncompressed ({_mb(p.stat().st_size)} on disk)",
+            )
+        for info in members:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > _RATIO_FLOOR and ratio > limits.max_ratio:
+                raise _too_large(
+                    p,
+                    "a part of the workbook expands too much (a compression bomb, or a sheet "
+                    "of millions of near-empty rows)",
+                    f"parts larger than {_mb(_RATIO_FLOOR)} compressed at most "
+                    f"{limits.max_ratio:g}:1",
+                    f"'{info.filename}': {_mb(info.compress_size)} expanding to "
+                    f"{_mb(info.file_size)} ({ratio:,.0f}:1)",
+                )
+        for info in members:
+            name = info.filename.lower()
+            if name.startswith("xl/worksheets/") or name == "content.xml":
+                _count_xml(p, book, info, limits, ods=name == "content.xml")
+
+
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
+
+
+def _count_xml(
+    p: Path, book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, *, ods: bool
+) -> None:
+    """Stream one worksheet part, counting rows and cells; raise at the first limit passed."""
+    rows = cells = size = 0
+    tail = b""
+    found = f"'{info.filename}'"
+    try:
+        with book.open(info) as fh:
+            first = True
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limits.max_uncompressed:
+                    raise _too_large(
+                        p,
+                        "a sheet expands to too many bytes",
+                        f"sheets of at most {_mb(limits.max_uncompressed)} uncompressed",
+                        f"{found}: more than {_mb(limits.max_uncompressed)}",
+                    )
+                buf = tail + chunk
+                cut = buf.rfind(b"<")  # a tag is counted once it is whole
+                cut = len(buf) if cut < 0 else cut
+                part, tail = buf[:cut], buf[cut:]
+                if len(tail) > 4096:  # no tag is this long: a '<' in text
+                    part, tail = buf, b""
+                if first:
+                    m = re.search(rb"<(\w+:)?(?:worksheet|document-content)\b", part)
+                    prefix = m.group(1) or b"" if m else b""
+                    if ods:
+                        row_tags, cell_tags = [b"<table:table-row"], [b"<table:table-cell"]
+                    else:
+                        row_tags = [b"<" + prefix + b"row ", b"<" + prefix + b"row>"]
+                        cell_tags = [b"<" + prefix + b"c ", b"<" + prefix + b"c>"]
+                    first = False
+                if ods:
+                    rows += _ods_count(part, row_tags[0], b"rows")
+                    cells += _ods_count(part, cell_tags[0], b"columns")
+                else:
+                    rows += sum(part.count(t) for t in row_tags)
+                    cells += sum(part.count(t) for t in cell_tags)
+                limits.rows(p, f"{found}: more than {max(rows - 1, 0):,} rows", n_rows=rows - 1)
+                limits.cells(p, f"{found}: more than {cells:,} cells", n_cells=cells)
+    except zipfile.BadZipFile as exc:
+        raise _unreadable(p, "a spreadsheet", exc) from None
+
+
+def _ods_count(part: bytes, tag: bytes, axis: bytes) -> int:
+    """Elements ``tag`` in ``part``; a repeated cell holding a value counted as it repeats."""
+    n = 0
+    start = part.find(tag)
+    while start >= 0:
+        end = part.find(b">", start)
+        head = part[start : end if end >= 0 else len(part)]
+        if head[len(tag) : len(tag) + 1] in (b" ", b">", b"/", b""):
+            m = _ODS_REPEAT.search(head)
+            repeat = int(m.group(1)) if m and axis in m.group(0) else 1
+            # Rows count once: LibreOffice pads sheets with repeated empty rows, and calamine
+            # skips them. A repeated cell with a value counts as often as it repeats; an empty
+            # one (self-closing) once.
+            n += 1 if axis == b"rows" or head.endswith(b"/") else repeat
+        start = part.find(tag, start + len(tag))
+    return n
+
+
+def _check_gzip(p: Path, limits: Limits) -> None:
+    """Decompress a ``.gz`` text as a stream, refusing it past the size or row limit."""
+    size = lines = 0
+    try:
+        with gzip.open(p, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+                if size > limits.max_uncompressed:
+                    raise _too_large(
+                        p,
+                        "the compressed file expands to too many bytes",
+                        f"at most {_mb(limits.max_uncompressed)} once decompressed",
+                        f"more than {_mb(limits.max_uncompressed)} from "
+                        f"{_mb(p.stat().st_size)} compressed",
+                    )
+                limits.rows(p, f"more than {lines - 1:,} lines", n_rows=lines - 1)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise _unreadable(p, "text", exc) from None
+
+
 def _label_columns(region: str | None, activity: str | None, period: str | None) -> list[str]:
     return [c for c in (region, activity, period) if c is not None]
 
 
-def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
+def _read_csv(
+    p: Path, fmt: str, labels: list[str], value: str, limits: Limits
+) -> pd.DataFrame:
+    if p.name.lower().endswith(".gz"):
+        _check_gzip(p, limits)
     sample = _sample(p)
     if not sample.strip():
         raise ValidationError(
@@ -150,7 +430,9 @@ def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
             found="no content",
             fix="check the export that produced the file",
         )
-    encoding = _encoding(sample)
+    encoding = _encoding(sample, p)
+    if encoding.startswith("utf-16") and len(sample) % 2:
+        sample = sample[:-1]
     text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
     first_line = text.splitlines()[0] if text.splitlines() else ""
     sep = "\t" if fmt == "tsv" else _delimiter(first_line)
@@ -162,8 +444,10 @@ def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
     na_values: dict[str, list[str]] = {c: [""] for c in present}
     if value in header and value not in present:
         na_values[value] = _NA_VALUES
+    # read one row more than allowed: more rows than that mean the file is over the limit
+    most = min(limits.max_rows, limits.max_cells // max(len(header), 1))
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             p,
             sep=sep,
             dtype=dict.fromkeys(present, str),
@@ -173,6 +457,7 @@ def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
             skipinitialspace=True,
             compression="infer",
             float_precision="round_trip",
+            nrows=most + 1,
         )
     except pd.errors.EmptyDataError:
         raise ValidationError(
@@ -193,22 +478,50 @@ def _read_csv(p: Path, fmt: str, labels: list[str], value: str) -> pd.DataFrame:
                 fix="quote text that contains the separator, or remove the extra fields",
             ) from None
         raise _unreadable(p, "CSV", exc) from None
-    except (UnicodeDecodeError, OSError, EOFError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise _unreadable(
+            p,
+            f"CSV in the {encoding} encoding found from its first bytes",
+            exc,
+            fix="save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8)",
+        ) from None
+    except (OSError, EOFError, ValueError) as exc:
         raise _unreadable(p, "CSV", exc) from None
+    if len(frame) > most:
+        found = f"more than {most:,} lines of {len(frame.columns)} fields"
+        limits.rows(p, found, n_rows=len(frame))
+        limits.cells(p, found, n_cells=len(frame) * len(frame.columns))
+    return frame
 
 
-def _read_parquet(p: Path) -> pd.DataFrame:
+def _read_parquet(p: Path, limits: Limits) -> pd.DataFrame:
     try:
         import pyarrow.parquet as pq
 
+        meta = pq.ParquetFile(p).metadata
+    except Exception as exc:  # pyarrow raises many unrelated types for a broken file
+        raise _unreadable(p, "Parquet", exc) from None
+    found = f"{meta.num_rows:,} rows of {meta.num_columns} columns"
+    limits.rows(p, found, n_rows=meta.num_rows)
+    limits.cells(p, found, n_cells=meta.num_rows * meta.num_columns)
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > limits.max_uncompressed:
+        raise _too_large(
+            p,
+            "the data expand to too many bytes",
+            f"at most {_mb(limits.max_uncompressed)} of uncompressed column data",
+            f"{_mb(size)} of column data in {_mb(p.stat().st_size)} on disk",
+        )
+    try:
         return pq.read_table(p).to_pandas()
     except Exception as exc:  # pyarrow raises many unrelated types for a broken file
         raise _unreadable(p, "Parquet", exc) from None
 
 
 def _read_excel(
-    p: Path, sheet: str | int | None, labels: list[str], value: str
+    p: Path, sheet: str | int | None, labels: list[str], value: str, limits: Limits
 ) -> tuple[pd.DataFrame, str]:
+    _check_zip(p, limits)
     try:
         book = pd.ExcelFile(p, engine="calamine")
     except Exception as exc:  # calamine raises its own error types for a broken workbook
@@ -244,6 +557,7 @@ def _read_excel(
                 fix=(f"did you mean '{close[0]}'? " if close else "")
                 + "name a sheet that exists (sheet names are case-sensitive)",
             )
+        _check_sheet(p, book, sheet_name, limits)
         try:
             head = book.parse(sheet_name, nrows=0)
             header = [str(c) for c in head.columns]
@@ -260,6 +574,31 @@ def _read_excel(
         except Exception as exc:
             raise _unreadable(p, f"a spreadsheet (sheet '{sheet_name}')", exc) from None
     return frame, sheet_name
+
+
+def _check_sheet(p: Path, book: pd.ExcelFile, sheet_name: str, limits: Limits) -> None:
+    """Refuse a sheet larger than the limits once calamine has loaded it, before pandas reads it.
+
+    The loaded sheet is kept for pandas' reads of the same book, so that it is loaded once.
+    """
+    reader = getattr(book, "_reader", None)
+    try:
+        loaded = book.book.get_sheet_by_name(sheet_name)
+    except Exception as exc:
+        raise _unreadable(p, f"a spreadsheet (sheet '{sheet_name}')", exc) from None
+    end = loaded.end
+    if end is not None:
+        n_rows, n_cols = end[0] + 1, end[1] + 1
+        found = f"sheet '{sheet_name}': {n_rows:,} rows of {n_cols:,} columns"
+        limits.rows(p, found, n_rows=n_rows - 1)
+        limits.cells(p, found, n_cells=n_rows * n_cols)
+    if reader is not None and hasattr(reader, "get_sheet_by_name"):
+        load = reader.get_sheet_by_name
+
+        def cached(name: str) -> Any:
+            return loaded if name == sheet_name else load(name)
+
+        reader.get_sheet_by_name = cached
 
 
 def _clean_label(x: Any) -> Any:
@@ -404,8 +743,13 @@ def _load(
     value: str,
     sheet: str | int | None,
     format: str | None,
+    limits: Limits | None = None,
 ) -> tuple[pd.DataFrame, str, int, str]:
-    """Read the raw frame; return it with its source name, first data row number and row word."""
+    """Read the raw frame; return it with its source name, first data row number and row word.
+
+    ``limits`` (the module's defaults when None) bound the rows, cells and decompressed bytes.
+    """
+    limits = limits or Limits.of()
     p = _path(path)
     fmt = _format(p, format)
     if sheet is not None and fmt != "excel":
@@ -417,13 +761,13 @@ def _load(
             fix="leave out the sheet",
         )
     if fmt in ("csv", "tsv"):
-        frame = _read_csv(p, fmt, labels, value)
+        frame = _read_csv(p, fmt, labels, value, limits)
         source, first_row, row_word = p.name, 2, "line"
     elif fmt == "parquet":
-        frame = _read_parquet(p)
+        frame = _read_parquet(p, limits)
         source, first_row, row_word = p.name, 1, "row"
     else:
-        frame, sheet_name = _read_excel(p, sheet, labels, value)
+        frame, sheet_name = _read_excel(p, sheet, labels, value, limits)
         source, first_row, row_word = f"{p.name}[{sheet_name}]", 2, "row"
     frame.columns = [str(c).strip() if isinstance(c, str) else str(c) for c in frame.columns]
     return frame, source, first_row, row_word
@@ -440,6 +784,10 @@ def read_table(
     duplicates: Duplicates = "error",
     sheet: str | int | None = None,
     format: Format | str | None = None,
+    max_rows: int | None = None,
+    max_cells: int | None = None,
+    max_uncompressed: int | None = None,
+    max_ratio: float | None = None,
 ) -> ActivityMatrix:
     """Read a long table (one row per region, activity and period) from a file.
 
@@ -459,6 +807,16 @@ def read_table(
         Sheet name (or 0-based position) of a workbook; the first sheet by default.
     format : {"csv", "tsv", "parquet", "excel"}, optional
         The file format, when the file name does not say it.
+    max_rows, max_cells : int, optional
+        Most data rows (default :data:`MAX_ROWS`, 5,000,000) and cells, rows x columns (default
+        :data:`MAX_CELLS`, 50,000,000), the file may hold.
+    max_uncompressed : int, optional
+        Most bytes a workbook's parts or a ``.gz`` text may expand to (default
+        :data:`MAX_UNCOMPRESSED`, 500 MB).
+    max_ratio : float, optional
+        Highest expansion ratio of a workbook's large XML parts (default :data:`MAX_RATIO`,
+        100). A workbook is checked by the sizes its zip declares, then by streaming its
+        worksheets, before any of it is parsed; a text file as it is read.
 
     Returns
     -------
@@ -468,9 +826,10 @@ def read_table(
     Raises
     ------
     ValidationError
-        For a missing or unreadable file, an unknown format, a missing sheet or column, and any
-        bad value; the message names the file, column and line (text files, counting the header
-        as line 1) or row (workbooks, as numbered in the spreadsheet; Parquet, from 1).
+        For a missing or unreadable file, an unknown format, a file larger than the limits, a
+        missing sheet or column, and any bad value; the message names the file, column and
+        line (text files, counting the header as line 1) or row (workbooks, as numbered in the
+        spreadsheet; Parquet, from 1).
 
     Examples
     --------
@@ -482,8 +841,9 @@ def read_table(
     ['01', '02']
     """
     labels = _label_columns(region, activity, period)
+    limits = Limits.of(max_rows, max_cells, max_uncompressed, max_ratio)
     frame, source, first_row, row_word = _load(
-        path, labels=labels, value=value, sheet=sheet, format=format
+        path, labels=labels, value=value, sheet=sheet, format=format, limits=limits
     )
     for col in (region, activity):
         if col in frame.columns:

@@ -237,18 +237,32 @@ def _load_matrix(
     missing = [column_flags[k] for k in ("region", "activity", "value") if not columns.get(k)]
     if missing:
         raise _usage(f"INPUT needs {', '.join(missing)} to name its columns")
+    from smartspec.core.matrix import DUPLICATES_FIX
     from smartspec.io import read_table
 
-    m = read_table(
-        input_path,
-        region=str(columns["region"]),
-        activity=str(columns["activity"]),
-        value=str(columns["value"]),
-        period=columns.get("period"),
-        duplicates=duplicates,  # type: ignore[arg-type]
-        sheet=sheet,
-        format=input_format,
-    )
+    try:
+        m = read_table(
+            input_path,
+            region=str(columns["region"]),
+            activity=str(columns["activity"]),
+            value=str(columns["value"]),
+            period=columns.get("period"),
+            duplicates=duplicates,  # type: ignore[arg-type]
+            sheet=sheet,
+            format=input_format,
+        )
+    except ValidationError as exc:
+        if exc.fix != DUPLICATES_FIX:
+            raise
+        # the library's hint names its option; on the command line it is the flag
+        raise type(exc)(
+            exc.problem,
+            where=exc.where,
+            expected=exc.expected,
+            found=exc.found,
+            fix="combine them with --duplicates sum|mean|max|min|first|last (the default, "
+            "--duplicates error, refuses them), or remove the repeated rows",
+        ) from None
     described = {
         "path": str(input_path),
         "format": input_format,

@@ -44,8 +44,9 @@ CHILD = textwrap.dedent(
             target.write_bytes(bytes(file)[: len(file) // 2])
             die()
         appmod.copy_limited = partial
-    elif step == "read":            # read and checked, nothing moved yet
-        appmod.read_names = after(appmod.read_names)
+    elif step == "read":            # read and checked (in the worker), nothing moved yet
+        import smartspec.io.worker as worker
+        worker.read_upload = after(worker.read_upload)
     elif step == "moved":           # the file in uploads/, no row yet
         app.store.insert_dataset = die
     elif step == "committed":       # the row committed, staging not yet removed

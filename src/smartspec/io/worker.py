@@ -1,0 +1,228 @@
+"""Read an uploaded file in a separate process, with a time and a memory budget.
+
+A hostile or merely enormous file (a small workbook whose sheet expands to millions of rows)
+must not take the server's memory or hold a request's thread for minutes. :func:`read_upload`
+reads the file with :func:`~smartspec.io.read_table` (and the code names with
+:func:`~smartspec.store.files.read_names`) in a child process whose address space is capped
+(``RLIMIT_AS``, :data:`WORKER_MEMORY`) and which is killed after :data:`WORKER_TIMEOUT`
+seconds. The matrix and names come back pickled; an error raised in the child (a
+:class:`~smartspec.core.errors.ValidationError` with its fields) is raised again in the caller.
+
+The child comes from a ``forkserver`` (``spawn`` where there is none) that has imported the
+readers once, so that starting it costs milliseconds, not a fresh import of pandas.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections.abc import Callable, Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import ValidationError
+
+__all__ = ["WORKER_MEMORY", "WORKER_TIMEOUT", "read_upload", "run_limited"]
+
+#: Most bytes of address space the reading process may use (``RLIMIT_AS``).
+WORKER_MEMORY = 4 * 1024**3
+#: Most seconds the reading process may run before it is killed.
+WORKER_TIMEOUT = 120.0
+
+_PRELOAD = ["smartspec.io.readers", "smartspec.store.files", "smartspec.io.worker"]
+_FIX = (
+    "save the sheet as CSV, split the file into several smaller ones, or keep only the periods, "
+    "regions or activities needed"
+)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """The ``forkserver`` context (preloading the readers), or ``spawn`` where there is none."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _limit_memory(memory: int | None) -> None:
+    """Cap this process's address space at ``memory`` bytes (where the platform allows it)."""
+    if memory is None:
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _child(
+    conn: Connection,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    memory: int | None,
+) -> None:
+    """Run ``func`` under the memory cap; send back ``("ok", result)`` or ``("error", exc)``."""
+    try:
+        _limit_memory(memory)
+        result: tuple[str, Any] = ("ok", func(*args, **kwargs))
+    except MemoryError:
+        result = ("memory", None)
+    except BaseException as exc:  # sent to the caller, which raises it there
+        result = ("error", exc)
+    try:
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        payload = pickle.dumps(("memory", None))
+    except Exception as exc:  # an error (or a result) that does not pickle
+        payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    try:
+        conn.send_bytes(payload)
+    finally:
+        conn.close()
+
+
+def run_limited(
+    func: Callable[..., Any],
+    args: tuple[Any, ...] = (),
+    kwargs: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    memory: int | None = None,
+    what: str = "the file",
+    too_large: type[ValidationError] = ValidationError,
+) -> Any:
+    """``func(*args, **kwargs)`` in a child process with a time and memory budget.
+
+    Parameters
+    ----------
+    func : callable
+        An importable function (it is pickled by name); its result must pickle.
+    args, kwargs
+        Its arguments (they must pickle).
+    timeout : float, optional
+        Seconds before the child is killed (default :data:`WORKER_TIMEOUT`).
+    memory : int, optional
+        Bytes of address space the child may use (default :data:`WORKER_MEMORY`).
+    what : str
+        What is read, for the messages (``"file 'x.xlsx'"``).
+    too_large : type
+        The error raised when the budget runs out (a :class:`ValidationError` subclass).
+
+    Returns
+    -------
+    object
+        What ``func`` returned.
+
+    Raises
+    ------
+    ValidationError
+        ``too_large``, when the child ran out of time or memory or died; any error ``func``
+        raised, as it raised it.
+    """
+    timeout = WORKER_TIMEOUT if timeout is None else float(timeout)
+    memory = WORKER_MEMORY if memory is None else int(memory)
+    if multiprocessing.current_process().daemon:  # a daemon cannot have children
+        return func(*args, **(kwargs or {}))
+    ctx = _context()
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(  # type: ignore[attr-defined]
+        target=_child, args=(send, func, tuple(args), dict(kwargs or {}), memory), daemon=True
+    )
+    proc.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise too_large(
+                "the file takes too long to read",
+                where=what,
+                expected=f"a file read within {timeout:g} seconds",
+                found=f"still reading after {timeout:g} seconds",
+                fix=_FIX,
+            )
+        try:
+            status, value = pickle.loads(receive.recv_bytes())
+        except EOFError:  # the child died (killed for memory, crashed) before answering
+            status, value = "died", None
+    finally:
+        receive.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if status == "died":
+        value = proc.exitcode
+    if status == "ok":
+        return value
+    if status == "error":
+        raise value
+    budget = f"{memory / 1024**3:g} GB of memory"
+    raise too_large(
+        "the file needs too much memory to read",
+        where=what,
+        expected=f"a file read within {budget}",
+        found=f"more than {budget} used"
+        if status == "memory"
+        else f"the reading process stopped (exit code {value})",
+        fix=_FIX,
+    )
+
+
+def _read(
+    path: str, mapping: Mapping[str, Any], columns: Mapping[str, str]
+) -> tuple[Any, dict[str, dict[str, str]]]:
+    """The matrix and the code names of a file (run in the child)."""
+    from ..store.files import read_names
+    from .readers import read_table
+
+    m = read_table(path, **mapping)
+    return m, read_names(Path(path), mapping, columns)
+
+
+def read_upload(
+    path: str | Path,
+    mapping: Mapping[str, Any],
+    columns: Mapping[str, str],
+    *,
+    timeout: float | None = None,
+    memory: int | None = None,
+    too_large: type[ValidationError] = ValidationError,
+) -> tuple[Any, dict[str, dict[str, str]]]:
+    """Read an uploaded file in a child process with a time and memory budget.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The staged file.
+    mapping : mapping
+        Arguments of :func:`~smartspec.io.read_table` (columns, duplicates, sheet...).
+    columns : mapping
+        Name columns, as for :func:`~smartspec.store.files.read_names`.
+    timeout, memory : optional
+        The budget (defaults :data:`WORKER_TIMEOUT`, :data:`WORKER_MEMORY`).
+    too_large : type
+        The error raised when the budget runs out.
+
+    Returns
+    -------
+    tuple
+        The :class:`~smartspec.ActivityMatrix` and the names (``{axis: {code: name}}``).
+
+    Raises
+    ------
+    ValidationError
+        For any problem in the file (as :func:`~smartspec.io.read_table` raises it), and
+        ``too_large`` when reading it takes longer or more memory than the budget.
+    """
+    p = Path(path)
+    return run_limited(  # type: ignore[no-any-return]
+        _read,
+        (str(p), dict(mapping), dict(columns)),
+        timeout=timeout,
+        memory=memory,
+        what=f"file '{p.name}'",
+        too_large=too_large,
+    )
