@@ -38,6 +38,14 @@ def client(smartspec_app):
     return smartspec_app.client(raise_server_exceptions=True)
 
 
+def csrf_token(client) -> str:
+    """The CSRF token of the upload form, as a browser gets it (the client keeps the cookie)."""
+    import re
+
+    html = client.get("/upload").text
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+
+
 @contextmanager
 def serving(smartspec_app) -> Iterator[str]:
     """The real application (``create_api(SmartSpecApp)``) on a real uvicorn server."""

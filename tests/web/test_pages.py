@@ -12,7 +12,7 @@ from smartspec.services import web
 from smartspec.services.web import i18n
 from smartspec.services.web.maps import BOUNDARIES, MAPS, match_boundaries
 
-from .conftest import UPLOAD_CSV
+from .conftest import UPLOAD_CSV, csrf_token
 
 WEB = Path(web.__file__).parent
 
@@ -116,7 +116,7 @@ def test_english_number_format(client):
 
 def test_language_negotiation(client):
     # Accept-Language, then the cookie set by ?lang=, and ?lang= over both
-    fresh = client.__class__(client.app)
+    fresh = client.__class__(client.app, base_url=str(client.base_url))
     assert '<html lang="es">' in fresh.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).text
     assert '<html lang="en">' in fresh.get("/", headers={"Accept-Language": "de, en;q=0.5"}).text
     r = fresh.get("/upload?lang=es")
@@ -156,7 +156,7 @@ def test_upload_then_analysis_and_error(client):
         "/upload?lang=es",
         files={"file": ("spain.csv", UPLOAD_CSV.encode(), "text/csv")},
         data={"region": "nuts", "activity": "sector", "value": "jobs", "period": "year",
-              "title": "Spain test"},
+              "title": "Spain test", "csrf_token": csrf_token(client)},
         follow_redirects=False,
     )  # fmt: skip
     assert r.status_code == 303, r.text[:800]
@@ -169,7 +169,8 @@ def test_upload_then_analysis_and_error(client):
     bad = client.post(
         "/upload?lang=es",
         files={"file": ("bad.csv", UPLOAD_CSV.encode(), "text/csv")},
-        data={"region": "nope", "activity": "sector", "value": "jobs", "period": "year"},
+        data={"region": "nope", "activity": "sector", "value": "jobs", "period": "year",
+              "csrf_token": csrf_token(client)},
     )
     assert bad.status_code in (400, 422)
     assert 'role="alert"' in bad.text and "Se esperaba" in bad.text

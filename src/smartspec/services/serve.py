@@ -9,7 +9,9 @@ the path of a data file. Files are read with ``--region/--activity/--value/--per
 mapping for every file); without those flags a file must be in the tidy layout ``period, region,
 activity, value`` (the layout of the bundled data; ``period`` optional). Without ``--data`` every
 bundled dataset is served. Every setting of :data:`smartspec.app.SETTINGS` is also a flag
-(``--max-upload-mb``, ``--cache-size``...).
+(``--max-upload-mb``, ``--cache-size``...); ``--allowed-host`` repeats and adds to the loopback
+names, ``--read-only`` is a switch. Binding an address other than loopback adds it to the allowed
+host names and prints a warning on stderr: the platform has no accounts yet.
 """
 
 from __future__ import annotations
@@ -33,6 +35,18 @@ def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for setting in reversed(SETTINGS):
         kind = {int: click.INT, float: click.FLOAT}.get(setting.type, click.STRING)
         default = "" if setting.default is None else f" [default: {setting.default}]"
+        if setting.name == "allowed_hosts":  # repeats, adds to the default
+            f = click.option(
+                "--allowed-host", "--allowed-hosts", "allowed_hosts", multiple=True,
+                metavar="HOST", help=setting.help + " Repeat for several." + default,
+            )(f)
+            continue
+        if setting.type is bool:
+            f = click.option(
+                "--" + setting.name.replace("_", "-"), setting.name, is_flag=True,
+                default=None, help=setting.help,
+            )(f)
+            continue
         f = click.option(
             "--" + setting.name.replace("_", "-"),
             setting.name,
@@ -44,6 +58,34 @@ def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help=setting.help + default,
         )(f)
     return f
+
+
+def _allowed_hosts(given: tuple[str, ...] | None, host: str) -> str:
+    """The ``allowed_hosts`` setting: the default names, ``--allowed-host`` and the address
+    bound (for ``0.0.0.0`` / ``::``, this machine's names)."""
+    from smartspec.services.api.security import host_list, is_loopback
+
+    default = next(s.default for s in SETTINGS if s.name == "allowed_hosts")
+    names = host_list([default, *(given or ())])
+    if not is_loopback(host):
+        if host in ("0.0.0.0", "::", ""):
+            names += host_list([socket.gethostname(), socket.getfqdn()])
+        else:
+            names += host_list(host)
+    return ",".join(f"[{n}]" if ":" in n else n for n in dict.fromkeys(names))
+
+
+def _warn_exposed(host: str, allowed: str, read_only: bool) -> None:
+    """The loud warning for an address other machines can reach."""
+    lines = [
+        f"WARNING: smartspec is listening on {host}, which other machines can reach.",
+        "  There are no accounts yet: anyone who can connect can read every dataset"
+        + (" (this server is read-only)." if read_only else ", upload and delete datasets."),
+        f"  Host names answered: {allowed} (add one with --allowed-host NAME).",
+        "  Prefer --host 127.0.0.1 behind a proxy that asks for a login"
+        + ("." if read_only else ", or serve with --read-only."),
+    ]
+    click.secho("\n".join(lines), fg="red", bold=True, err=True)
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -163,6 +205,7 @@ def serve(
         "duplicates": duplicates,
     }
     bundled, files = _sources(data, mapping)
+    settings["allowed_hosts"] = _allowed_hosts(settings.get("allowed_hosts"), host)
     if get_path is None and not _port_free(host, port):
         raise click.ClickException(
             f"port {port} on {host} is already in use; choose another with --port"
@@ -184,6 +227,10 @@ def serve(
 
     import uvicorn
 
+    from smartspec.services.api.security import is_loopback
+
+    if not is_loopback(host):
+        _warn_exposed(host, app.settings["allowed_hosts"], bool(app.settings["read_only"]))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     n = len(app.catalogue())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,13 +103,15 @@ def test_dashboard_upload_form_passes_the_name_columns(
     client = make_app().client()
     form = client.get("/upload?lang=es").text
     assert 'name="region_name"' in form and 'name="activity_name"' in form
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form).group(1)
     r = client.post("/upload", files={"file": ("named.csv", NAMED_CSV, "text/csv")},
-                    data={**FORM, "region_name": "geo_label", "activity_name": "sector_label"},
+                    data={**FORM, "region_name": "geo_label", "activity_name": "sector_label",
+                          "csrf_token": token},
                     follow_redirects=False)
     assert r.status_code == 303, r.text[:800]
     page = client.get("/datasets/named-jobs/activities/y?lang=en").text
     assert "<h1>Software" in page and ">East Coast</a>" in page
     bad = client.post("/upload?lang=en", files={"file": ("named.csv", NAMED_CSV, "text/csv")},
-                      data={**FORM, "region_name": "nope"})
+                      data={**FORM, "region_name": "nope", "csrf_token": token})
     assert bad.status_code == 422 and 'role="alert"' in bad.text
     assert 'value="nope"' in bad.text  # the form keeps what was typed

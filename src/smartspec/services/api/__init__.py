@@ -3,7 +3,8 @@
 
 Routes live under ``/api/v1`` (one router per resource, see :mod:`.routers`), the OpenAPI
 document at ``/api/openapi.json`` and an offline endpoint list at ``/api/docs`` (no CDN). Every
-error answers in one JSON shape (:mod:`.errors`). When the dashboard package
+error answers in one JSON shape (:mod:`.errors`). :mod:`.security` wraps it all: Host allow-list,
+origin check on writes, read-only mode, security headers. When the dashboard package
 ``smartspec.services.web`` is importable, its ``attach(api, app)`` adds the pages and ``/static``.
 """
 
@@ -19,7 +20,9 @@ from starlette.requests import Request
 from smartspec import __version__
 
 from .errors import BodyTooLargeError, install_error_handlers, too_large_response
+from .response_cache import ResponseCache
 from .routers import ROUTERS
+from .security import install as install_security
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -140,6 +143,9 @@ def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
     api.state.smartspec = app
     install_error_handlers(api)
     api.add_middleware(UploadLimit, smartspec=app)
+    api.add_middleware(ResponseCache, smartspec=app,
+                       max_bytes=int(float(app.settings["response_cache_mb"]) * 2**20))
+    install_security(api, app)  # Host allow-list, origin check, read-only, headers
     for router in ROUTERS:
         api.include_router(router, prefix=API_PREFIX)
 

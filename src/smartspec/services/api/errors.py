@@ -149,17 +149,20 @@ def _render(request: Request, response: JSONResponse) -> Response:
 
 async def _smartspec_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SmartSpecError)
+    from .security import redact, server_paths  # no server path in an answer
+
+    roots = server_paths(request.app)
     status = status_for(exc)
     return _render(
         request,
         error_response(
             status,
             type(exc).__name__,
-            exc.message,
-            expected=exc.expected,
-            found=exc.found,
-            where=exc.where,
-            fix=exc.fix,
+            redact(exc.message, roots) or "",
+            expected=redact(exc.expected, roots),
+            found=redact(exc.found, roots),
+            where=redact(exc.where, roots),
+            fix=redact(exc.fix, roots),
         ),
     )
 

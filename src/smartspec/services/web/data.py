@@ -37,7 +37,7 @@ class ApiClient:
         self._transport = httpx.ASGITransport(app=asgi)
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self._transport, base_url="http://smartspec.internal")
+        return httpx.AsyncClient(transport=self._transport, base_url="http://localhost")
 
     @staticmethod
     def _check(resp: httpx.Response) -> Any:

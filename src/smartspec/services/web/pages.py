@@ -17,6 +17,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from smartspec.services.api.security import CSRF_FIELD
+
 from . import charts
 from .data import ApiClient, ApiError, names, seg
 from .i18n import COOKIE, Formatter, language_name, languages, negotiate, translations
@@ -61,6 +63,10 @@ ERROR_TITLES = {
     "NotFound": N_("Page not found"),
     "MethodNotAllowed": N_("This page cannot be used that way"),
     "InternalError": N_("Something went wrong on our side"),
+    "ReadOnlyError": N_("This server is read-only"),
+    "CrossOriginError": N_("Request from another site refused"),
+    "CsrfTokenError": N_("The form could not be accepted"),
+    "HostNotAllowedError": N_("Unknown server name"),
 }
 
 #: Strings the page script needs (rendered per page as a JSON block, translated).
@@ -185,6 +191,7 @@ class Dashboard:
                 languages=switch,
                 fmt=fmt,
                 path=request.url.path,
+                read_only=bool(getattr(request.app.state, "read_only", False)),
                 js={"strings": {m: tr.gettext(m) for m in JS_STRINGS},
                     "locale": fmt.d3_locale(), "timeLocale": fmt.d3_time_locale()},
                 charts=context.pop("charts", {}),
@@ -831,11 +838,28 @@ class Dashboard:
             **context,
         )
 
+    def upload_page(
+        self, request: Request, *, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        """The upload form with its CSRF token (the cookie set when the browser has none); a
+        notice instead of the form when the server is read-only."""
+        if getattr(request.app.state, "read_only", False):
+            return self.render(request, "upload.html", status=403, form={}, error=None)
+        csrf = request.app.state.csrf
+        token, cookie = csrf.issue(request)
+        response = self.render(request, "upload.html", status=status, csrf_token=token,
+                               **context)
+        csrf.set_cookie(request, response, cookie)
+        return response
+
     async def upload_form(self, request: Request) -> Response:
-        return self.render(request, "upload.html", form={}, error=None)
+        return self.upload_page(request, form={}, error=None)
 
     async def upload(self, request: Request) -> Response:
         form = await request.form()
+        refused = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
+        if refused is not None:
+            return refused
         fields = {k: str(form.get(k) or "").strip()
                   for k in ("region", "activity", "value", "period", "title",
                             "region_name", "activity_name")}
@@ -846,16 +870,15 @@ class Dashboard:
             tr = translations(self.language(request))
             error = {"status": 400, "type": "RequestError", "local": True,
                      "message": tr.gettext("Choose a data file to upload.")}
-            return self.render(request, "upload.html", status=400, form=fields, error=error)
+            return self.upload_page(request, status=400, form=fields, error=error)
         try:
             created = await self.client.post_file("/datasets", filename, content, fields)
         except ApiError as exc:
             tr = translations(self.language(request))
             title = tr.gettext(ERROR_TITLES.get(str(exc.error.get("type")), "") or N_(
                 "Something went wrong"))
-            return self.render(
-                request, "upload.html", status=exc.status, form=fields, error=exc.error,
-                error_title=title,
+            return self.upload_page(
+                request, status=exc.status, form=fields, error=exc.error, error_title=title
             )
         new_id = created.get("id") if isinstance(created, dict) else None
         return RedirectResponse(f"/datasets/{seg(new_id)}?uploaded=1", status_code=303)

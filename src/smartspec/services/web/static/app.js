@@ -20,6 +20,12 @@
       }
       window.vegaEmbed(el, spec, {
         actions: false,
+        // The Content-Security-Policy allows no inline script, eval or inline style: Vega
+        // expressions run in vega-embed's interpreter (ast) instead of new Function, and the
+        // styles vega-embed and its tooltip would inject as <style> are in app.css.
+        ast: true,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true },
         renderer: "svg",
         loader: loader,
         formatLocale: data.js.locale,
