@@ -108,6 +108,7 @@ def restore(app: SmartSpecApp, source: str | Path, *, replace: bool = False) -> 
         For a file that is not a smartspec backup, a member outside ``files/``, or an id that
         exists (without ``replace``).
     """
+    from ..app import labels_path
     from .store import DatasetRecord
 
     source = Path(source)
@@ -136,13 +137,12 @@ def restore(app: SmartSpecApp, source: str | Path, *, replace: bool = False) -> 
                 fix="restore into an empty data folder, delete those datasets, or pass --replace",
             )
         restored = []
+        in_archive = set(tar.getnames())
         for row in rows:
             relative = _safe_relative(row.get("path"), source)
             members = [f"files/{relative}"]
-            names = PurePosixPath(relative)
-            stem = names.name[: len(names.name) - len("".join(names.suffixes))] or names.stem
-            labels = (names.parent / f"{stem}.labels.json").as_posix()
-            if f"files/{labels}" in tar.getnames():
+            labels = labels_path(relative).as_posix()  # the one rule for the names file
+            if f"files/{labels}" in in_archive:
                 members.append(f"files/{labels}")
             for member in members:  # the files first, then the row (as an upload does)
                 target = app.data_dir / member.removeprefix("files/")

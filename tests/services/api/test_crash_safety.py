@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from smartspec.app import SmartSpecApp
+from smartspec.app import SmartSpecApp, labels_path
 
 CSV = "geo,sector,jobs\n" + "".join(
     f"R{i},{a},{(i * 7 + j * 3) % 11 + 1}\n" for i in range(6) for j, a in enumerate("abcd")
@@ -81,7 +81,7 @@ def _consistent(app: SmartSpecApp) -> None:
         path = app.file_of(record)
         assert path is not None and path.is_file(), f"row {record.id} points to a missing file"
         assert app.matrix(record.id).n_regions == 6
-        owned |= {path.resolve(), path.with_name(path.stem + ".labels.json").resolve()}
+        owned |= {path.resolve(), labels_path(path).resolve()}
     assert files <= owned, f"debris left: {sorted(files - owned)}"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smartspec.app import SmartSpecApp
+from smartspec.app import SmartSpecApp, labels_path
 
 #: Three regions x two activities, with names beside the codes (one row without a name).
 NAMED_CSV = (
@@ -44,7 +44,7 @@ def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) ->
     assert profile["activity_name"] == "Software"
     # the names are a file beside the data, and go with it
     stored = app.file_of(app.dataset("named-jobs"))
-    assert _files(app) == sorted([stored, stored.with_name(stored.stem + ".labels.json")])
+    assert _files(app) == sorted([stored, labels_path(stored)])
     # a fresh app on the same data dir still serves them
     again = SmartSpecApp(data_dir=app.data_dir, datasets=["us-state-industry"])
     try:
