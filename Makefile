@@ -20,7 +20,7 @@ HOST ?= 127.0.0.1
 PIP_QUIET ?= --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run demo test test-suite test-peers test-latest lock check-env lint venv install \
+.PHONY: run demo test test-suite test-peers test-latest latest-venv lock check-env lint venv install \
 	install-test system-deps clean
 
 # Debian packages the tests need: Chromium (browser tests) and PostgreSQL (the second database).
@@ -87,12 +87,15 @@ test-peers: $(PEERS_VENV)/.installed
 	$(PEERS_VENV)/bin/python -m pytest -q -m peers -p no:cacheprovider tests/reference \
 	  tests/core/test_peer_bugs.py tests/core/test_relatedness_measures.py
 
-# The suite on the newest releases of every dependency (no constraints).
-test-latest: system-deps
+# A new environment with the newest releases of every dependency (no constraints).
+latest-venv:
 	rm -rf $(LATEST_VENV)
 	$(PYTHON) -m venv $(LATEST_VENV)
 	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade pip
 	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade -e '.[all]' -r requirements-test.txt
+
+# The suite on the newest releases.
+test-latest: system-deps latest-venv
 	$(LATEST_VENV)/bin/python -m pip freeze --exclude-editable > $(LATEST_VENV)/versions.txt
 	@echo "versions under test: $(LATEST_VENV)/versions.txt"
 	$(LATEST_VENV)/bin/ruff check src tests benchmarks tools
@@ -100,11 +103,7 @@ test-latest: system-deps
 	$(LATEST_VENV)/bin/python -m pytest --doctest-modules -p no:cacheprovider src/smartspec -q
 
 # Rewrite constraints.txt from the newest releases; run `make test` on it before committing.
-lock:
-	rm -rf $(LATEST_VENV)
-	$(PYTHON) -m venv $(LATEST_VENV)
-	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade pip
-	$(LATEST_VENV)/bin/python -m pip install $(PIP_QUIET) --upgrade -e '.[all]' -r requirements-test.txt
+lock: latest-venv
 	$(LATEST_VENV)/bin/python tools/check_env.py --write $(CONSTRAINTS)
 
 lint: $(TEST_STAMP)
