@@ -108,14 +108,27 @@ class LRUCache:
                 with self._lock:
                     self._key_locks.pop(key, None)
                 raise
-            nbytes = footprint(value) if self.max_bytes is not None else 0
+            self.put(key, value)
             with self._lock:
-                self._data[key] = value
-                self._bytes[key] = nbytes
-                self._data.move_to_end(key)
-                self._shrink()
                 self._key_locks.pop(key, None)
             return value
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The value of ``key`` (now the most recently used), or ``None``; nothing computed."""
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store ``value`` under ``key`` (measured first), dropping what the bounds require."""
+        nbytes = footprint(value) if self.max_bytes is not None else 0
+        with self._lock:
+            self._data[key] = value
+            self._bytes[key] = nbytes
+            self._data.move_to_end(key)
+            self._shrink()
 
     def _shrink(self) -> None:
         """Drop least recently used entries over the bounds (the lock is held)."""

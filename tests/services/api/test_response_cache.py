@@ -62,12 +62,12 @@ def test_memory_is_bounded_and_can_be_turned_off(tmp_path):
         assert client.get(f"/api/v1/datasets/us-state-industry/regions/06/profile?top={top}"
                           ).status_code == 200
     cache = _response_cache(app)
-    assert cache._bytes <= 0.05 * 2**20
+    assert cache.entries.nbytes <= 0.05 * 2**20
     app.close()
     off = SmartSpecApp(data_dir=tmp_path / "off", datasets=["us-state-industry"],
                        settings={"response_cache_mb": 0})
     off.client().get("/api/v1/datasets")
-    assert not _response_cache(off)._entries
+    assert len(_response_cache(off).entries) == 0
     off.close()
 
 

@@ -12,11 +12,11 @@ served after a change. The memory held is bounded (``max_bytes``, least recently
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
+
+from smartspec.store.cache import LRUCache
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +27,8 @@ __all__ = ["ResponseCache"]
 
 #: Largest answer kept (bytes); file downloads are larger and computed per request.
 MAX_ENTRY = 4 * 2**20
+#: Most answers kept (the byte bound usually binds first).
+MAX_ENTRIES = 100_000
 #: Seconds between two reads of the catalogue's stamp from the database.
 STAMP_TTL = 2.0
 
@@ -38,9 +40,7 @@ class ResponseCache:
         self.app = app
         self.smartspec = smartspec
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[Hashable, tuple[dict[str, Any], bytes]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self.entries = LRUCache(MAX_ENTRIES, max_bytes=max_bytes)
         self._generation = 0
         self._stamp: tuple[Any, ...] | None = None
         self._stamp_read = 0.0
@@ -53,11 +53,9 @@ class ResponseCache:
         return (self._generation, self.smartspec.generation, self._stamp)
 
     def _changed(self) -> None:
-        with self._lock:
-            self._generation += 1
-            self._entries.clear()
-            self._bytes = 0
-            self._stamp = None
+        self._generation += 1
+        self.entries.evict(lambda _: True)
+        self._stamp = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.max_bytes <= 0:
@@ -81,10 +79,7 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = self._key(scope)
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
+        hit = self.entries.peek(key)
         if hit is not None:
             start, body = hit
             await send(start)
@@ -122,14 +117,6 @@ class ResponseCache:
         body = b"".join(m.get("body", b"") for m in parts)
         if len(body) > MAX_ENTRY:
             return
-        with self._lock:
-            if key[-1] != self._catalogue():  # the catalogue changed meanwhile
-                return
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[1])
-            self._entries[key] = ({**start, "headers": list(start["headers"])}, body)
-            self._bytes += len(body)
-            while self._bytes > self.max_bytes and self._entries:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._bytes -= len(dropped)
+        if key[-1] != self._catalogue():  # the catalogue changed meanwhile
+            return
+        self.entries.put(key, ({**start, "headers": list(start["headers"])}, body))
