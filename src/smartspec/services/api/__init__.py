@@ -19,7 +19,7 @@ from starlette.requests import Request
 
 from smartspec import __version__
 
-from .errors import BodyTooLargeError, install_error_handlers, too_large_response
+from .errors import ENVELOPE, BodyTooLargeError, install_error_handlers, too_large_response
 from .response_cache import ResponseCache
 from .routers import ROUTERS
 from .security import install as install_security
@@ -52,7 +52,7 @@ class UploadLimit:
 
     def __init__(self, app: ASGIApp, smartspec: SmartSpecApp) -> None:
         self.app = app
-        self.limit = int(float(smartspec.settings["max_upload_mb"]) * 1024 * 1024) + 65536
+        self.limit = int(float(smartspec.settings["max_upload_mb"]) * 1024 * 1024) + ENVELOPE
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):

@@ -251,6 +251,10 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     )
 
 
+#: Bytes a multipart envelope may add to an uploaded file (boundaries, field headers).
+ENVELOPE = 65536
+
+
 class BodyTooLargeError(StarletteHTTPException):
     """A request body that passed the size limit while it was read (raised by ``UploadLimit``).
 
@@ -270,7 +274,7 @@ def too_large_response(request: Request, limit: int, found: str) -> Response:
             413,
             "UploadTooLargeError",
             "the upload is too large.",
-            expected=f"at most {limit - 65536:,} bytes",
+            expected=f"at most {limit - ENVELOPE:,} bytes",
             found=found,
             where="request body",
             fix="upload a smaller file, or raise the max_upload_mb setting",
