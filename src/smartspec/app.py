@@ -35,6 +35,7 @@ import pandas as pd
 
 from .core._labels import text_or_none
 from .core.errors import SmartSpecError, UnknownDatasetError, ValidationError, format_examples
+from .jobs import Computed, Jobs, Pending, backtest_job, recorded
 from .store.cache import LRUCache
 from .store.files import (
     MAX_SOURCE,
@@ -45,6 +46,7 @@ from .store.files import (
     safe_filename,
     slugify,
 )
+from .store.results import ResultCache, digest
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -165,6 +167,45 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting(
+        "job_wait_s",
+        10.0,
+        "Seconds a request waits for a heavy result (a backtest, a network layout) before it is "
+        "answered 202 with a link to the computation's status.",
+        float,
+    ),
+    Setting(
+        "job_workers",
+        1,
+        "Heavy computations run at once, each in its own process; the others wait in a queue.",
+        int,
+    ),
+    Setting(
+        "job_timeout_s",
+        1800.0,
+        "Seconds one heavy computation may run before its process is stopped.",
+        float,
+    ),
+    Setting(
+        "job_memory_mb",
+        8192.0,
+        "Memory one heavy computation's process may use, in megabytes.",
+        float,
+    ),
+    Setting(
+        "result_cache_mb",
+        2048.0,
+        "Disk space for heavy results kept between requests and restarts (results/ in the data "
+        "folder), in megabytes; the least recently used go first. 0 keeps none.",
+        float,
+    ),
+    Setting(
+        "warm_on_start",
+        True,
+        "serve computes every dataset's default backtest and network layout in the background "
+        "at start, so that the first visitors find them ready.",
+        bool,
+    ),
+    Setting(
         "read_only",
         False,
         "Refuse every change (uploads, deletes) with 403; the dashboard hides its upload form.",
@@ -195,10 +236,16 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
                 expected=setting.type.__name__,
                 found=repr(value),
             ) from None
-    for name in ("max_upload_mb", "cache_size", "cache_mb", "page_size", "max_page_size"):
+    for name in ("max_upload_mb", "cache_size", "cache_mb", "page_size", "max_page_size",
+                 "job_workers", "job_timeout_s", "job_memory_mb"):
         if values[name] <= 0:
             raise ValidationError(
                 f"setting {name!r} must be positive", expected="> 0", found=repr(values[name])
+            )
+    for name in ("job_wait_s", "result_cache_mb", "response_cache_mb", "debris_grace_s"):
+        if values[name] < 0:
+            raise ValidationError(
+                f"setting {name!r} cannot be negative", expected=">= 0", found=repr(values[name])
             )
     if values["max_page_size"] > PAGE_CEILING:
         raise ValidationError(
@@ -233,12 +280,6 @@ def default_data_dir() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "smartspec"
-
-
-@dataclass(frozen=True)
-class _Analysis:
-    evidence: Any  # an Evidence, or another cached result (Framework, Backtest)
-    warnings: tuple[str, ...]
 
 
 # The core's warnings filters are process-wide: analyses that record warnings run one at a time.
@@ -294,6 +335,14 @@ class SmartSpecApp:
             int(self.settings["cache_size"]),
             max_bytes=int(float(self.settings["cache_mb"]) * 2**20),
         )
+        self.results = ResultCache(
+            self.data_dir / "results", int(float(self.settings["result_cache_mb"]) * 2**20)
+        )
+        self.jobs = Jobs(
+            int(self.settings["job_workers"]),
+            float(self.settings["job_timeout_s"]),
+            int(float(self.settings["job_memory_mb"]) * 2**20),
+        )
         self._asgi: FastAPI | None = None
         #: Bumped by every change of the catalogue in this process (caches of answers key on it).
         self.generation = 0
@@ -334,15 +383,19 @@ class SmartSpecApp:
         """
         import time
 
-        if not self.uploads_dir.is_dir():
-            return []
         cutoff = time.time() - grace_s
+        removed: list[Path] = []
+        for tmp in self.results.folder.glob("*/.*.tmp"):  # a result being written when killed
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+        if not self.uploads_dir.is_dir():
+            return removed
         kept = {
             self.file_of(r).resolve()  # type: ignore[union-attr]
             for r in self.store.list_datasets("uploaded") if r.path
         }
         kept |= {labels_path(p) for p in kept}
-        removed: list[Path] = []
         staging = self.uploads_dir / ".staging"
         for entry in staging.iterdir() if staging.is_dir() else ():
             if entry.stat().st_mtime < cutoff:
@@ -568,26 +621,18 @@ class SmartSpecApp:
         resolved.setdefault("profile", self.settings["default_profile"])
         return tuple(sorted(resolved.items()))
 
-    def _analysis(self, dataset_id: str, options: Mapping[str, Any]) -> _Analysis:
+    def _analysis(self, dataset_id: str, options: Mapping[str, Any]) -> Computed:
         key = ("evidence", dataset_id, self.options_key(options))
         matrix = self.matrix(dataset_id)
 
-        def compute() -> _Analysis:
-            from .core.errors import SmartSpecWarning
+        def compute() -> Any:
             from .core.evidence import analyse
 
-            with _ANALYSE_LOCK, warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", SmartSpecWarning)
-                ev = analyse(matrix, **dict(key[2]))
-                _ = ev.cells, ev.regions, ev.activities  # computed once, here
-            texts = tuple(
-                " ".join(str(w.message).split())
-                for w in caught
-                if issubclass(w.category, SmartSpecWarning)
-            )
-            return _Analysis(ev, texts)
+            ev = analyse(matrix, **dict(key[2]))
+            _ = ev.cells, ev.regions, ev.activities  # computed once, here
+            return ev
 
-        return self._cache.get(key, compute)
+        return self._recorded(key, compute)
 
     def evidence(self, dataset_id: str, **options: Any) -> Evidence:
         """Every indicator of the dataset (cached per dataset and options).
@@ -601,7 +646,7 @@ class SmartSpecApp:
             ``proximity``:
             passed to :func:`smartspec.analyse`.
         """
-        return self._analysis(dataset_id, options).evidence
+        return self._analysis(dataset_id, options).value
 
     def evidence_warnings(self, dataset_id: str, **options: Any) -> list[str]:
         """The warnings the analysis raised (regions left out of ECI...), as one-line texts."""
@@ -613,27 +658,95 @@ class SmartSpecApp:
         """Like :meth:`cached`, with the :class:`SmartSpecWarning` texts ``factory()`` raised
         (computed one at a time: the warnings filters are process-wide)."""
         done = self._recorded(key, factory)
-        return done.evidence, list(done.warnings)
+        return done.value, list(done.warnings)
 
-    def _recorded(self, key: Hashable, factory: Callable[[], Any]) -> _Analysis:
+    def _recorded(self, key: Hashable, factory: Callable[[], Any]) -> Computed:
         """Memoise ``factory()`` with the :class:`SmartSpecWarning` texts it raised."""
 
-        def compute() -> _Analysis:
-            from .core.errors import SmartSpecWarning
-
-            with _ANALYSE_LOCK, warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", SmartSpecWarning)
-                value = factory()
-            texts = tuple(
-                dict.fromkeys(
-                    " ".join(str(w.message).split())
-                    for w in caught
-                    if issubclass(w.category, SmartSpecWarning)
-                )
-            )
-            return _Analysis(value, texts)
+        def compute() -> Computed:
+            with _ANALYSE_LOCK:
+                return recorded(factory)
 
         return self._cache.get(key, compute)
+
+    def heavy(
+        self,
+        key: tuple[Any, ...],
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        *,
+        wait: float | None = None,
+        _retried: bool = False,
+    ) -> Computed:
+        """A heavy result: from memory, else from disk, else computed by a background job.
+
+        Parameters
+        ----------
+        key : tuple
+            ``(kind, dataset_id, ...)``: what identifies the result, with the options.
+        func : callable
+            An importable function; ``func(*args)`` computes the result in a child process
+            (see :mod:`smartspec.jobs`), with the time and memory of the ``job_*`` settings.
+        args : tuple
+            Its arguments (they must pickle).
+        wait : float, optional
+            Seconds to wait for a computation; ``None`` waits as long as it takes.
+
+        Returns
+        -------
+        Computed
+            The result and the warnings raised while computing it.
+
+        Raises
+        ------
+        smartspec.jobs.Pending
+            When the computation is still running after ``wait`` seconds (answer 202).
+        smartspec.SmartSpecError
+            What the computation raised (a :class:`~smartspec.jobs.ComputeBudgetError` when it
+            ran out of time or memory).
+        """
+        hit = self._cache.peek(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        kind, dataset_id = key[0], key[1]
+        name = digest(self._dataset_version(dataset_id), key)
+        stored = self.results.load(dataset_id, name)
+        if isinstance(stored, Computed):
+            self._cache.put(key, stored)
+            return stored
+
+        def keep(result: Computed) -> None:
+            self._cache.put(key, result)
+            self.results.save(dataset_id, name, result)
+
+        job = self.jobs.submit(name, str(kind), dataset_id, func, args, keep)
+        if not job.wait(wait):
+            raise Pending(job)
+        if job.error is not None:
+            raise job.error
+        hit = self._cache.peek(key)
+        if hit is None:  # dropped from memory at once (a tiny cache): read it back
+            hit = self.results.load(dataset_id, name)
+        if not isinstance(hit, Computed):  # removed meanwhile by other results: compute again
+            if _retried:
+                raise SmartSpecError(
+                    "the result was dropped from the caches before it could be read",
+                    expected="room for one result in memory or on disk",
+                    found=f"cache_mb={self.settings['cache_mb']}, "
+                    f"result_cache_mb={self.settings['result_cache_mb']}",
+                    fix="raise cache_mb or result_cache_mb",
+                )
+            return self.heavy(key, func, args, wait=wait, _retried=True)
+        return hit
+
+    def _dataset_version(self, dataset_id: str) -> tuple[Any, ...]:
+        """What identifies the content of a dataset: the heavy results' keys include it."""
+        from . import __version__
+
+        r = self.dataset(dataset_id)
+        stamp = r.created_at.isoformat() if r.created_at else None
+        return (__version__, r.id, r.kind, r.path, stamp, tuple(map(str, r.periods)),
+                r.n_regions, r.n_activities, json.dumps(r.mapping, sort_keys=True, default=str))
 
     def framework(
         self,
@@ -659,7 +772,7 @@ class SmartSpecApp:
         """
         return self._framework(
             dataset_id, density_cutoff, complexity_cutoff, scope, options
-        ).evidence
+        ).value
 
     def framework_warnings(
         self,
@@ -682,7 +795,7 @@ class SmartSpecApp:
         complexity_cutoff: str | float,
         scope: str,
         options: Mapping[str, Any],
-    ) -> _Analysis:
+    ) -> Computed:
         opts = self.options_key(options)
         matrix = self.matrix(dataset_id)
         key = ("framework", dataset_id, density_cutoff, complexity_cutoff, scope, opts)
@@ -700,7 +813,9 @@ class SmartSpecApp:
 
         return self._recorded(key, compute)
 
-    def backtest(self, dataset_id: str, **params: Any) -> Backtest:
+    def backtest(
+        self, dataset_id: str, *, wait: float | None = None, **params: Any
+    ) -> Backtest:
         """A backtest of the dataset's recommendations (cached per dataset and parameters).
 
         Parameters
@@ -713,7 +828,17 @@ class SmartSpecApp:
             :func:`smartspec.core.validation.backtest`, and ``profile``, ``threshold``, ``knn``,
             ``proximity``.
             Sequences (``scores``, ``k``) are given as tuples.
+        wait : float, optional
+            Seconds to wait when the backtest must be computed (``None``: as long as it
+            takes); past them, :class:`smartspec.jobs.Pending` is raised and the computation
+            goes on in the background (see :meth:`heavy`).
         """
+        return self.backtest_computed(dataset_id, wait=wait, **params).value
+
+    def backtest_computed(
+        self, dataset_id: str, *, wait: float | None = None, **params: Any
+    ) -> Computed:
+        """:meth:`backtest` with the warnings it raised."""
         analysis = {
             k: params.pop(k) for k in ("profile", "threshold", "knn", "proximity") if k in params
         }
@@ -723,13 +848,7 @@ class SmartSpecApp:
             sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
         )
         key = ("backtest", dataset_id, frozen, opts)
-
-        def compute() -> Any:
-            from .core.validation import backtest
-
-            return backtest(matrix, **dict(frozen), **dict(opts))
-
-        return self._recorded(key, compute).evidence
+        return self.heavy(key, backtest_job, (matrix, {**dict(frozen), **dict(opts)}), wait=wait)
 
     def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any:
         """Memoise ``factory()`` in the app's LRU cache (keys ``(kind, dataset_id, ...)``).
@@ -914,6 +1033,7 @@ class SmartSpecApp:
         """Drop everything cached for a dataset (its file or row changed underneath)."""
         self.generation += 1
         self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
+        self.results.drop(dataset_id)
 
     def delete_dataset(self, dataset_id: str) -> None:
         """Delete an uploaded dataset: its row, its file and its cached analyses.
@@ -945,6 +1065,7 @@ class SmartSpecApp:
             path.unlink(missing_ok=True)
             labels_path(path).unlink(missing_ok=True)
         self._cache.evict(lambda k: _key_dataset(k) == dataset_id)
+        self.results.drop(dataset_id)
 
     # ------------------------------------------------------------------ web
     def asgi(self) -> FastAPI:

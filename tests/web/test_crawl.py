@@ -208,6 +208,9 @@ def _fill(http, path: str, op: dict, dataset: str) -> list[str]:
                 m["name"] for m in http.get("/api/v1/indicators").json()["items"]
                 if m["name"] not in HEAVY_MEASURES or dataset == SMALLEST
             ]
+        elif name == "job_id":  # the jobs this crawl started, and one that does not exist
+            values[name] = [j["id"] for j in http.get("/api/v1/jobs").json()["items"][:3]]
+            values[name].append("no-such-job")
         elif "enum" in schema:
             values[name] = [str(v) for v in schema["enum"]]
         else:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -30,7 +32,10 @@ WORKER_MEMORY = 4 * 1024**3
 #: Most seconds the reading process may run before it is killed.
 WORKER_TIMEOUT = 120.0
 
-_PRELOAD = ["smartspec.io.readers", "smartspec.store.files", "smartspec.io.worker"]
+_PRELOAD = [
+    "smartspec.io.readers", "smartspec.store.files", "smartspec.io.worker", "smartspec.jobs",
+    "smartspec.core.validation", "smartspec.core.evidence",
+]
 _FIX = (
     "save the sheet as CSV, split the file into several smaller ones, or keep only the periods, "
     "regions or activities needed"
@@ -44,6 +49,32 @@ def _context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+_START_LOCK = threading.Lock()
+_NO_MAIN = object()
+
+
+def _start_detached(proc: Any) -> None:
+    """Start ``proc`` without making the child import the caller's ``__main__``.
+
+    The children run functions of smartspec only. Left to itself, multiprocessing makes every
+    child import the main script again first: a script without an ``if __name__ ==
+    "__main__"`` guard would run again in the child, and a script read from standard input
+    cannot be found at all. The main module's file and spec are hidden while the child starts.
+    """
+    main = sys.modules.get("__main__")
+    with _START_LOCK:
+        saved = {k: getattr(main, k, _NO_MAIN) for k in ("__file__", "__spec__")}
+        try:
+            for k in saved:
+                if saved[k] is not _NO_MAIN:
+                    setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+            proc.start()
+        finally:
+            for k, v in saved.items():
+                if v is not _NO_MAIN:
+                    setattr(main, k, v)
 
 
 def _limit_memory(memory: int | None) -> None:
@@ -95,6 +126,8 @@ def run_limited(
     memory: int | None = None,
     what: str = "the file",
     too_large: type[ValidationError] = ValidationError,
+    action: str = "read",
+    fix: str = _FIX,
 ) -> Any:
     """``func(*args, **kwargs)`` in a child process with a time and memory budget.
 
@@ -112,6 +145,10 @@ def run_limited(
         What is read, for the messages (``"file 'x.xlsx'"``).
     too_large : type
         The error raised when the budget runs out (a :class:`ValidationError` subclass).
+    action : str
+        What the child does, for the messages (``"read"``, ``"compute"``).
+    fix : str
+        How to stay within the budget, for the messages.
 
     Returns
     -------
@@ -133,16 +170,16 @@ def run_limited(
     proc = ctx.Process(  # type: ignore[attr-defined]
         target=_child, args=(send, func, tuple(args), dict(kwargs or {}), memory), daemon=True
     )
-    proc.start()
+    _start_detached(proc)
     send.close()
     try:
         if not receive.poll(timeout):
             raise too_large(
-                "the file takes too long to read",
+                f"it takes too long to {action}",
                 where=what,
-                expected=f"a file read within {timeout:g} seconds",
-                found=f"still reading after {timeout:g} seconds",
-                fix=_FIX,
+                expected=f"done within {timeout:g} seconds",
+                found=f"still running after {timeout:g} seconds",
+                fix=fix,
             )
         try:
             status, value = pickle.loads(receive.recv_bytes())
@@ -159,15 +196,16 @@ def run_limited(
         return value
     if status == "error":
         raise value
-    budget = f"{memory / 1024**3:g} GB of memory"
+    budget = (f"{memory / 1024**3:g} GB" if memory >= 1024**3
+              else f"{memory / 1024**2:.4g} MB") + " of memory"
     raise too_large(
-        "the file needs too much memory to read",
+        f"it needs too much memory to {action}",
         where=what,
-        expected=f"a file read within {budget}",
+        expected=f"done within {budget}",
         found=f"more than {budget} used"
         if status == "memory"
-        else f"the reading process stopped (exit code {value})",
-        fix=_FIX,
+        else f"the process stopped (exit code {value})",
+        fix=fix,
     )
 
 

@@ -42,9 +42,10 @@ def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
             )(f)
             continue
         if setting.type is bool:
+            flag = setting.name.replace("_", "-")
             f = click.option(
-                "--" + setting.name.replace("_", "-"), setting.name, is_flag=True,
-                default=None, help=setting.help,
+                f"--{flag}/--no-{flag}", setting.name, default=None,
+                help=setting.help + f" [default: {'on' if setting.default else 'off'}]",
             )(f)
             continue
         f = click.option(
@@ -237,6 +238,10 @@ def serve(
     click.echo(f"smartspec is serving {n} dataset{'s' if n != 1 else ''} at {url}")
     click.echo(f"  API {url}api/v1, endpoints {url}api/docs; data in {app.data_dir}")
     click.echo("  Press Ctrl-C to stop.")
+    if app.settings["warm_on_start"]:
+        from smartspec.services.warm import warm_in_background
+
+        warm_in_background(app)
     try:
         uvicorn.run(
             app.asgi(), host=host, port=port, log_level=log_level, access_log=log_level == "info"

@@ -125,23 +125,23 @@ def test_validation_summary_metrics_and_curves(client):
     assert d["roc_auc_high"] == pytest.approx(bt.metrics.iloc[0]["roc_auc_high"])
 
 
-def test_validation_is_cached_and_downloads(client, monkeypatch):
-    import smartspec.core.validation as validation
+def test_validation_is_cached_and_downloads(client, shared_app):
+    def jobs() -> int:
+        return sum(j.kind == "backtest" and j.dataset == "mx-tamaulipas"
+                   for j in shared_app.jobs.all())
 
-    calls = []
-    real = validation.backtest
-    monkeypatch.setattr(validation, "backtest", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    before = jobs()
     params = {"base": 2008, "horizon": 2, "n_boot": 20, "seed": 7}
     first = client.get(f"{MX}/validation", params=params).json()
     again = client.get(f"{MX}/validation", params=params).json()
     assert first == again and first["summary"]["end"] == 2018
-    assert len(calls) == 1  # computed once
     csv = client.get(f"{MX}/validation", params={**params, "format": "csv"})
     assert csv.status_code == 200 and csv.text.startswith("score,kind")
     curves = client.get(f"{MX}/validation", params={**params, "format": "csv", "table": "curves"})
     assert curves.text.startswith("score,curve,x,y")
     pairs = client.get(f"{MX}/validation", params={**params, "format": "csv", "table": "pairs"})
     assert "region_name" in pairs.text.splitlines()[0]
+    assert jobs() == before + 1  # computed once, for the JSON and every table
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -29,13 +30,19 @@ from smartspec.core.errors import (
     UnknownRegionError,
     ValidationError,
 )
+from smartspec.jobs import Pending
+
+from .schemas import JobAccepted
 
 __all__ = [
+    "ACCEPTED_RESPONSE",
     "ERROR_RESPONSES",
     "BodyTooLargeError",
     "ErrorBody",
     "ErrorResponse",
+    "UnknownJobError",
     "UnknownTableError",
+    "accepted_response",
     "error_response",
     "install_error_handlers",
     "status_for",
@@ -47,6 +54,13 @@ logger = logging.getLogger("smartspec.api")
 
 class UnknownTableError(SmartSpecError, KeyError):
     """An indicator table or download that does not exist: HTTP 404."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnknownJobError(SmartSpecError, KeyError):
+    """A job id this server process does not know: HTTP 404."""
 
     def __str__(self) -> str:
         return self.message
@@ -89,6 +103,7 @@ _STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (UnknownActivityError, 404),
     (UnknownPeriodError, 404),
     (UnknownTableError, 404),
+    (UnknownJobError, 404),
     (ConflictError, 409),
     (ValidationError, 422),
 )
@@ -301,8 +316,48 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+#: Seconds a client is asked to wait before it asks again for a result being computed.
+RETRY_AFTER_S = 2
+
+#: The 202 answer, for the ``responses=`` of the routes whose results are computed in the
+#: background.
+ACCEPTED_RESPONSE: dict[int | str, dict[str, Any]] = {
+    202: {
+        "model": JobAccepted,
+        "description": "The result is being computed: ask the same URL again after "
+        "`Retry-After` seconds, or follow `Location` (the job's status).",
+    }
+}
+
+
+def accepted_response(request: Request, pending: Pending) -> JSONResponse:
+    """202 Accepted for a result still being computed, with its job's status and its link."""
+    job = pending.job
+    url = f"{request.scope.get('root_path', '')}/api/v1/jobs/{job.id}"
+    app = getattr(request.app.state, "smartspec", None)
+    position = app.jobs.position(job) if app is not None else None
+    body = {
+        "message": f"the {job.kind} of dataset {job.dataset!r} is being computed ({job.state}); "
+        f"ask again in a few seconds",
+        "status_url": url,
+        "retry_after_s": RETRY_AFTER_S,
+        "job": jsonable_encoder(job.status(position)),
+    }
+    return JSONResponse(
+        body,
+        status_code=202,
+        headers={"Location": url, "Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+    )
+
+
+async def _pending(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Pending)
+    return accepted_response(request, exc)
+
+
 def install_error_handlers(api: FastAPI) -> None:
     """Register the handlers: smartspec errors, request validation, HTTP errors, the rest."""
+    api.add_exception_handler(Pending, _pending)
     api.add_exception_handler(SmartSpecError, _smartspec_error)
     api.add_exception_handler(RequestValidationError, _request_validation_error)
     api.add_exception_handler(BodyTooLargeError, _body_too_large)

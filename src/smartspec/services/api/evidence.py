@@ -13,7 +13,7 @@ import difflib
 import inspect
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ import pandas as pd
 from smartspec.app import RequestError, SmartSpecApp
 from smartspec.core.errors import UnknownPeriodError, ValidationError
 from smartspec.io import jsonable
+from smartspec.jobs import ComputeBudgetError
 from smartspec.services.options import parse_value
 
 from .errors import UnknownTableError
@@ -246,7 +247,10 @@ def _backtest(
     min_rca_after: float | None = None,
     persistence: int = 0,
     options: Mapping[str, Any] | None = None,
+    wait: float | Literal["setting"] | None = "setting",
 ) -> Any:
+    """The backtest the request asks for (checked first); ``wait``: seconds to wait for its
+    computation (default: the ``job_wait_s`` setting; ``None``: as long as it takes)."""
     from smartspec.core.validation import SCORES
 
     options = {k_: x for k_, x in (options or {}).items() if x is not None}
@@ -320,9 +324,10 @@ def _backtest(
             max_rca_before=max_rca_before,
             min_rca_after=min_rca_after,
             persistence=persistence,
+            wait=float(app.settings["job_wait_s"]) if wait == "setting" else wait,
             **options,
         )
-    except RequestError:
+    except (RequestError, ComputeBudgetError):
         raise
     except ValidationError as err:  # the engine's message, as a malformed request (400)
         raise RequestError(

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -24,10 +24,10 @@ from smartspec.core.errors import (
     format_examples,
 )
 from smartspec.io import jsonable
+from smartspec.jobs import layout_job
 from smartspec.store import DatasetRecord
 
 from .errors import UnknownTableError
-from .graph import backbone, layout
 
 __all__ = [
     "TABLES",
@@ -506,22 +506,22 @@ def network(
     region: str | None = None,
     extra: int | None = None,
     options: Mapping[str, Any] | None = None,
+    wait: float | Literal["setting"] | None = "setting",
 ) -> dict[str, Any]:
     """The activity space: activities as nodes (with layout positions), the maximum spanning
     tree of proximity plus the strongest other links as edges; with ``region``, which
-    activities the region has."""
+    activities the region has. ``wait``: seconds to wait for the layout when it must be
+    computed (default: the ``job_wait_s`` setting; ``None``: as long as it takes)."""
     v = view(app, dataset, **(options or {}))
     p = v.period(period)
-    A = v.shape[2]
-    n_extra = A if extra is None else extra
+    n_extra = v.shape[2] if extra is None else extra
 
-    def build() -> tuple[list[tuple[int, int, float, str]], np.ndarray]:
-        edges = backbone(v.phi[p], n_extra)
-        arr = np.array([(i, j) for i, j, _, _ in edges], dtype=np.int64).reshape(-1, 2)
-        weights = np.array([w for _, _, w, _ in edges], dtype=np.float64)
-        return edges, layout(A, arr, weights)
-
-    edges, pos = app.cached(("network", dataset, v.options, p, n_extra), build)
+    edges, pos = app.heavy(
+        ("network", dataset, v.options, p, n_extra),
+        layout_job,
+        (np.ascontiguousarray(v.phi[p]), n_extra),
+        wait=float(app.settings["job_wait_s"]) if wait == "setting" else wait,
+    ).value
     r = v.region(region) if region else None
     labels = v.activity_labels
     nodes = []

@@ -1,7 +1,8 @@
 """Answers of GET requests kept in memory, so that a warm platform serves repeated pages and API
 reads without computing or rendering them again.
 
-A response is kept when it is a 200 without ``Set-Cookie`` and at most ``MAX_ENTRY`` bytes. The
+A response is kept when it is a 200 without ``Set-Cookie`` or ``Cache-Control: no-store`` (the
+status of a background job) and at most ``MAX_ENTRY`` bytes. The
 key is the path and query, the cookies (the page language, a form's token: nothing rendered for
 one visitor reaches another), ``Accept-Language``, whether HTML or JSON was asked for, the
 ``Host``, and the catalogue's stamp: any change
@@ -109,7 +110,10 @@ class ResponseCache:
         if not messages or messages[0]["type"] != "http.response.start":
             return
         start = messages[0]
-        if start["status"] != 200 or any(k.lower() == b"set-cookie" for k, _ in start["headers"]):
+        if start["status"] != 200 or any(
+            k.lower() == b"set-cookie" or (k.lower() == b"cache-control" and b"no-store" in v)
+            for k, v in start["headers"]
+        ):
             return
         parts = [m for m in messages[1:] if m["type"] == "http.response.body"]
         if not parts or parts[-1].get("more_body", False):

@@ -19,6 +19,9 @@ __all__ = [
     "Health",
     "IndicatorCatalogue",
     "IndicatorPage",
+    "JobAccepted",
+    "JobList",
+    "JobStatus",
     "LabelList",
     "MeasurePage",
     "Network",
@@ -477,3 +480,47 @@ class MeasurePage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class JobError(BaseModel):
+    """Why a computation failed (the fields of the error it raised)."""
+
+    type: str
+    message: str
+    expected: str | None = None
+    found: str | None = None
+    where: str | None = None
+    fix: str | None = None
+
+
+class JobStatus(BaseModel):
+    """Where a heavy computation (a backtest, a network layout) stands."""
+
+    id: str = Field(description="The job's id: the same request always gives the same id.")
+    kind: str = Field(description="What is computed: backtest or network.")
+    dataset: str
+    state: str = Field(description="queued, running, done or failed.")
+    submitted_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    elapsed_s: float = Field(description="Seconds it has run (0 while queued).")
+    queue_position: int | None = Field(
+        None, description="Jobs queued before it (null once it runs)."
+    )
+    error: JobError | None = None
+
+
+class JobAccepted(BaseModel):
+    """The answer 202: the result is being computed; ask again, or follow ``status_url``."""
+
+    message: str
+    status_url: str = Field(description="Where the job's status can be read.")
+    retry_after_s: int = Field(description="Seconds after which asking again makes sense.")
+    job: JobStatus
+
+
+class JobList(BaseModel):
+    """The heavy computations of this server process, newest first."""
+
+    items: list[JobStatus]
+    total: int

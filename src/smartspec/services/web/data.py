@@ -25,6 +25,15 @@ class ApiError(Exception):
         self.error = error
 
 
+class ApiPending(Exception):  # noqa: N818 - a state, not an error
+    """A 202 answer of the API: the result is being computed; :attr:`body` says where it
+    stands (``message``, ``status_url``, ``retry_after_s``, ``job``)."""
+
+    def __init__(self, body: dict[str, Any]):
+        super().__init__(body.get("message", ""))
+        self.body = body
+
+
 def seg(code: Any) -> str:
     """A code as one URL path segment (``Adelaide City`` -> ``Adelaide%20City``)."""
     return quote(str(code), safe="")
@@ -50,6 +59,8 @@ class ApiClient:
                 error = {"message": str(error)}
             error.setdefault("status", resp.status_code)
             raise ApiError(resp.status_code, error)
+        if resp.status_code == 202:
+            raise ApiPending(resp.json())
         if resp.status_code == 204 or not resp.content:
             return None
         return resp.json()

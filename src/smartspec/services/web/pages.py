@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from smartspec.services.api.security import CSRF_FIELD
 
 from . import charts
-from .data import ApiClient, ApiError, names, seg
+from .data import ApiClient, ApiError, ApiPending, names, seg
 from .i18n import COOKIE, Formatter, language_name, languages, negotiate, translations
 from .maps import MapMatch, match_boundaries
 
@@ -202,6 +202,22 @@ class Dashboard:
         if request.query_params.get("lang") == lang:
             response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
         return response
+
+    def pending(self, request: Request, exc: ApiPending) -> HTMLResponse:
+        """The page shown while the API computes a heavy result: it reloads by itself."""
+        tr = translations(self.language(request))
+        body = exc.body
+        query = request.url.query
+        return self.render(
+            request,
+            "pending.html",
+            status=202,
+            title=tr.gettext("Computing…"),
+            job=body.get("job") or {},
+            retry=int(body.get("retry_after_s") or 2),
+            status_url=body.get("status_url", "/api/v1/jobs"),
+            path_qs=request.url.path + (f"?{query}" if query else ""),
+        )
 
     def error(self, request: Request, exc: ApiError) -> HTMLResponse:
         tr = translations(self.language(request))
@@ -642,6 +658,8 @@ class Dashboard:
             net = await self.client.get(f"{base}/network", period=period, region=region)
         except ApiError as exc:
             return self.error(request, exc)
+        except ApiPending as pending:
+            return self.pending(request, pending)
         nodes, edges = _network(net, basics["activities"], region is not None)
         chart = charts.network(
             nodes,
@@ -764,6 +782,8 @@ class Dashboard:
             params = {"base": base, "end": end, "score": chosen, "k": k, "n_boot": 200}
             try:
                 result = await self.client.get(f"{base_url}/validation", **params)
+            except ApiPending as pending:
+                return self.pending(request, pending)
             except ApiError as exc:
                 if exc.status != 400:
                     return self.error(request, exc)

@@ -8,6 +8,7 @@ from . import (
     framework,
     health,
     indicators,
+    jobs,
     measures,
     network,
     regions,
@@ -27,6 +28,7 @@ ROUTERS = (
     framework.router,
     validation.router,
     measures.router,
+    jobs.router,
 )
 
 __all__ = ["ROUTERS"]

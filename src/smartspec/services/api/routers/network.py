@@ -8,13 +8,18 @@ from fastapi import APIRouter, Query
 
 from .. import queries
 from ..deps import AppDep, OptionsDep, PeriodQuery
-from ..errors import ERROR_RESPONSES
+from ..errors import ACCEPTED_RESPONSE, ERROR_RESPONSES
 from ..schemas import Network
 
 router = APIRouter(tags=["network"], responses=ERROR_RESPONSES)
 
 
-@router.get("/datasets/{dataset}/network", response_model=Network, summary="Activity space")
+@router.get(
+    "/datasets/{dataset}/network",
+    response_model=Network,
+    summary="Activity space",
+    responses=ACCEPTED_RESPONSE,
+)
 def activity_space(
     app: AppDep,
     dataset: str,

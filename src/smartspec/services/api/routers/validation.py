@@ -10,7 +10,7 @@ from pydantic import Field
 
 from .. import evidence
 from ..deps import MAX_THRESHOLD, AppDep, OptionsDep
-from ..errors import ERROR_RESPONSES
+from ..errors import ACCEPTED_RESPONSE, ERROR_RESPONSES
 from ..exports import FORMATS, download
 from ..schemas import Validation
 
@@ -31,7 +31,8 @@ router = APIRouter(tags=["validation"], responses=ERROR_RESPONSES)
             "content": {media: {} for media, _ in FORMATS.values()},
             "description": "Summary, metrics and curves as JSON, or one table as a file "
             "(format= with table=).",
-        }
+        },
+        **ACCEPTED_RESPONSE,
     },
 )
 def validation(
