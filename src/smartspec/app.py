@@ -29,7 +29,7 @@ import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import pandas as pd
 
@@ -675,7 +675,7 @@ class SmartSpecApp:
         func: Callable[..., Any],
         args: tuple[Any, ...],
         *,
-        wait: float | None = None,
+        wait: float | Literal["setting"] | None = None,
         _retried: bool = False,
     ) -> Computed:
         """A heavy result: from memory, else from disk, else computed by a background job.
@@ -689,8 +689,9 @@ class SmartSpecApp:
             (see :mod:`smartspec.jobs`), with the time and memory of the ``job_*`` settings.
         args : tuple
             Its arguments (they must pickle).
-        wait : float, optional
-            Seconds to wait for a computation; ``None`` waits as long as it takes.
+        wait : float or "setting", optional
+            Seconds to wait for a computation; ``None`` waits as long as it takes;
+            ``"setting"``: the ``job_wait_s`` setting (what requests wait).
 
         Returns
         -------
@@ -708,6 +709,8 @@ class SmartSpecApp:
         hit = self._cache.peek(key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
+        if wait == "setting":
+            wait = float(self.settings["job_wait_s"])
         kind, dataset_id = key[0], key[1]
         name = digest(self._dataset_version(dataset_id), key)
         stored = self.results.load(dataset_id, name)
@@ -814,7 +817,7 @@ class SmartSpecApp:
         return self._recorded(key, compute)
 
     def backtest(
-        self, dataset_id: str, *, wait: float | None = None, **params: Any
+        self, dataset_id: str, *, wait: float | Literal["setting"] | None = None, **params: Any
     ) -> Backtest:
         """A backtest of the dataset's recommendations (cached per dataset and parameters).
 
@@ -828,17 +831,11 @@ class SmartSpecApp:
             :func:`smartspec.core.validation.backtest`, and ``profile``, ``threshold``, ``knn``,
             ``proximity``.
             Sequences (``scores``, ``k``) are given as tuples.
-        wait : float, optional
+        wait : float or "setting", optional
             Seconds to wait when the backtest must be computed (``None``: as long as it
             takes); past them, :class:`smartspec.jobs.Pending` is raised and the computation
             goes on in the background (see :meth:`heavy`).
         """
-        return self.backtest_computed(dataset_id, wait=wait, **params).value
-
-    def backtest_computed(
-        self, dataset_id: str, *, wait: float | None = None, **params: Any
-    ) -> Computed:
-        """:meth:`backtest` with the warnings it raised."""
         analysis = {
             k: params.pop(k) for k in ("profile", "threshold", "knn", "proximity") if k in params
         }
@@ -848,7 +845,10 @@ class SmartSpecApp:
             sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
         )
         key = ("backtest", dataset_id, frozen, opts)
-        return self.heavy(key, backtest_job, (matrix, {**dict(frozen), **dict(opts)}), wait=wait)
+        computed = self.heavy(
+            key, backtest_job, (matrix, {**dict(frozen), **dict(opts)}), wait=wait
+        )
+        return computed.value  # type: ignore[no-any-return]
 
     def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any:
         """Memoise ``factory()`` in the app's LRU cache (keys ``(kind, dataset_id, ...)``).

@@ -324,7 +324,7 @@ def _backtest(
             max_rca_before=max_rca_before,
             min_rca_after=min_rca_after,
             persistence=persistence,
-            wait=float(app.settings["job_wait_s"]) if wait == "setting" else wait,
+            wait=wait,
             **options,
         )
     except (RequestError, ComputeBudgetError):

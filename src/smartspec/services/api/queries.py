@@ -520,7 +520,7 @@ def network(
         ("network", dataset, v.options, p, n_extra),
         layout_job,
         (np.ascontiguousarray(v.phi[p]), n_extra),
-        wait=float(app.settings["job_wait_s"]) if wait == "setting" else wait,
+        wait=wait,
     ).value
     r = v.region(region) if region else None
     labels = v.activity_labels
