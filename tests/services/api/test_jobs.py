@@ -124,6 +124,25 @@ def test_a_computation_over_its_budget_fails_clearly(make_app, settings, words):
     assert app.results.nbytes == 0  # nothing half written
 
 
+def test_a_failed_job_shows_no_server_path(make_app, monkeypatch):
+    import smartspec.io.worker as worker
+
+    app = make_app(datasets=["mx-tamaulipas"])
+    secret = str(app.data_dir / "results" / "x.pickle")
+
+    def broken(*_, **__):
+        raise OSError(f"cannot write {secret}")
+
+    monkeypatch.setattr(worker, "run_limited", broken)
+    client = app.client()
+    r = client.get(f"{MX}/network")
+    assert r.status_code == 422 and str(app.data_dir) not in r.text
+    for url in ("/api/v1/jobs", f"/api/v1/jobs/{app.jobs.all()[0].id}"):
+        listed = client.get(url)
+        assert listed.status_code == 200 and "x.pickle" in listed.text
+        assert str(app.data_dir) not in listed.text
+
+
 def test_an_unknown_job_is_a_404(client):
     r = client.get("/api/v1/jobs/nope")
     assert r.status_code == 404 and r.json()["error"]["type"] == "UnknownJobError"
