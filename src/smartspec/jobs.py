@@ -31,9 +31,11 @@ from .core.errors import SmartSpecError, ValidationError
 
 __all__ = [
     "KEEP_FINISHED",
+    "MAX_PENDING",
     "ComputeBudgetError",
     "Computed",
     "Job",
+    "JobQueueFullError",
     "Jobs",
     "Pending",
     "backtest_job",
@@ -43,6 +45,9 @@ __all__ = [
 
 #: Finished jobs whose status stays readable.
 KEEP_FINISHED = 256
+#: Jobs queued or running at once; a request for one more is refused (each varying parameter,
+#: a seed for example, would otherwise queue another computation without end).
+MAX_PENDING = 64
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ def layout_job(phi: Any, n_extra: int) -> tuple[list[tuple[int, int, float, str]
 
 class ComputeBudgetError(ValidationError):
     """A computation that needed more time or memory than the server gives one (HTTP 422)."""
+
+
+class JobQueueFullError(SmartSpecError):
+    """Too many heavy computations queued already (HTTP 503: ask again later)."""
 
 
 class Pending(Exception):  # noqa: N818 - a state, not an error
@@ -201,11 +210,25 @@ class Jobs:
 
         ``func`` must be importable by name and ``args`` must pickle. A failed job is replaced
         by a new one.
+
+        Raises
+        ------
+        JobQueueFullError
+            When :data:`MAX_PENDING` jobs are queued or running already.
         """
         with self._lock:
             job = self._jobs.get(job_id)
             if job is not None and job.state != "failed":
                 return job
+            pending = sum(not j.finished for j in self._jobs.values())
+            if pending >= MAX_PENDING:
+                raise JobQueueFullError(
+                    "too many computations are waiting",
+                    where=f"the {kind} of dataset {dataset!r}",
+                    expected=f"at most {MAX_PENDING} queued or running",
+                    found=f"{pending} queued or running",
+                    fix="ask again in a minute (GET /api/v1/jobs shows the queue)",
+                )
             job = Job(job_id, kind, dataset, _order=next(self._counter))
             self._jobs[job_id] = job
             self._jobs.move_to_end(job_id)

@@ -143,6 +143,22 @@ def test_a_failed_job_shows_no_server_path(make_app, monkeypatch):
         assert str(app.data_dir) not in listed.text
 
 
+def test_the_queue_of_computations_is_bounded(make_app, monkeypatch):
+    import smartspec.jobs as jobs
+
+    monkeypatch.setattr(jobs, "MAX_PENDING", 2)
+    app = make_app(datasets=["mx-tamaulipas"], settings={"job_wait_s": 0})
+    client = app.client()
+    slow = {**PARAMS, "n_boot": 500}  # long enough that none finishes between the requests
+    answers = [client.get(f"{MX}/validation", params={**slow, "seed": s}) for s in range(4)]
+    codes = [a.status_code for a in answers]
+    assert codes[:2] == [202, 202] and codes[2:] == [503, 503], codes
+    err = answers[-1].json()["error"]
+    assert err["type"] == "JobQueueFullError" and "at most 2" in err["expected"] and err["fix"]
+    assert len(app.jobs.all()) == 2 and app.jobs.wait_idle(120)
+    assert client.get(f"{MX}/validation", params={**slow, "seed": 3}).status_code == 202
+
+
 def test_an_unknown_job_is_a_404(client):
     r = client.get("/api/v1/jobs/nope")
     assert r.status_code == 404 and r.json()["error"]["type"] == "UnknownJobError"

@@ -4,7 +4,7 @@ Every answer that is not a success is ``{"error": {"status", "type", "message", 
 "found", "where", "fix"}}``. :func:`status_for` is the single mapping from smartspec's errors to
 status codes: 400 for a malformed request, 404 for an unknown dataset / region / activity / period
 / table, 409 for a conflict, 413 for an upload that is too large, 422 for data or options that
-cannot be used. Bad input never answers 500.
+cannot be used, 503 when too many heavy computations are queued. Bad input never answers 500.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from smartspec.core.errors import (
     UnknownRegionError,
     ValidationError,
 )
-from smartspec.jobs import Pending
+from smartspec.jobs import JobQueueFullError, Pending
 
 from .schemas import JobAccepted
 
@@ -93,6 +93,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _doc("Malformed request: a parameter of the wrong type or out of range."),
     404: _doc("Unknown dataset, region, activity, period or table."),
     422: _doc("Data or options that cannot be used."),
+    503: _doc("Too many heavy computations queued: ask again later."),
 }
 
 _STATUS: tuple[tuple[type[BaseException], int], ...] = (
@@ -104,6 +105,7 @@ _STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (UnknownPeriodError, 404),
     (UnknownTableError, 404),
     (UnknownJobError, 404),
+    (JobQueueFullError, 503),
     (ConflictError, 409),
     (ValidationError, 422),
 )
