@@ -67,9 +67,10 @@ def _start_detached(proc: Any) -> None:
     with _START_LOCK:
         saved = {k: getattr(main, k, _NO_MAIN) for k in ("__file__", "__spec__")}
         try:
-            for k in saved:
-                if saved[k] is not _NO_MAIN:
-                    setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+            if saved["__file__"] is not _NO_MAIN:
+                del main.__file__  # type: ignore[union-attr]
+            if saved["__spec__"] is not _NO_MAIN:
+                main.__spec__ = None  # type: ignore[union-attr]
             proc.start()
         finally:
             for k, v in saved.items():
