@@ -46,6 +46,7 @@ def long_file(name: str) -> pd.DataFrame:
         DATA / f"{name}.csv.gz",
         dtype={"region": str, "activity": str},
         keep_default_na=False,
+        na_values={"value": [""]},
     )
 
 
@@ -87,6 +88,10 @@ def test_registry_fields_complete(name: str) -> None:
         value = getattr(meta, field.name)
         if field.name == "boundaries":
             assert value in BOUNDARIES
+        elif field.name == "count_unit":  # None only for values that are not counts
+            assert (value is None) == (meta.unit == "US dollars"), name
+        elif field.name == "n_missing":
+            assert value >= 0
         else:
             assert value not in (None, "", [], {}), f"{name}: empty {field.name}"
     assert meta.name == name
@@ -114,7 +119,9 @@ def test_registry_matches_bundled_file(name: str) -> None:
     meta = info(name)
     df = long_file(name)
     assert list(df.columns) == ["period", "region", "activity", "value"]
-    assert len(df) == meta.n_cells
+    assert int(df["value"].notna().sum()) == meta.n_cells
+    assert int(df["value"].isna().sum()) == meta.n_missing
+    assert load(name).n_missing == meta.n_missing
     assert df["region"].nunique() == meta.n_regions
     assert df["activity"].nunique() == meta.n_activities
     totals = df.groupby("period")["value"].sum()

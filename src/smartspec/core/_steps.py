@@ -27,19 +27,25 @@ POPULATION_METHODS = ("rpop", "either", "both")
 #: ``min_conditional``: ``C_a'a / max(k_a', k_a)``; ``asymmetric``: ``C_a'a / k_a`` (Stata
 #: ``ecomplexity``'s ``asym``: conditional on the target activity ``a``, the column).
 PROXIMITY_MEASURES = ("min_conditional", "asymmetric")
+#: ``diversity``: ECI correlates positively with diversity; ``ubiquity``: PCI negatively with
+#: ubiquity; ``income``: ECI correlates positively (Spearman) with an external income series.
+SIGN_RULES = ("diversity", "ubiquity", "income")
 Progress = Callable[[str, int, int], None]
 
 
-def population_array(m: ActivityMatrix, population: pd.Series | pd.DataFrame) -> np.ndarray:
-    """Align a population table to the matrix: ``(periods, regions)``; NaN where missing.
+def population_array(
+    m: ActivityMatrix, population: pd.Series | pd.DataFrame, *, what: str = "population"
+) -> np.ndarray:
+    """Align a population (or another positive regional) table to the matrix: ``(periods,
+    regions)``; NaN where missing.
 
-    ``population`` is a Series indexed by region (the same population for every period) or by a
-    (period, region) MultiIndex.
+    ``population`` is a Series indexed by region (the same value for every period) or by a
+    (period, region) MultiIndex; ``what`` names it in messages.
     """
     if isinstance(population, pd.DataFrame):
         if population.shape[1] != 1:
             raise ValidationError(
-                "a population table needs one value column",
+                f"a {what} table needs one value column",
                 expected="a Series indexed by region or by (period, region)",
                 found=f"a DataFrame with columns {format_examples(list(population.columns))}",
             )
@@ -48,8 +54,8 @@ def population_array(m: ActivityMatrix, population: pd.Series | pd.DataFrame) ->
     if pop.isna().any() or (pop <= 0).any():
         bad = pop[pop.isna() | (pop <= 0)]
         raise ValidationError(
-            "population values must be positive numbers",
-            expected="a population > 0 for each region",
+            f"{what} values must be positive numbers",
+            expected=f"a {what} > 0 for each region",
             found=f"{format_examples([str(i) for i in bad.index])} with "
             f"{format_examples(bad.tolist())}",
         )
@@ -72,10 +78,10 @@ def population_array(m: ActivityMatrix, population: pd.Series | pd.DataFrame) ->
         out[:] = aligned.to_numpy(dtype=np.float64)[None, :]
     if np.isnan(out).all():
         raise ValidationError(
-            "no region of the matrix has a population",
-            expected=f"population for regions like {format_examples(list(m.regions[:3]))}",
-            found=f"population for {format_examples([str(i) for i in pop.index[:3]])}",
-            fix="check that the population table uses the same region codes (and periods)",
+            f"no region of the matrix has a {what}",
+            expected=f"{what} for regions like {format_examples(list(m.regions[:3]))}",
+            found=f"{what} for {format_examples([str(i) for i in pop.index[:3]])}",
+            fix=f"check that the {what} table uses the same region codes (and periods)",
         )
     return out
 
@@ -107,6 +113,8 @@ class Steps:
         population: pd.Series | None = None,
         knn: int | None = None,
         progress: Progress | None = None,
+        sign: str | None = None,
+        income: pd.Series | None = None,
     ) -> None:
         if not isinstance(m, ActivityMatrix):
             raise ValidationError(
@@ -149,10 +157,28 @@ class Steps:
                 found="no population",
                 fix="pass population=..., or use presence='rca'",
             )
+        if sign is not None and sign not in SIGN_RULES:
+            raise ValidationError(
+                f"unknown sign rule {sign!r}",
+                expected=f"one of {', '.join(SIGN_RULES)}",
+                found=repr(sign),
+                fix="diversity: ECI correlates positively with diversity; ubiquity: PCI "
+                "negatively with ubiquity; income: ECI positively with an income series "
+                "(income=...)",
+            )
         self.m = m
         self.profile = get_profile(profile).with_options(
-            threshold=threshold, strict=strict, diagonal=diagonal, proximity=proximity
+            threshold=threshold, strict=strict, diagonal=diagonal, proximity=proximity, sign=sign
         )
+        if self.profile.sign == "income" and income is None:
+            raise ValidationError(
+                "sign='income' needs an income series",
+                expected="income=Series of income (e.g. GDP per head) by region or by "
+                "(period, region)",
+                found="no income series",
+                fix="pass income=..., or use the diversity sign rule",
+            )
+        self.income = income
         _check_proximity(self.profile.proximity)
         self.presence_method = presence
         self.population = population
@@ -188,8 +214,9 @@ class Steps:
 
     @cached_property
     def rca(self) -> np.ndarray:
+        """RCA (P, R, A); NaN at missing cells (their value is unknown, not zero)."""
         if "values" in self.__dict__:
-            return kernels.rca(self.values)
+            return self._unknown_as_nan(kernels.rca(self.values))
         # period by period from the sparse values: no dense copy of every value is kept
         P, R, A = self.m.shape
         out = np.zeros((P, R, A))
@@ -198,7 +225,15 @@ class Steps:
             block = out[p : p + 1]
             data[p * R : (p + 1) * R].toarray(out=block[0])
             kernels.rca(block, out=block)
-        return out
+        return self._unknown_as_nan(out)
+
+    def _unknown_as_nan(self, x: np.ndarray) -> np.ndarray:
+        """``x`` with NaN at the matrix's missing cells (in place)."""
+        if self.m.missing is not None:
+            coo = self.m.missing.tocoo()
+            p, r = np.divmod(coo.row, self.m.n_regions)
+            x[p, r, coo.col] = np.nan
+        return x
 
     @cached_property
     def pop(self) -> np.ndarray:
@@ -206,7 +241,12 @@ class Steps:
 
     @cached_property
     def rpop(self) -> np.ndarray:
-        return kernels.rpop(self.values, self.pop)
+        return self._unknown_as_nan(kernels.rpop(self.values, self.pop))
+
+    @cached_property
+    def income_values(self) -> np.ndarray:
+        """The income series aligned to the matrix (P, R); NaN where a region has none."""
+        return population_array(self.m, self.income, what="income")
 
     @cached_property
     def presence(self) -> np.ndarray:
@@ -314,16 +354,36 @@ class Steps:
     # -------------------------------------------------------------- complexity
     @cached_property
     def eigen(self) -> kernels.Eigen:
-        e = kernels.eci_eigen(self.mask, sign=self.profile.sign)
+        rule = "diversity" if self.profile.sign == "income" else self.profile.sign
+        e = kernels.eci_eigen(self.mask, sign=rule)
         if self.profile.complexity_method == "reflections":
             eci, pci, flipped = kernels.eci_reflections(
-                self.mask, self.profile.reflections, sign=self.profile.sign
+                self.mask, self.profile.reflections, sign=rule
             )
             undefined = np.isnan(e.eci).all(axis=1)  # same periods as the eigenvector method
             eci[undefined], pci[undefined] = np.nan, np.nan
             e = kernels.Eigen(eci, pci, e.eigenvalues, flipped)
+        if self.profile.sign == "income":
+            e = self._anchor_on_income(e)
         self.step("complexity")
         return e
+
+    def _anchor_on_income(self, e: kernels.Eigen) -> kernels.Eigen:
+        """Flip each period's ECI and PCI so that ECI correlates positively (Spearman) with the
+        income series; a period whose regions have fewer than 3 incomes keeps the diversity
+        rule (reported by :meth:`income_correlation`)."""
+        eci, pci, flipped = e.eci.copy(), e.pci.copy(), e.sign_flipped.copy()
+        for p, rho in enumerate(_spearman_rows(eci, self.income_values)):
+            if np.isfinite(rho) and rho < 0:
+                eci[p], pci[p], flipped[p] = -eci[p], -pci[p], not flipped[p]
+        return kernels.Eigen(eci, pci, e.eigenvalues, flipped)
+
+    def income_correlation(self) -> np.ndarray:
+        """Per period, the Spearman correlation of ECI with the income series (NaN without
+        one, or with fewer than 3 regions having both)."""
+        if self.income is None:
+            return np.full(self.m.n_periods, np.nan)
+        return _spearman_rows(self.eci, self.income_values)
 
     @cached_property
     def eci_scale(self) -> tuple[np.ndarray, np.ndarray]:
@@ -496,7 +556,9 @@ class Steps:
                 "eigenvalue_3": ev[:, 2],
                 "spectral_gap": ev[:, 1] - ev[:, 2],
                 "sign_flipped": self.eigen.sign_flipped,
+                "sign_rule": self.profile.sign,
                 "sign_correlation": self.sign_correlation(),
+                "income_correlation": self.income_correlation(),
                 "eci_mean_raw": mean,
                 "eci_sd_raw": sd,
                 "regions_ranked": (~np.isnan(self.eci)).sum(axis=1),
@@ -504,6 +566,21 @@ class Steps:
                 "presence_cells": self.diversity.sum(axis=1).astype(np.int64),
             }
         )
+
+
+def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman correlation of each row of ``x`` with the same row of ``y`` (P, N), over the
+    entries where both are finite; NaN with fewer than 3 such entries or no spread."""
+    out = np.full(x.shape[0], np.nan)
+    for p in range(x.shape[0]):
+        ok = np.isfinite(x[p]) & np.isfinite(y[p])
+        if ok.sum() < 3:
+            continue
+        rx = pd.Series(x[p, ok]).rank().to_numpy()
+        ry = pd.Series(y[p, ok]).rank().to_numpy()
+        if np.std(rx) > 0 and np.std(ry) > 0:
+            out[p] = float(np.corrcoef(rx, ry)[0, 1])
+    return out
 
 
 def _clip_density(d: np.ndarray) -> np.ndarray:

@@ -110,8 +110,12 @@ class TableCheck:
         expected: str = "counts or amounts >= 0",
         fix_range: str = "correct or remove the negative values (net flows are not activity "
         "sizes)",
+        allow_missing: bool = False,
     ) -> np.ndarray:
-        """The column as float64: numbers, present, finite and at least (or above) ``minimum``."""
+        """The column as float64: numbers, present, finite and at least (or above) ``minimum``.
+
+        With ``allow_missing``, empty cells are returned as NaN (a suppressed or unknown value)
+        instead of refused."""
         raw = self.data[column]
         if pd.api.types.is_bool_dtype(raw):
             numeric = pd.Series(np.nan, index=raw.index)
@@ -133,14 +137,14 @@ class TableCheck:
             )
         values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
         nan = np.isnan(values)
-        if nan.any():
+        if nan.any() and not allow_missing:
             raise ValidationError(
                 f"{noun} are missing",
                 where=self.where(column, self.rows(nan)),
                 expected="a number in every row",
                 found=f"{int(nan.sum())} empty or NaN value(s)",
-                fix="write 0 where the absence of a value means zero, or drop the rows where "
-                "the value is unknown",
+                fix="write 0 where the absence of a value means zero, or keep empty cells as "
+                "suppressed / unknown with missing='flag' (--missing flag)",
             )
         inf = np.isinf(values)
         if inf.any():

@@ -185,7 +185,22 @@ def warn_left_out(m: ActivityMatrix, steps: Steps) -> None:
     """Warn about regions/activities left out of complexity, tiny spectral gaps, and a weakly
     determined sign."""
     sign_corr = steps.sign_correlation() if steps.profile.sign == "diversity" else None
+    income_corr = steps.income_correlation() if steps.profile.sign == "income" else None
     for p_pos, period in enumerate(m.periods):
+        if income_corr is not None and not np.isfinite(income_corr[p_pos]):
+            warnings.warn(
+                f"period {period}: fewer than 3 regions have both an ECI and an income, so the "
+                "sign follows the diversity rule in this period",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
+        elif income_corr is not None and abs(income_corr[p_pos]) < SIGN_CORRELATION_WARNING:
+            warnings.warn(
+                f"period {period}: ECI correlates only {income_corr[p_pos]:+.2f} with income, "
+                "so its sign (which end is 'complex') is weakly determined by the income anchor",
+                SmartSpecWarning,
+                stacklevel=3,
+            )
         if sign_corr is not None and abs(sign_corr[p_pos]) < SIGN_CORRELATION_WARNING:
             warnings.warn(
                 f"period {period}: ECI correlates only {sign_corr[p_pos]:+.2f} with diversity, "

@@ -21,6 +21,7 @@ from .complexity import warn_left_out
 from .errors import UnknownRegionError, ValidationError, format_examples
 from .matrix import ActivityMatrix
 from .profiles import Profile
+from .reliability import rca_bounds
 
 __all__ = ["Evidence", "RegionProfile", "analyse"]
 
@@ -37,6 +38,8 @@ def analyse(
     diagonal: str | None = None,
     knn: int | None = None,
     progress: Progress | None = None,
+    sign: str | None = None,
+    income: pd.Series | None = None,
 ) -> Evidence:
     """Compute the standard evidence pipeline for every period.
 
@@ -69,6 +72,13 @@ def analyse(
         never a choice by position).
     progress : callable, optional
         ``progress(step, done, total)`` is called as each step finishes.
+    sign : {"diversity", "ubiquity", "income"}, optional
+        Override the profile's sign rule. ``"income"`` anchors the sign on ``income``: in each
+        period ECI correlates positively (Spearman) with it.
+    income : pandas.Series, optional
+        An income or productivity series (GDP per head...) by region or by ``(period,
+        region)``, for ``sign="income"`` (``smartspec.datasets.context`` has them for the
+        bundled datasets).
 
     Returns
     -------
@@ -94,6 +104,8 @@ def analyse(
         diagonal=diagonal,
         knn=knn,
         progress=progress,
+        sign=sign,
+        income=income,
     )
     # compute every step now, so errors surface here and progress is reported in order
     _ = steps.cog, steps.coi
@@ -106,6 +118,7 @@ def analyse(
         "proximity": steps.profile.proximity,
         "diagonal": steps.profile.diagonal,
         "knn": knn,
+        "sign": steps.profile.sign,
         "conventions": steps.profile.to_dict(),
     }
     steps.step("tables")
@@ -128,12 +141,23 @@ class RegionProfile:
     diversity : int
     coi : float
     specialisations : pandas.DataFrame
-        Activities with presence, by descending RCA: ``activity, value, rca, pci``.
+        Activities with presence, by descending RCA: ``activity, value, rca, pci, rca_low,
+        rca_high, reliable``.
     opportunities : pandas.DataFrame
-        Activities without presence, by the ``rank_by`` column: ``activity, value, rca,
-        density, pci, cog``.
+        Real candidates without presence, by the ``rank_by`` column: ``activity, value, rca,
+        density, pci, cog, reliable``.
     rank_by : str
         The column that orders the opportunities.
+    has_data : bool
+        False when the region has no value in the period: then it gets no specialisations and
+        no opportunities, only a notice.
+    missing_share : float
+        Share of the region's activity cells that are missing (suppressed or confidential).
+    hidden : int
+        Cells left out of the two lists because their counts are too small to tell
+        (``reliable`` False; see :func:`smartspec.core.reliability.rca_bounds`).
+    notices : tuple of str
+        What the reader must know to read the lists (no data, suppressed cells, hidden cells).
     """
 
     region: Hashable
@@ -146,6 +170,10 @@ class RegionProfile:
     specialisations: pd.DataFrame
     opportunities: pd.DataFrame
     rank_by: str = "density"
+    has_data: bool = True
+    missing_share: float = 0.0
+    hidden: int = 0
+    notices: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (NaN as None)."""
@@ -169,6 +197,10 @@ class RegionProfile:
             "diversity": self.diversity,
             "coi": clean(self.coi),
             "rank_by": self.rank_by,
+            "has_data": self.has_data,
+            "missing_share": clean(self.missing_share),
+            "hidden": self.hidden,
+            "notices": list(self.notices),
             "specialisations": records(self.specialisations),
             "opportunities": records(self.opportunities),
         }
@@ -186,7 +218,8 @@ class Evidence:
         The resolved options and profile conventions.
     cells : pandas.DataFrame
         ``period, region, activity, value, rca, presence, density, cog`` (plus ``rpop`` when
-        computed), every cell of the grid.
+        computed, and ``missing`` when the matrix has missing cells: their value and RCA are
+        NaN and their presence 0), every cell of the grid.
     regions : pandas.DataFrame
         ``period, region, diversity, eci, coi``.
     activities : pandas.DataFrame
@@ -206,10 +239,15 @@ class Evidence:
     @cached_property
     def cells(self) -> pd.DataFrame:
         s = self._steps
-        cols = {"value": s.values, "rca": s.rca}
+        values = s.values
+        if self.matrix.missing is not None:
+            values = s._unknown_as_nan(values.copy())
+        cols = {"value": values, "rca": s.rca}
         if s.presence_method in POPULATION_METHODS:
             cols["rpop"] = s.rpop
         cols.update({"presence": s.presence.astype(np.int64), "density": s.density, "cog": s.cog})
+        if self.matrix.missing is not None:
+            cols["missing"] = self.matrix.missing_mask()
         return labels.long_cells(self.matrix, cols)
 
     @cached_property
@@ -304,6 +342,11 @@ class Evidence:
         cols["presence"] = s.mask[period, r0:r1].astype(np.int64)
         cols["density"] = s.density[period, r0:r1]
         cols["cog"] = s.cog[period, r0:r1]
+        if m.missing is not None:
+            first = period * m.n_regions
+            gone = m.missing[first + r0 : first + r1].toarray()
+            cols["value"] = np.where(gone, np.nan, values)
+            cols["missing"] = gone
         return cols
 
     def proximity_array(self, period: int) -> np.ndarray:
@@ -318,8 +361,16 @@ class Evidence:
         period: Hashable | None = None,
         top: int = 10,
         rank_by: Literal["density", "cog", "pci"] = "density",
+        reliable_only: bool = True,
+        count_unit: float | Literal["metadata"] | None = "metadata",
     ) -> RegionProfile:
         """A region's evidence profile: top specialisations, ECI and rank, best opportunities.
+
+        Only evidence is listed. A region without data in the period gets no lists, only a
+        notice. An opportunity is a real candidate: an activity the region lacks, that other
+        regions have, and whose cell is not missing (suppressed) for this region. With
+        ``reliable_only``, cells whose counts are too small to tell presence from absence are
+        left out of both lists (counted in ``hidden``).
 
         Parameters
         ----------
@@ -332,6 +383,13 @@ class Evidence:
         rank_by : {"density", "cog", "pci"}
             Order of the opportunities: relatedness density (default: what the region is
             closest to), complexity outlook gain, or complexity.
+        reliable_only : bool
+            Leave out cells whose RCA interval straddles the presence threshold on a small
+            count (:func:`smartspec.core.reliability.rca_bounds`).
+        count_unit : float, None or "metadata"
+            Counted units per unit of value (1 for persons, 1000 for thousands); ``None``: the
+            values are not counts and every cell with data is reliable; ``"metadata"``
+            (default): the matrix's ``metadata["count_unit"]`` (None when absent).
 
         Returns
         -------
@@ -342,7 +400,7 @@ class Evidence:
         >>> from smartspec.datasets import toy
         >>> prof = analyse(toy()).region_profile("R1", top=3)
         >>> list(prof.opportunities.columns)
-        ['activity', 'value', 'rca', 'density', 'pci', 'cog']
+        ['activity', 'value', 'rca', 'density', 'pci', 'cog', 'reliable']
         """
         m, s = self.matrix, self._steps
         if rank_by not in ("density", "cog", "pci"):
@@ -367,29 +425,65 @@ class Evidence:
         eci = float(eci_p[r])
         valid = ~np.isnan(eci_p)
         rank = int((eci_p[valid] > eci).sum() + 1) if np.isfinite(eci) else None
+        values = m.sparse(m.periods[p]).toarray()
+        gone = m.missing_mask()[p]
+        unit = m.metadata.get("count_unit") if count_unit == "metadata" else count_unit
+        low, high, reliable = rca_bounds(
+            values, count_unit=None if unit is None else float(unit),
+            threshold=s.profile.threshold, missing=gone,
+        )
+        has_data = bool(values[r].sum() > 0)
+        elsewhere = values.sum(axis=0) - values[r] > 0
         table = pd.DataFrame(
             {
                 "activity": m.activities,
-                "value": s.values[p, r],
+                "value": np.where(gone[r], np.nan, values[r]),
                 "rca": s.rca[p, r],
                 "presence": s.presence[p, r],
                 "density": s.density[p, r],
                 "pci": s.pci[p],
                 "cog": s.cog[p, r],
+                "rca_low": low[r],
+                "rca_high": high[r],
+                "reliable": reliable[r],
             }
         )
+        keep = table.reliable if reliable_only else np.ones(len(table), dtype=bool)
+        is_spec = (table.presence == 1).to_numpy() & has_data
+        is_cand = (
+            (table.presence == 0).to_numpy() & ~gone[r] & elsewhere
+            & table[rank_by].notna().to_numpy() & has_data
+        )
+        hidden = int(((is_spec | is_cand) & ~keep).sum())
         spec = (
-            table[table.presence == 1]
+            table[is_spec & keep]
             .sort_values(["rca", "value"], ascending=False)
-            .head(top)[["activity", "value", "rca", "pci"]]
+            .head(top)[["activity", "value", "rca", "pci", "rca_low", "rca_high", "reliable"]]
             .reset_index(drop=True)
         )
         opp = (
-            table[(table.presence == 0) & table[rank_by].notna()]
+            table[is_cand & keep]
             .sort_values([rank_by, "pci"], ascending=False)
-            .head(top)[["activity", "value", "rca", "density", "pci", "cog"]]
+            .head(top)[["activity", "value", "rca", "density", "pci", "cog", "reliable"]]
             .reset_index(drop=True)
         )
+        share = float(gone[r].mean())
+        notices = []
+        if not has_data:
+            notices.append(
+                f"no data for region {m.regions[r]} in period {m.periods[p]}: it gets no "
+                "specialisations and no recommendations"
+            )
+        if share > 0:
+            notices.append(
+                f"{share:.0%} of the region's activity cells are suppressed or confidential in "
+                "the source: they are left out, not read as zero"
+            )
+        if hidden:
+            notices.append(
+                f"{hidden} activit(y/ies) rest on counts too small to tell presence from absence "
+                "and are not listed (reliable_only=False shows them)"
+            )
         return RegionProfile(
             region=m.regions[r],
             period=m.periods[p],
@@ -401,5 +495,9 @@ class Evidence:
             specialisations=spec,
             opportunities=opp,
             rank_by=rank_by,
+            has_data=has_data,
+            missing_share=share,
+            hidden=hidden,
+            notices=tuple(notices),
         )
 

@@ -198,6 +198,7 @@ class ActivityMatrix:
     value_name: str = "value"
     source: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    missing: sp.csr_array | None = None
 
     def __post_init__(self) -> None:
         data = sp.csr_array(self.data, dtype=np.float64)
@@ -219,8 +220,10 @@ class ActivityMatrix:
         data.sum_duplicates()
         data.eliminate_zeros()
         data.sort_indices()
+        missing = _missing_cells(self.missing, data)
         for name, value in (
             ("data", data),
+            ("missing", missing),
             ("regions", regions),
             ("activities", activities),
             ("periods", periods),
@@ -251,6 +254,7 @@ class ActivityMatrix:
         source: str | None = None,
         first_row: int = 1,
         row_word: str = "row",
+        missing: Literal["error", "flag"] = "error",
     ) -> ActivityMatrix:
         """Build from a long table with one row per (region, activity[, period]).
 
@@ -272,6 +276,9 @@ class ActivityMatrix:
             Number of the table's first row in messages (2 for a file with a header line).
         row_word : str
             Word for a row in messages (``"line"`` for text files).
+        missing : {"error", "flag"}
+            What an empty value means: an error (default), or a suppressed / confidential /
+            unknown cell (``"flag"``), kept as *missing* (:attr:`missing`), never read as 0.
 
         Returns
         -------
@@ -280,7 +287,8 @@ class ActivityMatrix:
         Raises
         ------
         ValidationError
-            For a missing column, an empty table, non-numeric, missing, infinite or negative
+            For a missing column, an empty table, non-numeric, missing (unless flagged), infinite
+            or negative
             values, missing labels, repeated keys (with ``duplicates="error"``), or fewer than two
             regions or activities. The message names the file, column and rows.
         """
@@ -296,6 +304,12 @@ class ActivityMatrix:
                 expected=f"one of {', '.join(_DUPLICATE_RULES)}",
                 found=repr(duplicates),
             )
+        if missing not in ("error", "flag"):
+            raise ValidationError(
+                "unknown rule for empty values",
+                expected="'error' or 'flag'",
+                found=repr(missing),
+            )
         columns = {"region": region, "activity": activity, "value": value}
         if period is not None:
             columns["period"] = period
@@ -305,18 +319,22 @@ class ActivityMatrix:
         key_cols = [columns[k] for k in ("period", "region", "activity") if k in columns]
         for col in key_cols:
             check.labels(col)
-        values = check.numbers(value)
+        values = check.numbers(value, allow_missing=missing == "flag")
+        unknown = np.isnan(values)
 
         coded = _coded_keys(data, region, activity, period)
         if coded is not None:  # no repeated key: build straight from integer codes
             (p_codes, r_codes, a_codes), (period_idx, region_idx, activity_idx) = coded
             n_r = len(region_idx)
+            shape = (len(period_idx) * n_r, len(activity_idx))
+            rows = p_codes * n_r + r_codes
             mat = sp.coo_array(
-                (values, (p_codes * n_r + r_codes, a_codes)),
-                shape=(len(period_idx) * n_r, len(activity_idx)),
+                (np.where(unknown, 0.0, values), (rows, a_codes)), shape=shape
             ).tocsr()
+            flags = _flag_array(rows[unknown], a_codes[unknown], shape)
             return cls(
-                mat, region_idx, activity_idx, period_idx, value_name=str(value), source=source
+                mat, region_idx, activity_idx, period_idx, value_name=str(value), source=source,
+                missing=flags,
             )
 
         keys = pd.DataFrame({c: data[c].to_numpy() for c in key_cols})
@@ -329,7 +347,10 @@ class ActivityMatrix:
         )
         frame = keys.assign(__value=values)
         if dup.any():
-            frame = frame.groupby(key_cols, sort=False, dropna=False)["__value"].agg(duplicates)
+            # a key with any empty part stays missing: its total is unknown
+            frame = frame.groupby(key_cols, sort=False, dropna=False)["__value"].agg(
+                lambda v: np.nan if v.isna().any() else v.agg(duplicates)
+            )
             frame = frame.reset_index()
 
         region_idx = _sorted_index(frame[region], "region")
@@ -343,10 +364,11 @@ class ActivityMatrix:
         r_codes = region_idx.get_indexer(frame[region])
         a_codes = activity_idx.get_indexer(frame[activity])
         n_r = len(region_idx)
-        mat = sp.coo_array(
-            (frame["__value"].to_numpy(), (p_codes * n_r + r_codes, a_codes)),
-            shape=(len(period_idx) * n_r, len(activity_idx)),
-        ).tocsr()
+        shape = (len(period_idx) * n_r, len(activity_idx))
+        vals = frame["__value"].to_numpy(dtype=np.float64)
+        unknown = np.isnan(vals)
+        rows = p_codes * n_r + r_codes
+        mat = sp.coo_array((np.where(unknown, 0.0, vals), (rows, a_codes)), shape=shape).tocsr()
         return cls(
             mat,
             region_idx,
@@ -354,6 +376,7 @@ class ActivityMatrix:
             period_idx,
             value_name=str(value),
             source=source,
+            missing=_flag_array(rows[unknown], a_codes[unknown], shape),
         )
 
     @classmethod
@@ -453,11 +476,17 @@ class ActivityMatrix:
         """Number of non-zero cells over all periods."""
         return int(self.data.nnz)
 
+    @property
+    def n_missing(self) -> int:
+        """Number of missing (suppressed, confidential or unknown) cells over all periods."""
+        return 0 if self.missing is None else int(self.missing.nnz)
+
     def __repr__(self) -> str:
         p = self.n_periods
+        gone = f", {self.n_missing} missing cells" if self.n_missing else ""
         return (
             f"ActivityMatrix({self.n_regions} regions x {self.n_activities} activities x "
-            f"{p} period{'s' if p != 1 else ''}, {self.nnz} non-zero cells, "
+            f"{p} period{'s' if p != 1 else ''}, {self.nnz} non-zero cells{gone}, "
             f"value={self.value_name!r})"
         )
 
@@ -491,8 +520,103 @@ class ActivityMatrix:
         return self.data[p * r : (p + 1) * r]
 
     def to_dense(self) -> np.ndarray:
-        """All values as a dense ``(periods, regions, activities)`` float64 array."""
+        """All values as a dense ``(periods, regions, activities)`` float64 array (missing cells
+        hold 0 here: see :meth:`missing_mask`)."""
         return self.data.toarray().reshape(self.shape)
+
+    def missing_mask(self) -> np.ndarray:
+        """Missing cells as a dense boolean ``(periods, regions, activities)`` array.
+
+        A missing cell is one whose value is suppressed, confidential or unknown in the source
+        (built with ``missing="flag"``). Its value is stored as 0 but it is not evidence of
+        absence: indicators report NaN there (see ``docs/indicators.md``).
+        """
+        if self.missing is None:
+            return np.zeros(self.shape, dtype=bool)
+        return self.missing.toarray().reshape(self.shape)
+
+    def missing_cells(self) -> pd.DataFrame:
+        """The missing cells: columns ``period, region, activity`` (empty when there are none).
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"r": ["A", "A", "B", "B"], "a": ["x", "y", "x", "y"],
+        ...                    "v": [1.0, None, 3.0, 0.0]})
+        >>> m = ActivityMatrix.from_long(df, region="r", activity="a", value="v", missing="flag")
+        >>> m
+        ActivityMatrix(2 regions x 2 activities x 1 period, 2 non-zero cells, 1 missing cells, \
+value='v')
+        >>> m.missing_cells()
+          period region activity
+        0    all      A        y
+        """
+        if self.missing is None:
+            rows = cols = np.zeros(0, dtype=np.int64)
+        else:
+            coo = self.missing.tocoo()
+            order = np.lexsort((coo.col, coo.row))
+            rows, cols = coo.row[order], coo.col[order]
+        p_idx, r_idx = np.divmod(rows, self.n_regions)
+        return pd.DataFrame(
+            {
+                "period": self.periods.take(p_idx),
+                "region": self.regions.take(r_idx),
+                "activity": self.activities.take(cols),
+            }
+        )
+
+    def missing_share(self) -> pd.DataFrame:
+        """Share of each region's activity cells that are missing (rows regions, columns
+        periods), 0 where none is."""
+        if self.missing is None:
+            share = np.zeros((self.n_periods, self.n_regions))
+        else:
+            counts = np.asarray(self.missing.sum(axis=1)).reshape(self.n_periods, self.n_regions)
+            share = counts / self.n_activities
+        return pd.DataFrame(share.T, index=self.regions, columns=self.periods)
+
+    def coverage(self, *, complete_share: float = 0.9) -> pd.DataFrame:
+        """How complete each period is: which regions and activities have data.
+
+        Parameters
+        ----------
+        complete_share : float
+            A period is *complete* when at least this share of the regions that have data in
+            the best-covered period have data in it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per period: ``period, regions_with_data, activities_with_data,
+            missing_cells, complete``.
+
+        Examples
+        --------
+        >>> m = ActivityMatrix.from_dense([[[1, 2], [3, 4], [5, 6]], [[1, 2], [0, 0], [0, 0]]],
+        ...                               regions=["A", "B", "C"], activities=["x", "y"],
+        ...                               periods=[2020, 2021])
+        >>> m.coverage()
+           period  regions_with_data  activities_with_data  missing_cells  complete
+        0    2020                  3                     2              0      True
+        1    2021                  1                     2              0     False
+        """
+        rt, at = self.region_totals, self.activity_totals
+        regions_with = (rt > 0).sum(axis=0).to_numpy()
+        if self.missing is None:
+            n_missing = np.zeros(self.n_periods, dtype=np.int64)
+        else:
+            per_row = np.asarray(self.missing.sum(axis=1)).reshape(self.n_periods, -1)
+            n_missing = per_row.sum(axis=1).astype(np.int64)
+        best = max(int(regions_with.max()), 1)
+        return pd.DataFrame(
+            {
+                "period": self.periods,
+                "regions_with_data": regions_with.astype(np.int64),
+                "activities_with_data": (at > 0).sum(axis=0).to_numpy().astype(np.int64),
+                "missing_cells": n_missing,
+                "complete": regions_with >= complete_share * best,
+            }
+        )
 
     def frame(self, period: Hashable | None = None) -> pd.DataFrame:
         """One period as a wide DataFrame (regions x activities)."""
@@ -567,6 +691,7 @@ class ActivityMatrix:
             "value_name": self.value_name,
             "source": self.source,
             "metadata": self.metadata,
+            "missing": self.missing,
         }
         fields.update(changes)
         return ActivityMatrix(**fields)
@@ -594,6 +719,7 @@ class ActivityMatrix:
         rows = dense_rows[np.ix_(p_pos, r_pos)].ravel()
         return self._replace(
             data=self.data[rows][:, a_pos],
+            missing=None if self.missing is None else self.missing[rows][:, a_pos],
             regions=self.regions.take(r_pos),
             activities=self.activities.take(a_pos),
             periods=self.periods.take(p_pos),
@@ -635,7 +761,9 @@ class ActivityMatrix:
         Returns
         -------
         ActivityMatrix
-            Values summed within each parent, for every period.
+            Values summed within each parent, for every period. A parent cell is missing only
+            when every one of its parts is missing; otherwise it holds the sum of the parts with
+            data (a lower bound when some part is missing).
 
         Examples
         --------
@@ -689,9 +817,33 @@ class ActivityMatrix:
             shape=(len(labels), len(new_labels)),
         )
         if axis == "activity":
-            return self._replace(data=sp.csr_array(self.data @ group), activities=new_labels)
+            data = sp.csr_array(self.data @ group)
+            return self._replace(
+                data=data, activities=new_labels, missing=self._all_missing(data, group, axis)
+            )
         blocks = sp.block_diag([group.T] * self.n_periods, format="csr")
-        return self._replace(data=sp.csr_array(blocks @ self.data), regions=new_labels)
+        data = sp.csr_array(blocks @ self.data)
+        return self._replace(
+            data=data, regions=new_labels, missing=self._all_missing(data, blocks, axis)
+        )
+
+    def _all_missing(
+        self, data: sp.csr_array, group: sp.csr_array, axis: str
+    ) -> sp.csr_array | None:
+        """Aggregated cells every part of which is missing (and so hold no value)."""
+        if self.missing is None:
+            return None
+        flags = sp.csr_array(self.missing, dtype=np.float64)
+        if axis == "activity":
+            parts = sp.csr_array(sp.csr_array(self.data != 0, dtype=np.float64) @ group)
+            gone = sp.csr_array(flags @ group)
+        else:
+            parts = sp.csr_array(group @ sp.csr_array(self.data != 0, dtype=np.float64))
+            gone = sp.csr_array(group @ flags)
+        # missing where some part is missing and no part has a value
+        has_value = sp.csr_array(parts > 0) + sp.csr_array(data != 0)
+        out = sp.csr_array(gone > 0).astype(bool)
+        return sp.csr_array(out > sp.csr_array(has_value > 0))
 
     # ------------------------------------------------------------------ storage
     def equals(self, other: object) -> bool:
@@ -703,6 +855,8 @@ class ActivityMatrix:
             and self.periods.equals(other.periods)
             and self.value_name == other.value_name
             and (self.data != other.data).nnz == 0
+            and self.n_missing == other.n_missing
+            and (self.n_missing == 0 or (self.missing != other.missing).nnz == 0)
         )
 
     def to_parquet(self, path: str | Path) -> None:
@@ -712,7 +866,10 @@ class ActivityMatrix:
 
         from smartspec import __version__
 
-        table = pa.Table.from_pandas(self.to_long(), preserve_index=False)
+        long = self.to_long()
+        if self.n_missing:  # missing cells travel as rows with an empty value
+            long = pd.concat([long, self.missing_cells().assign(value=np.nan)], ignore_index=True)
+        table = pa.Table.from_pandas(long, preserve_index=False)
         meta = {
             "smartspec_version": __version__,
             "value_name": self.value_name,
@@ -750,10 +907,10 @@ class ActivityMatrix:
         n_r = len(regions)
         rows = periods.get_indexer(long["period"]) * n_r + regions.get_indexer(long["region"])
         cols = activities.get_indexer(long["activity"])
-        mat = sp.coo_array(
-            (long["value"].to_numpy(), (rows, cols)),
-            shape=(len(periods) * n_r, len(activities)),
-        ).tocsr()
+        vals = long["value"].to_numpy(dtype=np.float64)
+        unknown = np.isnan(vals)
+        shape = (len(periods) * n_r, len(activities))
+        mat = sp.coo_array((np.where(unknown, 0.0, vals), (rows, cols)), shape=shape).tocsr()
         return cls(
             mat,
             regions,
@@ -762,7 +919,43 @@ class ActivityMatrix:
             value_name=meta["value_name"],
             source=str(path),
             metadata=meta.get("metadata", {}),
+            missing=_flag_array(rows[unknown], cols[unknown], shape),
         )
+
+
+def _flag_array(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_array | None:
+    """A boolean CSR array true at the given cells (None when there are none)."""
+    if not len(rows):
+        return None
+    return sp.csr_array(
+        sp.coo_array((np.ones(len(rows), dtype=bool), (rows, cols)), shape=shape).tocsr()
+    )
+
+
+def _missing_cells(missing: Any, data: sp.csr_array) -> sp.csr_array | None:
+    """Validate the missing-cell flags against the values: a boolean CSR array of the same
+    shape, false wherever a value is stored (None when no cell is missing)."""
+    if missing is None:
+        return None
+    flags = sp.csr_array(missing, dtype=bool)
+    if flags.shape != data.shape:
+        raise ValidationError(
+            "the missing-cell flags do not fit the data",
+            expected=f"shape {data.shape}",
+            found=f"shape {flags.shape}",
+        )
+    flags.eliminate_zeros()
+    if flags.nnz == 0:
+        return None
+    clash = flags.multiply(data != 0)
+    if clash.nnz:
+        raise ValidationError(
+            "a cell cannot both hold a value and be missing",
+            expected="missing cells with no value",
+            found=f"{int(clash.nnz)} cell(s) with a value flagged missing",
+        )
+    flags.sort_indices()
+    return flags
 
 
 def _json_label(x: Any) -> Any:

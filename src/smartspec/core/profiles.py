@@ -63,8 +63,14 @@ class Profile:
         ``opportunity_gain``, ``sum_a' (1 - M_ra') q_a' phi_a'a / (sum_a'' phi_a''a) -
         density_ra q_a`` (normalised by the target activity's proximities, minus the density
         times its own PCI, and not 0 where the region has the activity).
-    sign : {"diversity", "ubiquity"}
-        Sign rule: ECI correlates positively with diversity, or PCI negatively with ubiquity.
+    sign : {"diversity", "ubiquity", "income"}
+        Sign rule: ECI correlates positively with diversity, PCI negatively with ubiquity, or
+        ECI positively (Spearman) with an external income series (``income=`` of
+        :func:`smartspec.analyse`; GDP per head, or another income or productivity series).
+        The eigenvector's sign is arbitrary (Hidalgo & Hausmann 2009); where diversity falls
+        as income rises (services-rich regions with fewer industries, as in EU SBS data),
+        the diversity rule makes poor regions "complex" and the income anchor is the
+        convention that keeps "complex" meaning "associated with high income".
     complexity_method : {"eigen", "reflections"}
         ECI/PCI from the eigenvector of the second-largest eigenvalue (``eigen``), or from a
         fixed number of reflections, not iterated to convergence (``reflections``: ECI is the
@@ -86,7 +92,7 @@ class Profile:
     coi_standardise: Standardise = "long_rows"
     cog_scale: Literal["eci_sd", "pci", "none"] = "eci_sd"
     cog_formula: Literal["atlas", "oec"] = "atlas"
-    sign: Literal["diversity", "ubiquity"] = "diversity"
+    sign: Literal["diversity", "ubiquity", "income"] = "diversity"
     complexity_method: Literal["eigen", "reflections"] = "eigen"
     reflections: int = 18
 

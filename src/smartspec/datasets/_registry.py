@@ -68,6 +68,12 @@ class DatasetInfo:
         Sum of the values per period (period as text -> total), as built.
     bytes : int
         Size of the bundled, gzipped long table.
+    count_unit : float or None
+        Counted units (persons, projects) per unit of value, for the small-count reliability
+        mark of RCA (1 for persons, 1000 for thousand persons); None when the values are not
+        counts (trade in dollars).
+    n_missing : int
+        Cells suppressed or confidential in the source, kept as missing (not as zeros).
     """
 
     name: str
@@ -87,6 +93,8 @@ class DatasetInfo:
     n_cells: int
     totals: dict[str, float] = field(default_factory=dict)
     bytes: int = 0
+    count_unit: float | None = None
+    n_missing: int = 0
 
     @property
     def period_range(self) -> str:

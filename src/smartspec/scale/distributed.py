@@ -265,6 +265,7 @@ def analyse_distributed(
         "proximity": steps.profile.proximity,
         "diagonal": steps.profile.diagonal,
         "knn": options.get("knn"),
+        "sign": steps.profile.sign,
         "conventions": steps.profile.to_dict(),
     }
     if progress is not None:

@@ -33,9 +33,14 @@ def test_download_formats(client: Any, fmt: str) -> None:
     frame = _read(r.content, fmt)
     ev = ss.analyse(load("mx-tamaulipas"))
     expected = ev.cells[ev.cells.period == 2023].reset_index(drop=True)
-    assert len(frame) == len(expected) == 43 * 18
+    assert len(frame) == len(expected) == 43 * 19
+    # INEGI's suppressed cells travel as missing (empty value and RCA), flagged
     assert list(frame.columns) == ["period", "region", "region_name", "activity",
-                                   "activity_name", "value", "rca", "presence", "density", "cog"]
+                                   "activity_name", "value", "rca", "presence", "density", "cog",
+                                   "missing"]
+    suppressed = frame["missing"].astype(bool)
+    assert suppressed.sum() == expected["missing"].sum() > 0
+    assert frame.loc[suppressed, "value"].isna().all()
     assert list(frame["region"].astype(str)) == list(expected.region)
     pd.testing.assert_series_equal(frame["rca"], expected["rca"], check_names=False,
                                    check_dtype=False)
@@ -68,7 +73,7 @@ def test_proximity_download_with_filters(client: Any) -> None:
     r = client.get(f"{MX}/downloads/proximity.parquet", params={"period": 2003,
                                                                 "activity": "31-33"})
     frame = _read(r.content, "parquet")
-    assert len(frame) == 18
+    assert len(frame) == 19  # 19 sectors, sector 55 all suppressed
     assert set(frame["activity_from"]) == {"31-33"}
     assert {"activity_from_name", "activity_to_name"} <= set(frame.columns)
 
