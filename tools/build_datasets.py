@@ -9,6 +9,10 @@ byte-identical outputs.
 Usage::
 
     .venv/bin/python tools/build_datasets.py [--source DIR] [--out DIR] [--only NAME ...]
+                                             [--labels-only]
+
+``--labels-only`` rewrites the label files alone (names, Spanish names), not the data files nor
+the registry.
 
 Every figure and fact quoted in the descriptions comes from the ``SOURCE.md`` file of the source
 folder or from the data itself; see ``SOURCES.md`` in the output folder.
@@ -110,6 +114,228 @@ def _labels(codes: pd.Series, names: pd.Series, parents: pd.Series | None = None
     return out.reset_index(drop=True)
 
 
+# ---------------------------------------------------------------------------- Spanish names
+# Label files get a ``name_es`` column where an official Spanish wording exists (see SOURCES.md,
+# "Spanish names"); an empty ``name_es`` means there is none and readers fall back to ``name``.
+
+#: CNAE-2009 division titles (INE), the official Spanish version of NACE Rev.2: its divisions are
+#: identical to NACE Rev.2's. Copied from INE's SAS format program for the microdata of the
+#: Encuesta Europea de Salud en Espana 2009 (value ``$T_NACE``), as kept in GitHub
+#: ``juantorrecillas/ees`` @ 8399feab,
+#: ``data/datos_2009_adultos/SAS/EESEadulto_2009_conFormato.sas``.
+CNAE_DIVISIONS_ES = {
+    "01": "Agricultura, ganadería, caza y servicios relacionados con las mismas",
+    "02": "Silvicultura y explotación forestal",
+    "03": "Pesca y acuicultura",
+    "05": "Extracción de antracita, hulla y lignito",
+    "06": "Extracción de crudo de petróleo y gas natural",
+    "07": "Extracción de minerales metálicos",
+    "08": "Otras industrias extractivas",
+    "09": "Actividades de apoyo a las industrias extractivas",
+    "10": "Industria de la alimentación",
+    "11": "Fabricación de bebidas",
+    "12": "Industria del tabaco",
+    "13": "Industria textil",
+    "14": "Confección de prendas de vestir",
+    "15": "Industria del cuero y del calzado",
+    "16": "Industria de la madera y del corcho, excepto muebles; cestería y espartería",
+    "17": "Industria del papel",
+    "18": "Artes gráficas y reproducción de soportes grabados",
+    "19": "Coquerías y refino de petróleo",
+    "20": "Industria química",
+    "21": "Fabricación de productos farmacéuticos",
+    "22": "Fabricación de productos de caucho y plásticos",
+    "23": "Fabricación de otros productos minerales no metálicos",
+    "24": "Metalurgia; fabricación de productos de hierro, acero y ferroaleaciones",
+    "25": "Fabricación de productos metálicos, excepto maquinaria y equipo",
+    "26": "Fabricación de productos informáticos, electrónicos y ópticos",
+    "27": "Fabricación de material y equipo eléctrico",
+    "28": "Fabricación de maquinaria y equipo n.c.o.p.",
+    "29": "Fabricación de vehículos de motor, remolques y semirremolques",
+    "30": "Fabricación de otro material de transporte",
+    "31": "Fabricación de muebles",
+    "32": "Otras industrias manufactureras",
+    "33": "Reparación e instalación de maquinaria y equipo",
+    "35": "Suministro de energía eléctrica, gas, vapor y aire acondicionado",
+    "36": "Captación, depuración y distribución de agua",
+    "37": "Recogida y tratamiento de aguas residuales",
+    "38": "Recogida, tratamiento y eliminación de residuos; valorización",
+    "39": "Actividades de descontaminación y otros servicios de gestión de residuos",
+    "41": "Construcción de edificios",
+    "42": "Ingeniería civil",
+    "43": "Actividades de construcción especializada",
+    "45": "Venta y reparación de vehículos de motor y motocicletas",
+    "46": "Comercio al por mayor e intermediarios del comercio, excepto de vehículos de motor y "
+    "motocicletas",
+    "47": "Comercio al por menor, excepto de vehículos de motor y motocicletas",
+    "49": "Transporte terrestre y por tubería",
+    "50": "Transporte marítimo y por vías navegables interiores",
+    "51": "Transporte aéreo",
+    "52": "Almacenamiento y actividades anexas al transporte",
+    "53": "Actividades postales y de correos",
+    "55": "Servicios de alojamiento",
+    "56": "Servicios de comidas y bebidas",
+    "58": "Edición",
+    "59": "Actividades cinematográficas, de vídeo y de programas de televisión, grabación de "
+    "sonido y edición musical",
+    "60": "Actividades de programación y emisión de radio y televisión",
+    "61": "Telecomunicaciones",
+    "62": "Programación, consultoría y otras actividades relacionadas con la informática",
+    "63": "Servicios de información",
+    "64": "Servicios financieros, excepto seguros y fondos de pensiones",
+    "65": "Seguros, reaseguros y fondos de pensiones, excepto Seguridad Social obligatoria",
+    "66": "Actividades auxiliares a los servicios financieros y a los seguros",
+    "68": "Actividades inmobiliarias",
+    "69": "Actividades jurídicas y de contabilidad",
+    "70": "Actividades de las sedes centrales; actividades de consultoría de gestión empresarial",
+    "71": "Servicios técnicos de arquitectura e ingeniería; ensayos y análisis técnicos",
+    "72": "Investigación y desarrollo",
+    "73": "Publicidad y estudios de mercado",
+    "74": "Otras actividades profesionales, científicas y técnicas",
+    "75": "Actividades veterinarias",
+    "77": "Actividades de alquiler",
+    "78": "Actividades relacionadas con el empleo",
+    "79": "Actividades de agencias de viajes, operadores turísticos, servicios de reservas y "
+    "actividades relacionadas con los mismos",
+    "80": "Actividades de seguridad e investigación",
+    "81": "Servicios a edificios y actividades de jardinería",
+    "82": "Actividades administrativas de oficina y otras actividades auxiliares a las empresas",
+    "84": "Administración Pública y Defensa; Seguridad Social obligatoria",
+    "85": "Educación",
+    "86": "Actividades sanitarias",
+    "87": "Asistencia en establecimientos residenciales",
+    "88": "Actividades de servicios sociales sin alojamiento",
+    "90": "Actividades de creación, artísticas y espectáculos",
+    "91": "Actividades de bibliotecas, archivos, museos y otras actividades culturales",
+    "92": "Actividades de juegos de azar y apuestas",
+    "93": "Actividades deportivas, recreativas y de entretenimiento",
+    "94": "Actividades asociativas",
+    "95": "Reparación de ordenadores, efectos personales y artículos de uso doméstico",
+    "96": "Otros servicios personales",
+    "97": "Actividades de los hogares como empleadores de personal doméstico",
+    "98": "Actividades de los hogares como productores de bienes y servicios para uso propio",
+    "99": "Actividades de organizaciones y organismos extraterritoriales",
+}
+
+#: CNAE-2009 section titles (INE), in sentence case.
+CNAE_SECTIONS_ES = {
+    "A": "Agricultura, ganadería, silvicultura y pesca",
+    "B": "Industrias extractivas",
+    "C": "Industria manufacturera",
+    "D": "Suministro de energía eléctrica, gas, vapor y aire acondicionado",
+    "E": "Suministro de agua, actividades de saneamiento, gestión de residuos y descontaminación",
+    "F": "Construcción",
+    "G": "Comercio al por mayor y al por menor; reparación de vehículos de motor y motocicletas",
+    "H": "Transporte y almacenamiento",
+    "I": "Hostelería",
+    "J": "Información y comunicaciones",
+    "K": "Actividades financieras y de seguros",
+    "L": "Actividades inmobiliarias",
+    "M": "Actividades profesionales, científicas y técnicas",
+    "N": "Actividades administrativas y servicios auxiliares",
+    "O": "Administración Pública y defensa; Seguridad Social obligatoria",
+    "P": "Educación",
+    "Q": "Actividades sanitarias y de servicios sociales",
+    "R": "Actividades artísticas, recreativas y de entretenimiento",
+    "S": "Otros servicios",
+    "T": "Actividades de los hogares como empleadores de personal doméstico; actividades de los "
+    "hogares como productores de bienes y servicios para uso propio",
+    "U": "Actividades de organizaciones y organismos extraterritoriales",
+}
+
+
+def nace_a10_es(group: str) -> str:
+    """The Spanish name of a NACE A*10 group (``"G-I"``): the CNAE-2009 titles of its sections
+    joined with ``"; "``, as INE names its A10 groupings ("Comercio al por mayor y al por menor;
+    reparación de vehículos de motor y motocicletas; transporte y almacenamiento; hostelería").
+
+    >>> nace_a10_es("G-I").split("; ")[-2:]
+    ['transporte y almacenamiento', 'hostelería']
+    """
+    first, _, last = group.partition("-")
+    letters = [chr(c) for c in range(ord(first), ord(last or first) + 1)]
+    parts = [CNAE_SECTIONS_ES[x] for x in letters]
+    return "; ".join([parts[0]] + [p[:1].lower() + p[1:] for p in parts[1:]])
+
+
+#: The UN's official Spanish short titles of the Sustainable Development Goals (the goal icons of
+#: un.org/sustainabledevelopment/es).
+SDG_NAMES_ES = {
+    1: "Fin de la pobreza",
+    2: "Hambre cero",
+    3: "Salud y bienestar",
+    4: "Educación de calidad",
+    5: "Igualdad de género",
+    6: "Agua limpia y saneamiento",
+    7: "Energía asequible y no contaminante",
+    8: "Trabajo decente y crecimiento económico",
+    9: "Industria, innovación e infraestructura",
+    10: "Reducción de las desigualdades",
+    11: "Ciudades y comunidades sostenibles",
+    12: "Producción y consumo responsables",
+    13: "Acción por el clima",
+    14: "Vida submarina",
+    15: "Vida de ecosistemas terrestres",
+    16: "Paz, justicia e instituciones sólidas",
+}
+
+#: NAICS 2017 sectors whose SCIAN (Mexico) sector of the same scope has another code.
+NAICS_TO_SCIAN = {"42": "43", "44-45": "46"}
+
+#: Countries that Unicode CLDR no longer names (historical codes of the trade data): INE's name
+#: (SCG: same INE SAS program, value ``$TPAIS``, code 891) or the Growth Lab's (ANT).
+HISTORIC_COUNTRIES_ES = {"SCG": "Serbia y Montenegro", "ANT": "Antillas Neerlandesas"}
+
+
+def scian_sector_names(src: Path) -> dict[str, str]:
+    """SCIAN sector code -> INEGI's Spanish name, from the INEGI census export (every sector)."""
+    raw = read_inegi(src / "mx-inegi" / "SAIC_Exporta_2025922_13941551.csv")
+    act = raw[raw.columns[3]].str.extract(r"^Sector (\S+) (.*)$").dropna()
+    return dict(zip(act[0], act[1], strict=True))
+
+
+def country_names_es(src: Path, codes: pd.Series) -> pd.Series:
+    """Spanish country names for ISO 3166 alpha-3 codes: Unicode CLDR (through Babel) by the
+    alpha-2 code, else :data:`HISTORIC_COUNTRIES_ES`; empty where neither has one."""
+    from babel import Locale
+
+    territories = Locale("es").territories
+    cc = pd.read_csv(
+        src / "classifications" / "countries" / "country_data.tsv",
+        sep="\t", dtype=str, keep_default_na=False,
+    )
+    alpha2 = dict(zip(cc["ISO3"], cc["ISO2"].str.extract(r"([A-Z]{2})")[0], strict=True))
+    return codes.map(
+        lambda c: territories.get(alpha2.get(c) or "", "") or HISTORIC_COUNTRIES_ES.get(c, "")
+    )
+
+
+def spanish_names(name: str, src: Path, built: Built) -> Built:
+    """``built`` with a ``name_es`` column (after ``name``) in the label tables that have an
+    official Spanish source; the others unchanged (NZ, AU: none exists)."""
+    regions, activities = built.regions.copy(), built.activities.copy()
+    acts = activities["code"]
+    if name == "us-state-industry":  # SCIAN sectors correspond to NAICS sectors
+        scian = scian_sector_names(src)
+        activities["name_es"] = acts.map(lambda c: scian.get(NAICS_TO_SCIAN.get(c, c), ""))
+    elif name == "mx-tamaulipas":  # the names are INEGI's Spanish ones already
+        activities["name_es"] = activities["name"]
+    elif name == "eu-nuts2-sbs":
+        activities["name_es"] = acts.str[1:].map(CNAE_DIVISIONS_ES).fillna("")
+    elif name == "eu-nuts2-ardeco":
+        activities["name_es"] = acts.map(nace_a10_es)
+    elif name == "eu-h2020-sdg":
+        activities["name_es"] = acts.str[3:].astype(int).map(SDG_NAMES_ES).fillna("")
+    elif name == "world-trade":  # SITC Rev.2 has no Spanish names in the Growth Lab files
+        regions["name_es"] = country_names_es(src, regions["code"])
+    else:
+        return built
+    for table in (regions, activities):
+        if "name_es" in table.columns:
+            table.insert(2, "name_es", table.pop("name_es"))
+    return Built(built.long, regions, activities, built.meta)
+
+
 # ---------------------------------------------------------------------------- builders
 def build_nz(src: Path) -> Built:
     folder = src / "nz-urban-industry"
@@ -142,6 +368,7 @@ def build_nz(src: Path) -> Built:
         "activity_classification": "NZSIOC 2013 industry groups (Davies & Mare)",
         "value_name": "employment",
         "unit": "persons",
+        "count_unit": 1,
         "source": "Davies & Mare (Motu), GitHub moturesearch/relatedness-complexity, from "
         "Statistics New Zealand census data",
         "licence": "MIT (c) 2020 Benjamin Davies, David Mare, Motu; the files are the work of "
@@ -185,6 +412,7 @@ def build_au(src: Path) -> Built:
         "activity_classification": "ANZSIC 2006 3-digit (group names)",
         "value_name": "employment",
         "unit": "persons",
+        "count_unit": 1,
         "source": "Australian Bureau of Statistics, Census 2011/2016/2021 (TableBuilder), via "
         "the R package complexitydata (GitHub amwu-nrc/complexitydata, Hamish Gamble)",
         "licence": "ABS data CC BY 4.0; complexitydata package MIT",
@@ -227,6 +455,7 @@ def build_us(src: Path) -> Built:
         "activity_classification": "NAICS 2017 2-digit",
         "value_name": "employment",
         "unit": "persons (mid-March employees)",
+        "count_unit": 1,
         "source": "US Census Bureau, Statistics of U.S. Businesses (SUSB) 2021, via GitHub "
         "code4policy/2024-A1-SME-Financing",
         "licence": "Public domain (US federal statistics)",
@@ -336,6 +565,7 @@ def build_cordis(src: Path) -> Built:
         "activity_classification": "SDG",
         "value_name": "participations",
         "unit": "project participations",
+        "count_unit": 1,
         "source": "Nesta (EURITO project), GitHub nestauk/eurito_indicators, derived from "
         "European Commission CORDIS Horizon 2020 open data",
         "licence": "CORDIS data CC BY 4.0 (European Commission); the Nesta repository has no "
@@ -364,7 +594,7 @@ def build_mx(src: Path) -> Built:
     year_col, state_col, mun_col, act_col = raw.columns[:4]
     emp_col = next(c for c in raw.columns if c.startswith("H001A"))
     mun = raw[(raw[mun_col] != "") & raw[state_col].str.startswith("28 ")]
-    mun = mun[mun[emp_col] != ""]  # empty = suppressed by INEGI for confidentiality
+    # empty = suppressed by INEGI for confidentiality: kept as missing cells
     mcode = "28" + mun[mun_col].str[:3]
     act = mun[act_col].str.extract(r"^Sector (\S+) (.*)$")
     long = pd.DataFrame(
@@ -372,7 +602,7 @@ def build_mx(src: Path) -> Built:
             "period": mun[year_col].astype(np.int64),
             "region": mcode,
             "activity": act[0],
-            "value": mun[emp_col].astype(np.int64),
+            "value": pd.to_numeric(mun[emp_col].replace("", np.nan)).astype(np.float64),
         }
     )
     allmun = raw[(raw[mun_col] != "") & raw[state_col].str.startswith("28 ")]
@@ -390,15 +620,16 @@ def build_mx(src: Path) -> Built:
             "31-33, 48-49 as published), economic census reference years 2003, 2008, 2013, "
             "2018 and 2023. Unit: persons. Only Tamaulipas is in the source (not all states); "
             "the national and state total rows were dropped. Cells left empty by INEGI for "
-            "confidentiality are left out (they read as 0 in the matrix), so municipal sums "
+            "confidentiality are kept as missing cells (not zeros), so municipal sums "
             "understate the state totals where cells are suppressed. Labels are the official "
             "Spanish names. 933 of the 2,789 municipal cells are suppressed (all of "
-            "sector 55, corporate management, so 18 sectors appear)."
+            "sector 55, corporate management, which so has no published value)."
         ),
         "region_level": "municipality",
         "activity_classification": "SCIAN sector",
         "value_name": "employment",
         "unit": "persons",
+        "count_unit": 1,
         "source": "INEGI, Censos Economicos (SAIC query, Censos Economicos 2024 definitive "
         "results, queried 2025-09-22), via GitHub DaDoctorProctor/censal_2025",
         "licence": "INEGI Terminos de libre uso de la informacion (free reuse with attribution)",
@@ -447,6 +678,7 @@ def build_ardeco(src: Path) -> Built:
         "activity_classification": "NACE Rev.2 A*10",
         "value_name": "employment",
         "unit": "thousand persons",
+        "count_unit": 1000,
         "source": "European Commission, ARDECO (Annual Regional Database of the European "
         "Commission, JRC / DG REGIO), series SNETZ, downloaded mid-2024 (via GitHub "
         "EliaDG/Master-Thesis)",
@@ -468,7 +700,6 @@ def build_sbs(src: Path) -> Built:
         (raw["indic_sb"] == "V16110")
         & (raw["nuts_level"] == 2)
         & raw["nace_r2"].str.fullmatch(r"[A-Z]\d\d")
-        & (raw["value"] != "")
         & ~raw["geo"].str.endswith("ZZ")  # extra-regio, not a territory
     ]
     # Finland 2010 holds both its NUTS 2006 and NUTS 2010 regions (FI18 = FI1B + FI1C): keep
@@ -479,7 +710,8 @@ def build_sbs(src: Path) -> Built:
             "period": sel["year"].astype(np.int64),
             "region": sel["geo"],
             "activity": sel["nace_r2"],
-            "value": sel["value"].astype(np.float64),
+            # ':' (empty) is confidential ('c') or otherwise not published: kept as missing
+            "value": pd.to_numeric(sel["value"].replace("", np.nan)).astype(np.float64),
         }
     )
     names = nuts_names(src)
@@ -502,8 +734,9 @@ def build_sbs(src: Path) -> Built:
             "NUTS 2 regions x NACE Rev.2 divisions (2-digit, B05-N82 and S95; sections, "
             "groups and national/NUTS 1 rows dropped, so nothing is double counted), "
             "2008-2015. Unit: persons. No agriculture, finance or public services (outside "
-            "the SBS scope). Confidential or missing cells (':' / flag 'c') are left out; "
-            "values flagged provisional, break or low reliability are kept. Extra-regio "
+            "the SBS scope). Confidential or unpublished cells (':', mostly flag 'c', some 'u' "
+            "low reliability) are kept as missing cells, not zeros; values flagged "
+            "provisional, break or low reliability are kept. Extra-regio "
             "codes (ESZZ, FRZZ) are dropped. Finland 2010 lists both its NUTS 2006 (FI13, "
             "FI18, FI1A) and NUTS 2010 (FI1B, FI1C, FI1D) regions; the old three were dropped "
             "for 2010 to avoid double counting. NUTS versions "
@@ -514,10 +747,14 @@ def build_sbs(src: Path) -> Built:
         "activity_classification": "NACE Rev.2 division",
         "value_name": "employment",
         "unit": "persons",
+        "count_unit": 1,
         "source": "Eurostat, sbs_r_nuts06_r2 bulk download (2017 vintage, via GitHub "
         "kproductivity/creative-industries)",
         "licence": "CC BY 4.0 (Eurostat, reuse with acknowledgement)",
         "citation": "Eurostat (2017), SBS data by NUTS 2 regions and NACE Rev. 2 (sbs_r_nuts06_r2)",
+        # RCA presence inverts the complexity ranking here (ECI vs GDP per head -0.55); RPOP
+        # gives +0.60 to +0.70 in every year (docs/validation.md, "Complexity validity")
+        "defaults": {"presence": "rpop"},
         "boundaries": "nuts2021-2",
     }
     return Built(long, regions, activities, meta)
@@ -545,16 +782,14 @@ def tidy(long: pd.DataFrame, name: str) -> pd.DataFrame:
     out["period"] = out["period"].astype(np.int64)
     out["region"] = out["region"].astype(str)
     out["activity"] = out["activity"].astype(str)
-    values = out["value"]
-    if values.isna().any():
-        raise ValueError(f"{name}: NaN values")
+    values = out["value"]  # NaN: a suppressed or confidential cell, kept as missing
     if (values < 0).any():
         raise ValueError(f"{name}: negative values")
     if out.duplicated(["period", "region", "activity"]).any():
         raise ValueError(f"{name}: repeated (period, region, activity) keys")
-    if pd.api.types.is_float_dtype(values) and (values % 1 == 0).all():
-        out["value"] = values.astype(np.int64)
-    out = out[out["value"] != 0]
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        out["value"] = values.astype("Int64")
+    out = out[(out["value"] != 0).fillna(True)]  # keep missing cells, drop zeros
     out = out.sort_values(["period", "region", "activity"], kind="mergesort")
     return out.reset_index(drop=True)
 
@@ -571,8 +806,19 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
 
 
+def write_labels(name: str, src: Path, out: Path) -> None:
+    """Write only the label files of a dataset (``--labels-only``): the data file and the
+    registry are left as they are."""
+    built = spanish_names(name, src, BUILDERS[name](src))
+    long = tidy(built.long, name)
+    for axis, table in (("region", built.regions), ("activity", built.activities)):
+        kept = table[table["code"].isin(set(long[axis]))]
+        write_csv(kept, out / f"{name}.{'regions' if axis == 'region' else 'activities'}.csv")
+    print(f"{name}: label files written")
+
+
 def build(name: str, src: Path, out: Path) -> dict | None:
-    built = BUILDERS[name](src)
+    built = spanish_names(name, src, BUILDERS[name](src))
     long = tidy(built.long, name)
     payload = gzip_bytes(long.to_csv(index=False, lineterminator="\n"))
     if len(payload) > MAX_GZ_BYTES:
@@ -585,13 +831,15 @@ def build(name: str, src: Path, out: Path) -> dict | None:
     write_csv(activities, out / f"{name}.activities.csv")
     periods = sorted(int(p) for p in long["period"].unique())
     totals = long.groupby("period")["value"].sum()
+    n_missing = int(long["value"].isna().sum())
     entry = {
         "name": name,
         **built.meta,
         "periods": periods,
         "n_regions": int(long["region"].nunique()),
         "n_activities": int(long["activity"].nunique()),
-        "n_cells": len(long),
+        "n_cells": len(long) - n_missing,
+        "n_missing": n_missing,
         "totals": {str(int(p)): round(float(v), 6) for p, v in totals.items()},
         "bytes": len(payload),
     }
@@ -607,11 +855,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--only", nargs="*", choices=sorted(BUILDERS), default=None)
+    parser.add_argument("--labels-only", action="store_true",
+                        help="write only the region / activity label files")
     args = parser.parse_args(argv)
     if not args.source.is_dir():
         print(f"source folder {args.source} not found", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.labels_only:
+        for name in args.only or list(BUILDERS):
+            write_labels(name, args.source, args.out)
+        return 0
     registry_path = args.out / "registry.json"
     registry: dict[str, dict] = {}
     if args.only and registry_path.exists():

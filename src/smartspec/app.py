@@ -35,7 +35,7 @@ import pandas as pd
 
 from .core._labels import text_or_none
 from .core.errors import SmartSpecError, UnknownDatasetError, ValidationError, format_examples
-from .jobs import Computed, Jobs, Pending, backtest_job, recorded
+from .jobs import REQUESTED_WAIT, Computed, Jobs, Pending, backtest_job, recorded
 from .store.cache import LRUCache
 from .store.files import (
     MAX_SOURCE,
@@ -72,13 +72,19 @@ __all__ = [
 class RequestError(ValidationError):
     """A request that is malformed as given (an unknown sort column, a bad filter): HTTP 400."""
 
+    code = "bad_request"
+
 
 class UploadTooLargeError(ValidationError):
     """An uploaded file larger than the ``max_upload_mb`` setting: HTTP 413."""
 
+    code = "upload_too_large"
+
 
 class ConflictError(SmartSpecError):
     """An action the current state forbids (deleting a bundled dataset): HTTP 409."""
+
+    code = "conflict"
 
 
 # ------------------------------------------------------------------------------------ settings
@@ -174,6 +180,13 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "page_wait_s",
+        3.0,
+        "Seconds a dashboard page waits for a heavy result before it shows a progress page "
+        "that reloads by itself (at most job_wait_s; it asks the API with Prefer: wait=N).",
+        float,
+    ),
+    Setting(
         "job_workers",
         1,
         "Heavy computations run at once, each in its own process; the others wait in a queue.",
@@ -242,7 +255,8 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
             raise ValidationError(
                 f"setting {name!r} must be positive", expected="> 0", found=repr(values[name])
             )
-    for name in ("job_wait_s", "result_cache_mb", "response_cache_mb", "debris_grace_s"):
+    for name in ("job_wait_s", "page_wait_s", "result_cache_mb", "response_cache_mb",
+                 "debris_grace_s"):
         if values[name] < 0:
             raise ValidationError(
                 f"setting {name!r} cannot be negative", expected=">= 0", found=repr(values[name])
@@ -602,14 +616,18 @@ class SmartSpecApp:
                     found="no file",
                     fix="upload the dataset again, restore the data folder from a backup "
                     "(smartspec restore), or restart with the right --data path",
+                    code="invalid.file_missing",
                 )
             return read_table(path, **record.mapping)
 
         return self._cache.get(("matrix", record.id), load)
 
-    def options_key(self, options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-        """The analysis options as a hashable cache key, validated, with defaults filled in."""
-        allowed = ("profile", "threshold", "knn", "proximity")
+    def options_key(
+        self, options: Mapping[str, Any], dataset: str | None = None
+    ) -> tuple[tuple[str, Any], ...]:
+        """The analysis options as a hashable cache key, validated, with defaults filled in
+        (with ``dataset``, also the dataset's own defaults: :meth:`dataset_defaults`)."""
+        allowed = ("profile", "threshold", "knn", "proximity", "sign", "presence")
         unknown = [k for k in options if k not in allowed]
         if unknown:
             raise ValidationError(
@@ -619,16 +637,90 @@ class SmartSpecApp:
             )
         resolved = {k: v for k, v in options.items() if v is not None}
         resolved.setdefault("profile", self.settings["default_profile"])
+        if dataset is not None:
+            for name, value in self.dataset_defaults(dataset).items():
+                resolved.setdefault(name, value)
+        # the conventions' own defaults named too, so that asking for them is the same analysis
+        from .core.profiles import get_profile
+
+        resolved.setdefault("presence", "rca")
+        resolved.setdefault("sign", get_profile(resolved["profile"]).sign)
         return tuple(sorted(resolved.items()))
 
+    def dataset_defaults(self, dataset_id: str) -> dict[str, Any]:
+        """The analysis options a dataset is shown with unless a request sets them (a bundled
+        dataset's registry ``defaults``: e.g. the sign anchored on income where the diversity
+        rule inverts the ranking; see docs/validation.md)."""
+        return dict(self.dataset_info(dataset_id).get("defaults") or {})
+
+    def income(self, dataset_id: str) -> tuple[pd.Series, dict[str, str]] | None:
+        """The dataset's income or productivity series by ``(period, region)``, with its
+        ``name``, ``unit`` and ``source``; None when there is none (uploads, NZ, AU).
+
+        See :func:`smartspec.datasets.income`.
+        """
+        if self.dataset(dataset_id).kind != "bundled":
+            return None
+
+        def load() -> tuple[pd.Series, dict[str, str]] | None:
+            from .datasets import income
+
+            return income(dataset_id)
+
+        return self._cache.get(("income", dataset_id), load)  # type: ignore[no-any-return]
+
+    def population(self, dataset_id: str) -> pd.Series | None:
+        """The dataset's population by ``(period, region)`` (context data of a bundled
+        dataset), for presence by RPOP; None when there is none."""
+        if self.dataset(dataset_id).kind != "bundled":
+            return None
+
+        def load() -> pd.Series | None:
+            from .datasets import population
+
+            return population(dataset_id)
+
+        return self._cache.get(("population", dataset_id), load)  # type: ignore[no-any-return]
+
+    def _core_options(self, dataset_id: str, opts: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+        """The resolved options as core keyword arguments (the income series for
+        ``sign="income"``, the population for presence by RPOP)."""
+        kwargs = dict(opts)
+        if kwargs.get("presence") in ("rpop", "either", "both"):
+            population = self.population(dataset_id)
+            if population is None:
+                raise ValidationError(
+                    f"presence={kwargs['presence']!r} needs a population, and this dataset has "
+                    "none",
+                    where=f"dataset {dataset_id!r}",
+                    expected="a bundled dataset with population in its context data (the EU "
+                    "NUTS 2 datasets)",
+                    found="no population series",
+                    fix="use presence=rca, or analyse the data with the CLI and --population FILE",
+                )
+            kwargs["population"] = population
+        if kwargs.get("sign") == "income":
+            found = self.income(dataset_id)
+            if found is None:
+                raise ValidationError(
+                    "sign='income' needs an income series, and this dataset has none",
+                    where=f"dataset {dataset_id!r}",
+                    expected="a bundled dataset with context data (EU NUTS 2, world trade, US "
+                    "states, Tamaulipas)",
+                    found="no income or productivity series",
+                    fix="use sign=diversity, or analyse the data with the CLI and --income FILE",
+                )
+            kwargs["income"] = found[0]
+        return kwargs
+
     def _analysis(self, dataset_id: str, options: Mapping[str, Any]) -> Computed:
-        key = ("evidence", dataset_id, self.options_key(options))
+        key = ("evidence", dataset_id, self.options_key(options, dataset_id))
         matrix = self.matrix(dataset_id)
 
         def compute() -> Any:
             from .core.evidence import analyse
 
-            ev = analyse(matrix, **dict(key[2]))
+            ev = analyse(matrix, **self._core_options(dataset_id, key[2]))
             _ = ev.cells, ev.regions, ev.activities  # computed once, here
             return ev
 
@@ -691,7 +783,8 @@ class SmartSpecApp:
             Its arguments (they must pickle).
         wait : float or "setting", optional
             Seconds to wait for a computation; ``None`` waits as long as it takes;
-            ``"setting"``: the ``job_wait_s`` setting (what requests wait).
+            ``"setting"``: the ``job_wait_s`` setting (what requests wait), or less when the
+            request asked so (``Prefer: wait=N``, :data:`smartspec.jobs.REQUESTED_WAIT`).
 
         Returns
         -------
@@ -711,6 +804,9 @@ class SmartSpecApp:
             return hit  # type: ignore[no-any-return]
         if wait == "setting":
             wait = float(self.settings["job_wait_s"])
+            asked = REQUESTED_WAIT.get()  # the request's Prefer: wait=N, never longer
+            if asked is not None:
+                wait = min(wait, asked)
         kind, dataset_id = key[0], key[1]
         name = digest(self._dataset_version(dataset_id), key)
         stored = self.results.load(dataset_id, name)
@@ -799,7 +895,7 @@ class SmartSpecApp:
         scope: str,
         options: Mapping[str, Any],
     ) -> Computed:
-        opts = self.options_key(options)
+        opts = self.options_key(options, dataset_id)
         matrix = self.matrix(dataset_id)
         key = ("framework", dataset_id, density_cutoff, complexity_cutoff, scope, opts)
 
@@ -811,7 +907,7 @@ class SmartSpecApp:
                 density_cutoff=density_cutoff,  # type: ignore[arg-type]
                 complexity_cutoff=complexity_cutoff,  # type: ignore[arg-type]
                 scope=scope,  # type: ignore[arg-type]
-                **dict(opts),
+                **self._core_options(dataset_id, opts),
             )
 
         return self._recorded(key, compute)
@@ -839,7 +935,8 @@ class SmartSpecApp:
         analysis = {
             k: params.pop(k) for k in ("profile", "threshold", "knn", "proximity") if k in params
         }
-        opts = self.options_key(analysis)
+        params.pop("sign", None)  # backtests score density and COG with the profile's sign
+        opts = tuple((k, v) for k, v in self.options_key(analysis) if k != "sign")
         matrix = self.matrix(dataset_id)
         frozen = tuple(
             sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
@@ -857,8 +954,9 @@ class SmartSpecApp:
         """
         return self._cache.get(key, factory)
 
-    def labels(self, dataset_id: str, axis: str) -> pd.DataFrame:
-        """Codes of the dataset's regions or activities with ``name`` and ``parent`` columns.
+    def labels(self, dataset_id: str, axis: str, lang: str = "en") -> pd.DataFrame:
+        """Codes of the dataset's regions or activities with ``name``, ``name_lang`` and
+        ``parent`` columns.
 
         Parameters
         ----------
@@ -866,16 +964,26 @@ class SmartSpecApp:
             A dataset of the catalogue.
         axis : {"region", "activity"}
             Which labels.
+        lang : {"en", "es"}
+            Language of the names: ``"es"`` gives the Spanish name where one is known (bundled
+            label files' ``name_es``; for uploads, the ``<axis>_es`` names of the label sidecar)
+            and the other name elsewhere.
 
         Returns
         -------
         pandas.DataFrame
             Indexed by ``code`` (text) in the matrix's order; ``name`` and ``parent`` are
             ``None`` where unknown (uploaded files carry codes only, unless name columns were
-            given on upload: see :meth:`add_dataset`).
+            given on upload: see :meth:`add_dataset`). ``name_lang`` is ``"es"`` where the name
+            is Spanish, ``"en"`` for a bundled English (or place's own) name, ``None`` where
+            the language is not known (names given on upload).
         """
         if axis not in ("region", "activity"):
             raise ValidationError("unknown label axis", expected="region or activity", found=axis)
+        if lang not in ("en", "es"):
+            raise RequestError("unknown label language", where="query parameter 'lang'",
+                               expected="'en' or 'es'", found=repr(lang),
+                               code="bad_request.label_language")
         record = self.dataset(dataset_id)
 
         def build() -> pd.DataFrame:
@@ -883,21 +991,32 @@ class SmartSpecApp:
             codes = [str(c) for c in (m.regions if axis == "region" else m.activities)]
             frame = pd.DataFrame(index=pd.Index(codes, name="code"))
             frame["name"] = None
+            frame["name_lang"] = None
             frame["parent"] = None
             if record.kind == "bundled":
                 from .datasets import labels as bundled_labels
 
-                known = bundled_labels(record.id, axis)
-                for col in ("name", "parent"):
+                known = bundled_labels(record.id, axis, lang)
+                for col in ("name", "name_lang", "parent"):
                     if col in known.columns:
                         frame[col] = text_or_none(known[col].reindex(frame.index))
             elif record.kind == "uploaded" and record.path:
-                stored = _read_labels(labels_path(self.file_of(record))).get(axis, {})
+                sidecar = _read_labels(labels_path(self.file_of(record)))
+                stored = sidecar.get(axis, {})
                 if stored:
                     frame["name"] = text_or_none(pd.Series(stored).reindex(frame.index))
+                spanish = sidecar.get(f"{axis}_es", {}) if lang == "es" else {}
+                if spanish:  # Spanish names where given, the others where not
+                    es = text_or_none(pd.Series(spanish).reindex(frame.index))
+                    frame["name_lang"] = pd.Series(  # object: None stays None (JSON null)
+                        [None if s is None else "es" for s in es], frame.index, dtype=object)
+                    frame["name"] = pd.Series(
+                        [s if s is not None else n for s, n in zip(es, frame["name"],
+                                                                   strict=True)],
+                        frame.index, dtype=object)
             return frame
 
-        return self.cached(("labels", record.id, axis), build)
+        return self.cached(("labels", record.id, axis, lang), build)
 
     # ------------------------------------------------------------------ adding and deleting
     def add_dataset(
@@ -911,6 +1030,8 @@ class SmartSpecApp:
         source: str | None = None,
         region_name: str | None = None,
         activity_name: str | None = None,
+        region_name_es: str | None = None,
+        activity_name_es: str | None = None,
     ) -> DatasetRecord:
         """Validate a data file and store it as a new ``uploaded`` dataset.
 
@@ -936,6 +1057,9 @@ class SmartSpecApp:
             beside the file (``<data_dir>/uploads/<id>.labels.json``, in the same transaction)
             and served by :meth:`labels`. A missing column, or two names for one code, is a
             :class:`~smartspec.ValidationError`.
+        region_name_es, activity_name_es : str, optional
+            Columns holding Spanish names of the codes, kept in the same file (as
+            ``region_es`` / ``activity_es``) and served by :meth:`labels` with ``lang="es"``.
 
         Returns
         -------
@@ -956,6 +1080,8 @@ class SmartSpecApp:
         source = check_text("source", source, limit=MAX_SOURCE)
         region_name = check_text("region_name", region_name)
         activity_name = check_text("activity_name", activity_name)
+        region_name_es = check_text("region_name_es", region_name_es)
+        activity_name_es = check_text("activity_name_es", activity_name_es)
         filename = check_text("filename", filename)
         if isinstance(file, str | Path):
             filename = filename or Path(file).name
@@ -971,6 +1097,7 @@ class SmartSpecApp:
                 expected=f"a name ending in one of {known}",
                 found=f"'{''.join(Path(name).suffixes) or 'no extension'}'",
                 fix="upload a CSV, TSV, Parquet or Excel file with its usual ending",
+                code="invalid.file_format",
             )
         limit = int(float(self.settings["max_upload_mb"]) * 1024 * 1024)
         staging = self.uploads_dir / ".staging" / uuid.uuid4().hex
@@ -994,7 +1121,8 @@ class SmartSpecApp:
             m, names = read_upload(
                 staged,
                 resolved,
-                {"region": region_name or "", "activity": activity_name or ""},
+                {"region": region_name or "", "activity": activity_name or "",
+                 "region_es": region_name_es or "", "activity_es": activity_name_es or ""},
                 too_large=UploadTooLargeError,
             )
             staged_labels: Path | None = None
@@ -1016,10 +1144,12 @@ class SmartSpecApp:
                     licence=licence, source=source,
                 ),
             )
-        except BaseException:
+        except BaseException as exc:
             if final is not None:
                 final.unlink(missing_ok=True)
                 labels_path(final).unlink(missing_ok=True)
+            if isinstance(exc, ValidationError) and exc.code == ValidationError.code:
+                exc.code = "invalid.upload"  # the reader's problem with the uploaded data
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)

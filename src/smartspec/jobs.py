@@ -23,6 +23,7 @@ import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from .core.errors import SmartSpecError, ValidationError
 __all__ = [
     "KEEP_FINISHED",
     "MAX_PENDING",
+    "REQUESTED_WAIT",
     "ComputeBudgetError",
     "Computed",
     "Job",
@@ -42,6 +44,12 @@ __all__ = [
     "layout_job",
     "recorded",
 ]
+
+#: Seconds the request being answered asked to wait at most for a heavy result (HTTP
+#: ``Prefer: wait=N``, RFC 7240; the dashboard's pages ask for a short wait and show a progress
+#: page); None: the ``job_wait_s`` setting. Set per request by the API, read by
+#: :meth:`smartspec.app.SmartSpecApp.heavy`.
+REQUESTED_WAIT: ContextVar[float | None] = ContextVar("smartspec_requested_wait", default=None)
 
 #: Finished jobs whose status stays readable.
 KEEP_FINISHED = 256
@@ -111,9 +119,13 @@ def layout_job(phi: Any, n_extra: int) -> tuple[list[tuple[int, int, float, str]
 class ComputeBudgetError(ValidationError):
     """A computation that needed more time or memory than the server gives one (HTTP 422)."""
 
+    code = "compute_budget"
+
 
 class JobQueueFullError(SmartSpecError):
     """Too many heavy computations queued already (HTTP 503: ask again later)."""
+
+    code = "queue_full"
 
 
 class Pending(Exception):  # noqa: N818 - a state, not an error
@@ -161,6 +173,7 @@ class Job:
             err = {k: getattr(self.error, k, None)
                    for k in ("message", "expected", "found", "where", "fix")}
             err["type"] = type(self.error).__name__
+            err["code"] = getattr(self.error, "code", "error")
         return {
             "id": self.id,
             "kind": self.kind,

@@ -276,6 +276,21 @@ class Steps:
         return M
 
     @cached_property
+    def candidates(self) -> np.ndarray:
+        """Real candidate cells (P, R, A): the region has data (and a population, for presence
+        by RPOP) in the period and lacks the activity, the cell is not missing (suppressed),
+        and other regions have the activity. Nothing else is ever ranked as an opportunity."""
+        values = self.values
+        region_has_data = values.sum(axis=2, keepdims=True) > 0
+        if self.presence_method in POPULATION_METHODS:  # no population: presence unknown
+            region_has_data &= np.isfinite(self.pop)[:, :, None]
+        elsewhere = values.sum(axis=1, keepdims=True) - values > 0
+        out = ~self.mask & region_has_data & elsewhere
+        if self.m.missing is not None:
+            out &= ~self.m.missing_mask()
+        return out
+
+    @cached_property
     def diversity(self) -> np.ndarray:
         return np.count_nonzero(self.mask, axis=2).astype(np.float64)
 

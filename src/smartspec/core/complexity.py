@@ -22,7 +22,16 @@ from .errors import SmartSpecWarning, ValidationError, format_examples
 from .matrix import ActivityMatrix
 from .profiles import Profile
 
-__all__ = ["ComplexityResult", "FitnessResult", "complexity", "eci", "fitness", "pci"]
+__all__ = [
+    "PROBLEMS",
+    "ComplexityResult",
+    "FitnessResult",
+    "complexity",
+    "complexity_checks",
+    "eci",
+    "fitness",
+    "pci",
+]
 
 
 @dataclass(frozen=True)
@@ -179,6 +188,111 @@ def complexity(
 SPECTRAL_GAP_WARNING = 1e-6
 #: A correlation of ECI with diversity weaker than this leaves the sign weakly determined.
 SIGN_CORRELATION_WARNING = 0.1
+
+
+#: A spectral gap smaller than this share of the second eigenvalue leaves ECI fragile: a small
+#: change of the data can swap the second and third eigenvectors.
+RELATIVE_GAP_WARNING = 0.05
+
+#: The checks :func:`complexity_checks` runs, by stable code, with what a failure means.
+PROBLEMS: dict[str, str] = {
+    "weak_sign": "the sign (which end is 'complex') is weakly determined: ECI correlates "
+    "weakly with what the sign rule relies on",
+    "negative_income": "ECI correlates negatively with income: the regions ranked most "
+    "complex are the poorer ones",
+    "no_income_link": "ECI's correlation with income is not distinguishable from zero",
+    "tiny_gap": "the second and third eigenvalues are close: the ranking is fragile",
+    "inconsistent": "the checks fail in a third or more of the dataset's periods, so the "
+    "ranking is not stable over time even where a period passes",
+}
+
+#: With at least this share of failing periods (and 3 periods or more), every period is
+#: flagged ``inconsistent``.
+INCONSISTENT_SHARE = 1 / 3
+
+
+def complexity_checks(
+    diagnostics: pd.DataFrame, external: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    r"""Whether a complexity ranking means what it says, period by period.
+
+    Parameters
+    ----------
+    diagnostics : pandas.DataFrame
+        :attr:`smartspec.Evidence.diagnostics` (eigenvalues, sign rule and correlations).
+    external : pandas.DataFrame, optional
+        :func:`smartspec.core.external.external_validity` of ECI against income (GDP per
+        head...), one row per period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period: ``period, sign_rule, sign_correlation, income_correlation,
+        relative_gap, income_n, income_rho, income_low, income_high, problems, meaningful``.
+        ``problems`` is a tuple of codes of :data:`PROBLEMS`; ``meaningful`` is True when
+        there is none.
+
+    Notes
+    -----
+    The checks: the sign correlation that the sign rule relies on is at least
+    :data:`SIGN_CORRELATION_WARNING` in absolute value (Pearson with diversity for the
+    diversity rule, Spearman with income for the income anchor); the relative spectral gap
+    :math:`(\lambda_2 - \lambda_3) / \lambda_2` is at least :data:`RELATIVE_GAP_WARNING`;
+    and, with an income series, the interval of the ECI-income correlation lies above zero
+    (Hidalgo & Hausmann 2009 validate ECI by its association with income). When a third or
+    more of 3 or more periods fail, the passing periods are flagged ``inconsistent`` too: a
+    ranking that flips between censuses is not evidence in any of them.
+
+    Examples
+    --------
+    >>> from smartspec import analyse
+    >>> from smartspec.datasets import toy
+    >>> checks = complexity_checks(analyse(toy()).diagnostics)
+    >>> list(checks.columns)[:3], checks["problems"].map(type).eq(tuple).all()
+    (['period', 'sign_rule', 'sign_correlation'], np.True_)
+    """
+    d = diagnostics.reset_index(drop=True)
+    rows = []
+    ext = None if external is None else external.set_index("period")
+    for _, row in d.iterrows():
+        problems = []
+        rule = row.get("sign_rule", "diversity")
+        corr = row.get("income_correlation") if rule == "income" else row["sign_correlation"]
+        if rule != "ubiquity" and (not np.isfinite(corr) or abs(corr) < SIGN_CORRELATION_WARNING):
+            problems.append("weak_sign")
+        ev2, ev3 = row["eigenvalue_2"], row["eigenvalue_3"]
+        gap = (ev2 - ev3) / ev2 if np.isfinite(ev2) and ev2 > 0 else np.nan
+        if np.isfinite(gap) and gap < RELATIVE_GAP_WARNING:
+            problems.append("tiny_gap")
+        n = rho = low = high = np.nan
+        if ext is not None and row["period"] in ext.index:
+            e = ext.loc[row["period"]]
+            n, rho, low, high = e["n"], e["rho"], e["low"], e["high"]
+            if np.isfinite(high) and high < 0:
+                problems.append("negative_income")
+            elif np.isfinite(low) and low <= 0:
+                problems.append("no_income_link")
+        rows.append(
+            {
+                "period": row["period"],
+                "sign_rule": rule,
+                "sign_correlation": row["sign_correlation"],
+                "income_correlation": row.get("income_correlation", np.nan),
+                "relative_gap": gap,
+                "income_n": n,
+                "income_rho": rho,
+                "income_low": low,
+                "income_high": high,
+                "problems": tuple(problems),
+                "meaningful": not problems,
+            }
+        )
+    failing = sum(bool(r["problems"]) for r in rows)
+    if len(rows) >= 3 and failing >= INCONSISTENT_SHARE * len(rows):
+        for r in rows:
+            if not r["problems"]:
+                r["problems"], r["meaningful"] = ("inconsistent",), False
+    return pd.DataFrame(rows)
 
 
 def warn_left_out(m: ActivityMatrix, steps: Steps) -> None:

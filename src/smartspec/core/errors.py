@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 __all__ = [
+    "ERROR_CODES",
     "SmartSpecError",
     "SmartSpecWarning",
     "UnknownActivityError",
@@ -50,6 +51,41 @@ def plain_text(text: str | None) -> str | None:
     return _NUMPY_BOOL.sub(r"\1", _NUMPY_REPR.sub(r"\1", text))
 
 
+#: Every stable error code, with what it means. A code never changes meaning and is never
+#: reused; new situations get new codes. Each error class has its own code (its ``code``
+#: attribute); a raise site that is one specific, common situation of a class gives a more
+#: specific code, ``<class code>.<situation>``. The API puts the code in every error answer
+#: (``error.code``), and the dashboard shows a message in the page's language for the codes it
+#: knows. The services add the codes of answers that are not smartspec errors
+#: (:data:`smartspec.services.api.errors.ANSWER_CODES`).
+ERROR_CODES: dict[str, str] = {
+    "error": "Any other smartspec error.",
+    "invalid": "Input data or arguments that smartspec cannot use as given.",
+    "invalid.upload": "An uploaded file whose data cannot be used as it is (the reader's "
+    "message says where and why).",
+    "invalid.file_format": "A file whose format cannot be told from its name's ending.",
+    "invalid.file_missing": "A dataset whose data file is missing on the server: no data.",
+    "unknown_region": "A region code (or name) that is not in the dataset.",
+    "unknown_activity": "An activity code (or name) that is not in the dataset.",
+    "unknown_period": "A period that is not in the dataset.",
+    "unknown_dataset": "A dataset name or id that is not in the catalogue.",
+    "bad_request": "A request that cannot be used as given: an unknown sort column, a filter "
+    "that does not apply, a parameter out of range.",
+    "bad_request.page_too_large": "A page of more rows than the server's largest page.",
+    "bad_request.label_language": "A language of names other than 'en' or 'es'.",
+    "bad_request.too_few_periods": "A backtest of a dataset with a single period.",
+    "bad_request.period_order": "A backtest whose outcome period is not after its base period.",
+    "upload_too_large": "An upload larger than the server accepts, or one that needs more "
+    "time or memory to read than the server gives.",
+    "conflict": "An action the dataset's state forbids (deleting a bundled dataset).",
+    "compute_budget": "A computation that needed more time or memory than the server gives "
+    "one.",
+    "queue_full": "Too many heavy computations queued already: ask again later.",
+    "unknown_table": "An indicator table or download that does not exist.",
+    "unknown_job": "A job id the server does not know.",
+}
+
+
 class SmartSpecError(Exception):
     """Base class of every error raised by smartspec.
 
@@ -65,7 +101,25 @@ class SmartSpecError(Exception):
         Where: file, column, rows, dataset.
     fix : str, optional
         How to fix it.
+    code : str, optional
+        A specific stable code for this situation (``"invalid.file_format"``, a key of
+        :data:`ERROR_CODES`); the class's :attr:`code` by default.
+
+    Attributes
+    ----------
+    code : str
+        The stable machine code: the class's (``"unknown_region"``), or the specific one given.
+
+    Examples
+    --------
+    >>> UnknownRegionError("the region 'XX' is not in the data").code
+    'unknown_region'
+    >>> ValidationError("cannot tell the format", code="invalid.file_format").code
+    'invalid.file_format'
     """
+
+    #: The class's stable code (each class has its own: see :data:`ERROR_CODES`).
+    code: str = "error"
 
     def __init__(
         self,
@@ -75,7 +129,10 @@ class SmartSpecError(Exception):
         found: str | None = None,
         where: str | None = None,
         fix: str | None = None,
+        code: str | None = None,
     ) -> None:
+        if code is not None:
+            self.code = code
         self.problem = plain_text(problem)
         self.expected = plain_text(expected)
         self.found = plain_text(found)
@@ -101,6 +158,7 @@ class SmartSpecError(Exception):
         """The structured fields, for machine-readable error documents."""
         return {
             "type": type(self).__name__,
+            "code": self.code,
             "message": self.message,
             "problem": self.problem,
             "expected": self.expected,
@@ -113,9 +171,13 @@ class SmartSpecError(Exception):
 class ValidationError(SmartSpecError, ValueError):
     """Input data or arguments that smartspec cannot use as given."""
 
+    code = "invalid"
+
 
 class UnknownRegionError(SmartSpecError, KeyError):
     """A region label that is not in the matrix."""
+
+    code = "unknown_region"
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return self.message
@@ -124,6 +186,8 @@ class UnknownRegionError(SmartSpecError, KeyError):
 class UnknownActivityError(SmartSpecError, KeyError):
     """An activity label that is not in the matrix."""
 
+    code = "unknown_activity"
+
     def __str__(self) -> str:
         return self.message
 
@@ -131,12 +195,16 @@ class UnknownActivityError(SmartSpecError, KeyError):
 class UnknownPeriodError(SmartSpecError, KeyError):
     """A period label that is not in the matrix."""
 
+    code = "unknown_period"
+
     def __str__(self) -> str:
         return self.message
 
 
 class UnknownDatasetError(SmartSpecError, KeyError):
     """A dataset name that is not registered."""
+
+    code = "unknown_dataset"
 
     def __str__(self) -> str:
         return self.message

@@ -433,7 +433,10 @@ class Evidence:
             threshold=s.profile.threshold, missing=gone,
         )
         has_data = bool(values[r].sum() > 0)
-        elsewhere = values.sum(axis=0) - values[r] > 0
+        no_population = (
+            has_data and s.presence_method in POPULATION_METHODS and not np.isfinite(s.pop[p, r])
+        )
+        has_data = has_data and not no_population
         table = pd.DataFrame(
             {
                 "activity": m.activities,
@@ -450,10 +453,7 @@ class Evidence:
         )
         keep = table.reliable if reliable_only else np.ones(len(table), dtype=bool)
         is_spec = (table.presence == 1).to_numpy() & has_data
-        is_cand = (
-            (table.presence == 0).to_numpy() & ~gone[r] & elsewhere
-            & table[rank_by].notna().to_numpy() & has_data
-        )
+        is_cand = s.candidates[p, r] & table[rank_by].notna().to_numpy()
         hidden = int(((is_spec | is_cand) & ~keep).sum())
         spec = (
             table[is_spec & keep]
@@ -469,7 +469,13 @@ class Evidence:
         )
         share = float(gone[r].mean())
         notices = []
-        if not has_data:
+        if no_population:
+            notices.append(
+                f"no population for region {m.regions[r]} in period {m.periods[p]}: presence "
+                f"by {s.presence_method.upper()} is undefined, so it gets no specialisations and "
+                "no recommendations"
+            )
+        elif not has_data:
             notices.append(
                 f"no data for region {m.regions[r]} in period {m.periods[p]}: it gets no "
                 "specialisations and no recommendations"

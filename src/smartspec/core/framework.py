@@ -77,6 +77,8 @@ def framework(
     knn: int | None = None,
     proximity: str | None = None,
     profile: str | Profile = "atlas",
+    sign: str | None = None,
+    income: pd.Series | None = None,
 ) -> Framework:
     """Place every candidate activity of every region by relatedness density and complexity.
 
@@ -89,7 +91,7 @@ def framework(
     scope : {"region", "period"}
         Cut-offs computed over each region's own candidates (default: the region's choice
         set) or over all candidates of all regions in the period (a common yardstick).
-    presence, threshold, population, knn, proximity, profile
+    presence, threshold, population, knn, proximity, profile, sign, income
         As in :func:`smartspec.analyse`.
 
     Returns
@@ -100,7 +102,9 @@ def framework(
     -----
     A candidate of region :math:`r` is an activity :math:`a` with :math:`M_{ra} = 0` and a
     defined relatedness density :math:`d_{ra}` (Hidalgo et al. 2007) and complexity
-    :math:`PCI_a`. Quadrant: ``high_density`` when :math:`d_{ra} \\geq c_d`, ``high_complexity``
+    :math:`PCI_a`, in a period where the region has data, whose cell is not missing
+    (suppressed) and which other regions have: a region without data has no candidates.
+    Quadrant: ``high_density`` when :math:`d_{ra} \\geq c_d`, ``high_complexity``
     when :math:`PCI_a \\geq c_c`.
 
     References
@@ -129,12 +133,12 @@ def framework(
         )
     steps = Steps(
         m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn,
-        proximity=proximity,
+        proximity=proximity, sign=sign, income=income,
     )
     P, R, A = m.shape
     density = steps.density
     pci = np.broadcast_to(steps.pci[:, None, :], (P, R, A))
-    candidate = (steps.presence == 0) & np.isfinite(density) & np.isfinite(pci)
+    candidate = steps.candidates & np.isfinite(density) & np.isfinite(pci)
     p_idx, r_idx, a_idx = np.nonzero(candidate)
     cand = pd.DataFrame(
         {

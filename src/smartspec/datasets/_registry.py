@@ -74,6 +74,9 @@ class DatasetInfo:
         counts (trade in dollars).
     n_missing : int
         Cells suppressed or confidential in the source, kept as missing (not as zeros).
+    defaults : dict
+        Analysis options the platform shows the dataset with (e.g. ``{"sign": "income"}``),
+        chosen in docs/validation.md ("Complexity validity").
     """
 
     name: str
@@ -95,6 +98,7 @@ class DatasetInfo:
     bytes: int = 0
     count_unit: float | None = None
     n_missing: int = 0
+    defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
     def period_range(self) -> str:

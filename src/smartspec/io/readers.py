@@ -7,6 +7,9 @@ column and the line or row, never as a pandas or pyarrow traceback.
 Label columns (region, activity) are read as text, so that codes such as ``"01"`` or ``"NA"``
 (Namibia) keep their exact spelling; a period column becomes integers when every period is a
 plain integer (``2013``), text otherwise (``"2013Q1"``).
+
+Values are written with a decimal point (``1234.5``) unless ``decimal=","`` is given, for the
+decimal comma of Spanish and most European spreadsheets (see :data:`DECIMALS` for the rule).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from ..core.errors import ValidationError, format_examples
 from ..core.matrix import ActivityMatrix, Duplicates
 
 __all__ = [
+    "DECIMALS",
+    "DECIMAL_COMMA_FIX",
     "FORMATS",
     "MAX_CELLS",
     "MAX_RATIO",
@@ -52,6 +57,42 @@ FORMATS: dict[str, tuple[str, ...]] = {
 # so that real codes such as "NA" (Namibia) or "NULL" survive.
 _NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-NaN", "-nan", "#N/A", "None"]
 _INT_RE = re.compile(r"^[+-]?(0|[1-9][0-9]*)$")
+
+#: The decimal separators the readers understand, with what each means.
+#:
+#: ``"."`` (the default): ``1234.5``; numbers are read as pandas reads them.
+#: ``","``: ``1234,5`` or ``1.234,5``, as Spanish and most European spreadsheets write them. The
+#: comma separates the decimals; a point (or a space, a no-break space or a narrow no-break
+#: space, as in French) may only separate groups of three digits before it, the same separator
+#: throughout a number: ``1.234.567,89`` is 1234567.89 and ``1.234`` is 1234, while ``1.5`` or
+#: ``1234.5`` are refused (a decimal point where a comma was announced) rather than misread.
+#: An exponent (``1,5E3``) and a sign are allowed. Cells that are numbers already (Excel's
+#: numeric cells, Parquet's numeric columns) are kept as they are; text cells follow the rule.
+DECIMALS: dict[str, str] = {
+    ".": "a decimal point: 1234.5",
+    ",": "a decimal comma: 1234,5 or 1.234,5 (a point only between groups of three digits)",
+}
+_GROUPED = r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d{1,3}(?:\u00a0\d{3})+|\d{1,3}(?:\u202f\d{3})+"
+_EXPONENT = r"(?:[eE][+-]?\d+)?"
+_COMMA_NUMBER = re.compile(
+    rf"[+-]?(?:(?:{_GROUPED}|\d+)(?:,\d+)?|,\d+){_EXPONENT}"
+)
+_GROUP_SEPARATORS = re.compile(r"[. \u00a0\u202f]")
+# what a number with a decimal point (and perhaps thousands commas) looks like
+_POINT_NUMBER = re.compile(rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)?\.\d+{_EXPONENT}")
+# an English number with thousands commas (1,234 or 1,234,567.5): not a sure decimal comma
+_THOUSANDS_COMMAS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+#: The hint of an error about values that look like numbers written with a decimal comma.
+DECIMAL_COMMA_FIX = (
+    "the values look like numbers written with a decimal comma ('12,5', '1.234,5'): give the "
+    "decimal separator ',' (--decimal , on the command line, decimal=',' in Python and the "
+    "API, 'comma' on the upload page)"
+)
+_DECIMAL_POINT_FIX = (
+    "the values look like numbers written with a decimal point ('1234.5'): read the file with "
+    "the decimal separator '.' (the default: leave out --decimal , or decimal=',')"
+)
 
 #: Most data rows a file may hold (the header not counted).
 MAX_ROWS = 5_000_000
@@ -412,12 +453,113 @@ def _check_gzip(p: Path, limits: Limits) -> None:
         raise _unreadable(p, "text", exc) from None
 
 
+# ---------------------------------------------------------------------------------------- decimals
+def _check_decimal(decimal: Any) -> str:
+    """``decimal`` when it is one of :data:`DECIMALS`; a :class:`ValidationError` otherwise."""
+    if isinstance(decimal, str) and decimal in DECIMALS:
+        return decimal
+    raise ValidationError(
+        "unknown decimal separator",
+        expected="'.' (1234.5, the default) or ',' (1234,5 or 1.234,5)",
+        found=repr(decimal),
+        fix="give decimal='.' or decimal=',' (--decimal . or --decimal , on the command line)",
+    )
+
+
+def _parse_comma_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct texts read with a decimal comma: (float64 values, NaN where missing or bad;
+    mask of the texts that are neither a number so written nor a "no value" marker)."""
+    text = pd.Series(texts, dtype=object).str.strip()
+    missing = text.isin(_NA_VALUES).to_numpy()
+    ok = text.str.fullmatch(_COMMA_NUMBER, na=False).to_numpy(dtype=bool)
+    plain = text.where(ok).str.replace(_GROUP_SEPARATORS, "", regex=True)
+    numbers = pd.to_numeric(plain.str.replace(",", ".", regex=False), errors="coerce")
+    return numbers.to_numpy(dtype=np.float64, na_value=np.nan), ~ok & ~missing
+
+
+def _decimal_comma_values(
+    frame: pd.DataFrame, value: str, *, source: str, first_row: int, row_word: str, noun: str
+) -> None:
+    """Replace the text cells of ``frame[value]`` by the numbers they write with a decimal comma.
+
+    Cells that are numbers already are kept; "no value" markers (``NA``, ``#N/A``...) become
+    missing. Text that is not a number so written (``1.5``, ``12 kg``) raises
+    :class:`ValidationError`, naming the rows, with a hint when it looks like numbers written
+    with a decimal point.
+    """
+    if value not in frame.columns:
+        return  # the missing column is reported by the checks that follow
+    col = frame[value]
+    if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
+        return
+    cells = col.to_numpy(dtype=object)
+    is_text = np.fromiter((isinstance(x, str) for x in cells), dtype=bool, count=len(cells))
+    if not is_text.any():
+        return
+    codes, distinct = pd.factorize(cells[is_text])
+    numbers, bad_distinct = _parse_comma_texts(np.asarray(distinct, dtype=object))
+    bad = np.zeros(len(cells), dtype=bool)
+    bad[is_text] = bad_distinct[codes]
+    if bad.any():
+        check = TableCheck(frame, source=source, first_row=first_row, row_word=row_word)
+        rows = check.rows(bad)
+        sample = [str(cells[i]) for i in np.flatnonzero(bad)[:3]]
+        pointed = any(_POINT_NUMBER.fullmatch(x.strip()) for x in sample)
+        raise ValidationError(
+            f"{noun} must be numbers written with a decimal comma",
+            where=check.where(value, rows),
+            expected="numbers such as 1234,5 or 1.234,5 (decimal separator ','; a point only "
+            "between groups of three digits)",
+            found=f"{format_examples(sample, limit=3)} in {int(bad.sum())} row(s)",
+            fix=_DECIMAL_POINT_FIX
+            if pointed
+            else "remove footnote flags or text from the column, or name the right column",
+        )
+    if is_text.all():
+        frame[value] = pd.Series(numbers[codes], index=col.index, name=col.name)
+        return
+    out = cells.copy()
+    out[is_text] = numbers[codes]
+    frame[value] = pd.Series(out, index=col.index, name=col.name, dtype=object)
+
+
+def _looks_decimal_comma(col: pd.Series) -> bool:
+    """Whether the cells of ``col`` that are not numbers look like numbers with a decimal comma.
+
+    ``12,5`` and ``1.234,5`` do; ``1,234`` alone does not (an English thousands separator as
+    much as a decimal comma).
+    """
+    if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
+        return False
+    texts = [x.strip() for x in pd.unique(col.dropna().to_numpy(dtype=object))[:1000]
+             if isinstance(x, str)]
+    return any(
+        "," in x and _COMMA_NUMBER.fullmatch(x) and not _THOUSANDS_COMMAS.fullmatch(x)
+        for x in texts
+    )
+
+
+def _decimal_hint(exc: ValidationError, frame: pd.DataFrame, value: str) -> ValidationError | None:
+    """``exc`` with the hint to read a decimal comma, when it is about values that look so."""
+    if not exc.problem.endswith("must be numbers") or value not in frame.columns:
+        return None
+    if not _looks_decimal_comma(frame[value]):
+        return None
+    return type(exc)(
+        exc.problem,
+        where=exc.where,
+        expected=exc.expected,
+        found=exc.found,
+        fix=DECIMAL_COMMA_FIX,
+    )
+
+
 def _label_columns(region: str | None, activity: str | None, period: str | None) -> list[str]:
     return [c for c in (region, activity, period) if c is not None]
 
 
 def _read_csv(
-    p: Path, fmt: str, labels: list[str], value: str, limits: Limits
+    p: Path, fmt: str, labels: list[str], value: str, limits: Limits, *, decimal: str = "."
 ) -> pd.DataFrame:
     if p.name.lower().endswith(".gz"):
         _check_gzip(p, limits)
@@ -444,13 +586,14 @@ def _read_csv(
     na_values: dict[str, list[str]] = {c: [""] for c in present}
     if value in header and value not in present:
         na_values[value] = _NA_VALUES
+    as_text = present + ([value] if decimal == "," and value in na_values else [])
     # read one row more than allowed: more rows than that mean the file is over the limit
     most = min(limits.max_rows, limits.max_cells // max(len(header), 1))
     try:
         frame = pd.read_csv(
             p,
             sep=sep,
-            dtype=dict.fromkeys(present, str),
+            dtype=dict.fromkeys(as_text, str),
             keep_default_na=False,
             na_values=na_values,
             encoding=encoding,
@@ -475,7 +618,13 @@ def _read_csv(
                 where=f"file '{p.name}', line {m.group(2)}",
                 expected=f"{m.group(1)} fields separated by {sep!r}",
                 found=f"{m.group(3)} fields",
-                fix="quote text that contains the separator, or remove the extra fields",
+                fix="quote text that contains the separator, or remove the extra fields"
+                + (
+                    " (numbers with a decimal comma in a comma-separated file must be quoted, "
+                    "or the fields separated by ';' as Spanish spreadsheets save them)"
+                    if sep == "," and decimal == ","
+                    else ""
+                ),
             ) from None
         raise _unreadable(p, "CSV", exc) from None
     except UnicodeDecodeError as exc:
@@ -744,12 +893,16 @@ def _load(
     sheet: str | int | None,
     format: str | None,
     limits: Limits | None = None,
+    decimal: str = ".",
 ) -> tuple[pd.DataFrame, str, int, str]:
     """Read the raw frame; return it with its source name, first data row number and row word.
 
     ``limits`` (the module's defaults when None) bound the rows, cells and decompressed bytes.
+    With ``decimal=","`` a text file's value column is read as text, for
+    :func:`_decimal_comma_values` to parse.
     """
     limits = limits or Limits.of()
+    decimal = _check_decimal(decimal)
     p = _path(path)
     fmt = _format(p, format)
     if sheet is not None and fmt != "excel":
@@ -761,7 +914,7 @@ def _load(
             fix="leave out the sheet",
         )
     if fmt in ("csv", "tsv"):
-        frame = _read_csv(p, fmt, labels, value, limits)
+        frame = _read_csv(p, fmt, labels, value, limits, decimal=decimal)
         source, first_row, row_word = p.name, 2, "line"
     elif fmt == "parquet":
         frame = _read_parquet(p, limits)
@@ -788,6 +941,7 @@ def read_table(
     max_cells: int | None = None,
     max_uncompressed: int | None = None,
     max_ratio: float | None = None,
+    decimal: str = ".",
 ) -> ActivityMatrix:
     """Read a long table (one row per region, activity and period) from a file.
 
@@ -817,6 +971,12 @@ def read_table(
         Highest expansion ratio of a workbook's large XML parts (default :data:`MAX_RATIO`,
         100). A workbook is checked by the sizes its zip declares, then by streaming its
         worksheets, before any of it is parsed; a text file as it is read.
+    decimal : {".", ","}
+        The decimal separator of the values: ``"."`` (``1234.5``, the default) or ``","``
+        (``1234,5`` or ``1.234,5``, as Spanish and most European spreadsheets write them; a
+        point is then only allowed between groups of three digits, so ``1.234`` is 1234 and
+        ``1.5`` is refused, see :data:`DECIMALS`). Excel's numeric cells are numbers whatever
+        the setting; its text cells follow it.
 
     Returns
     -------
@@ -829,7 +989,8 @@ def read_table(
         For a missing or unreadable file, an unknown format, a file larger than the limits, a
         missing sheet or column, and any bad value; the message names the file, column and
         line (text files, counting the header as line 1) or row (workbooks, as numbered in the
-        spreadsheet; Parquet, from 1).
+        spreadsheet; Parquet, from 1). Values that are not numbers but look like numbers with a
+        decimal comma (``12,5``) get the hint to give ``decimal=","``.
 
     Examples
     --------
@@ -839,28 +1000,43 @@ def read_table(
     >>> m = read_table(d / "jobs.csv", region="nuts", activity="nace", value="jobs")
     >>> list(m.activities)
     ['01', '02']
+    >>> es = "nuts;nace;empleo\\nES30;01;1.234,5\\nES30;02;0,5\\nES51;01;7\\n"
+    >>> _ = (d / "es.csv").write_text(es)
+    >>> read_table(d / "es.csv", region="nuts", activity="nace", value="empleo",
+    ...            decimal=",").to_long()["value"].tolist()
+    [1234.5, 0.5, 7.0]
     """
     labels = _label_columns(region, activity, period)
     limits = Limits.of(max_rows, max_cells, max_uncompressed, max_ratio)
     frame, source, first_row, row_word = _load(
-        path, labels=labels, value=value, sheet=sheet, format=format, limits=limits
+        path, labels=labels, value=value, sheet=sheet, format=format, limits=limits,
+        decimal=decimal,
     )
+    if decimal == ",":
+        _decimal_comma_values(frame, value, source=source, first_row=first_row,
+                              row_word=row_word, noun="values")
     for col in (region, activity):
         if col in frame.columns:
             frame[col] = _as_labels(frame[col], categorical=True)
     if period is not None and period in frame.columns:
         frame[period] = _as_periods(frame[period], categorical=True)
-    m = ActivityMatrix.from_long(
-        frame,
-        region=region,
-        activity=activity,
-        value=value,
-        period=period,
-        duplicates=duplicates,
-        source=source,
-        first_row=first_row,
-        row_word=row_word,
-    )
+    try:
+        m = ActivityMatrix.from_long(
+            frame,
+            region=region,
+            activity=activity,
+            value=value,
+            period=period,
+            duplicates=duplicates,
+            source=source,
+            first_row=first_row,
+            row_word=row_word,
+        )
+    except ValidationError as exc:
+        hinted = _decimal_hint(exc, frame, value) if decimal == "." else None
+        if hinted is None:
+            raise
+        raise hinted from None
     return m
 
 
@@ -872,6 +1048,7 @@ def read_population(
     period: str | None = None,
     sheet: str | int | None = None,
     format: Format | str | None = None,
+    decimal: str = ".",
 ) -> pd.Series:
     """Read region populations (for population-based presence, ``presence="rpop"``).
 
@@ -887,6 +1064,8 @@ def read_population(
         Sheet of a workbook.
     format : {"csv", "tsv", "parquet", "excel"}, optional
         The file format, when the file name does not say it.
+    decimal : {".", ","}
+        The decimal separator of the populations, as for :func:`read_table`.
 
     Returns
     -------
@@ -902,8 +1081,11 @@ def read_population(
     """
     labels = _label_columns(region, None, period)
     frame, source, first_row, row_word = _load(
-        path, labels=labels, value=value, sheet=sheet, format=format
+        path, labels=labels, value=value, sheet=sheet, format=format, decimal=decimal
     )
+    if decimal == ",":
+        _decimal_comma_values(frame, value, source=source, first_row=first_row,
+                              row_word=row_word, noun="populations")
     check = TableCheck(frame, source=source, first_row=first_row, row_word=row_word)
     roles = {"region": region, "population": value}
     if period is not None:
@@ -916,13 +1098,19 @@ def read_population(
         check.labels(period, keys["period"])
     keys["region"] = _as_labels(frame[region])
     check.labels(region, keys["region"])
-    values = check.numbers(
-        value,
-        noun="populations",
-        strict=True,
-        expected="positive numbers (residents)",
-        fix_range="correct the values; leave out regions without residents",
-    )
+    try:
+        values = check.numbers(
+            value,
+            noun="populations",
+            strict=True,
+            expected="positive numbers (residents)",
+            fix_range="correct the values; leave out regions without residents",
+        )
+    except ValidationError as exc:
+        hinted = _decimal_hint(exc, frame, value) if decimal == "." else None
+        if hinted is None:
+            raise
+        raise hinted from None
     key_frame = pd.DataFrame({k: v.to_numpy() for k, v in keys.items()})
     check.unique_keys(
         key_frame,

@@ -214,6 +214,7 @@ def _load_matrix(
     duplicates: str,
     sheet: str | None,
     input_format: str | None,
+    decimal: str = ".",
 ) -> tuple[ActivityMatrix, dict[str, Any]]:
     """The matrix of a file or a bundled dataset, and a description of the input for run.json."""
     if input_path is not None and dataset is not None:
@@ -224,6 +225,8 @@ def _load_matrix(
             given.append("--sheet")
         if input_format is not None:
             given.append("--input-format")
+        if decimal != ".":
+            given.append("--decimal")
         if given:
             raise _usage(
                 f"{', '.join(given)} describe(s) an INPUT file and cannot be used with --dataset"
@@ -250,6 +253,7 @@ def _load_matrix(
             duplicates=duplicates,  # type: ignore[arg-type]
             sheet=sheet,
             format=input_format,
+            decimal=decimal,
         )
     except ValidationError as exc:
         if exc.fix != DUPLICATES_FIX:
@@ -267,6 +271,7 @@ def _load_matrix(
         "path": str(input_path),
         "format": input_format,
         "sheet": sheet,
+        "decimal": decimal,
         "columns": dict(columns),
         "duplicates": duplicates,
         "source": m.source,
@@ -415,6 +420,15 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "--sheet", default=None, metavar="NAME", help="Sheet of an Excel/ODS INPUT (first)."
     )(f)
     f = click.option(
+        "--decimal",
+        type=click.Choice([".", ","]),
+        default=".",
+        show_default=True,
+        help="Decimal separator of the values: '.' (1234.5) or ',' (1234,5 or 1.234,5, as "
+        "Spanish and most European spreadsheets write them; a point then only separates "
+        "thousands).",
+    )(f)
+    f = click.option(
         "--duplicates",
         type=click.Choice(_DUPLICATES),
         default="error",
@@ -459,7 +473,7 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     default=None,
     metavar="FILE",
     help="Population table (for --presence rpop/either/both). When it has a column named "
-    "like --period, populations are read per period.",
+    "like --period, populations are read per period; its numbers follow --decimal.",
 )
 @click.option(
     "--population-region",
@@ -480,6 +494,30 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     metavar="COL",
     help="Period column of --population (default: the --period column when the table has "
     "one, else none: one population per region).",
+)
+@click.option(
+    "--sign",
+    type=click.Choice(("diversity", "ubiquity", "income")),
+    default=None,
+    help="Sign rule of ECI/PCI: diversity (ECI correlates positively with diversity; the "
+    "profile's default), ubiquity, or income (ECI correlates positively with --income, or "
+    "with a bundled dataset's income series).",
+)
+@click.option(
+    "--income",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Income or productivity table (GDP per head...) by region (and period, like "
+    "--population): ECI's correlation with it is reported per period in run.json and the "
+    "summary, and --sign income anchors on it. A bundled --dataset uses its own series.",
+)
+@click.option(
+    "--income-value",
+    default="income",
+    show_default=True,
+    metavar="COL",
+    help="Value column of --income.",
 )
 @click.option(
     "--proximity",
@@ -556,6 +594,7 @@ def analyse_command(
     dataset: str | None,
     duplicates: str,
     sheet: str | None,
+    decimal: str,
     input_format: str | None,
     profile: str | None,
     presence: str | None,
@@ -564,6 +603,9 @@ def analyse_command(
     population_region: str | None,
     population_value: str,
     population_period: str | None,
+    sign: str | None,
+    income: str | None,
+    income_value: str,
     proximity: str | None,
     knn: int | None,
     weight: str | None,
@@ -659,13 +701,20 @@ def analyse_command(
                 duplicates=duplicates,
                 sheet=sheet,
                 input_format=input_format,
+                decimal=decimal,
             )
         described.update(_matrix_summary(m))
+        income_series, income_info = _income(
+            income, dataset=dataset, value=income_value, region=region, period=period,
+            decimal=decimal,
+        )
         ev = _analyse_engine(
             m, client, quiet=quiet, presence=presence, profile=profile, threshold=threshold,
             population=population, population_region=population_region,
             population_value=population_value, population_period=population_period,
-            region=region, period=period, proximity=proximity, knn=knn,
+            region=region, period=period, proximity=proximity, knn=knn, decimal=decimal,
+            sign=sign, income=income_series,
+            bundled_population=_bundled_population(dataset) if population is None else None,
         )
     finally:
         if owned_client and client is not None:
@@ -680,7 +729,41 @@ def analyse_command(
         population_info=population_info, warned=warned, out_format=out_format,
         duplicates=duplicates, out_dir=out_dir, quiet=quiet,
         where=dataset or Path(str(input_path)).name, cells=cells,
+        income=(income_series, income_info),
     )
+
+
+def _bundled_population(dataset: str | None) -> Any:
+    """A bundled dataset's population by (period, region) from its context data, or None."""
+    from smartspec.datasets import population
+
+    return None if dataset is None else population(dataset)
+
+
+def _income(
+    path: str | None, *, dataset: str | None, value: str, region: str | None,
+    period: str | None, decimal: str,
+) -> tuple[Any, dict[str, Any] | None]:
+    """The income series of ``--income FILE``, else of a bundled ``--dataset`` (its context
+    data), with a description for run.json; ``(None, None)`` without one."""
+    from smartspec.io import read_population
+
+    if path is not None:
+        pop_period = period if period is not None and period in _table_columns(path) else None
+        series = read_population(
+            path, region=region or "region", value=value, period=pop_period, decimal=decimal
+        )
+        return series, {"path": path, "column": value, "period": pop_period}
+    if dataset is None:
+        return None, None
+    from smartspec.datasets import income
+
+    found = income(dataset)
+    if found is not None:
+        series, about = found
+        return series, {"dataset": dataset, "column": about["name"], "unit": about["unit"],
+                        "source": about["source"]}
+    return None, None
 
 
 def _analyse_engine(
@@ -699,6 +782,10 @@ def _analyse_engine(
     period: str | None,
     proximity: str | None,
     knn: int | None,
+    decimal: str = ".",
+    sign: str | None = None,
+    income: Any = None,
+    bundled_population: Any = None,
 ) -> tuple[Any, dict[str, Any], dict[str, Any] | None, list[str]]:
     """``analyse`` in this process (client None) or on the Dask cluster of ``client``."""
     from smartspec.core.evidence import analyse
@@ -710,8 +797,14 @@ def _analyse_engine(
         "threshold": threshold,
         "proximity": proximity,
         "knn": knn,
+        "sign": sign,
     }
     kwargs = {k: v for k, v in options.items() if v is not None}
+    if sign == "income":
+        if income is None:
+            raise _usage("--sign income needs --income FILE (or a bundled --dataset with an "
+                         "income series)")
+        kwargs["income"] = income
     population_info = None
     if population is not None:
         pop_region = population_region or region or "region"
@@ -720,7 +813,8 @@ def _analyse_engine(
             pop_period = period if period in _table_columns(population) else None
             detected = pop_period is not None
         kwargs["population"] = read_population(
-            population, region=pop_region, value=population_value, period=pop_period
+            population, region=pop_region, value=population_value, period=pop_period,
+            decimal=decimal,
         )
         population_info = {
             "path": population,
@@ -734,6 +828,9 @@ def _analyse_engine(
         }
     elif population_region or population_period:
         raise _usage("--population-region/--population-period need --population FILE")
+    elif bundled_population is not None and presence in ("rpop", "either", "both"):
+        kwargs["population"] = bundled_population
+        population_info = {"bundled": "population from the dataset's context data"}
 
     with _captured_warnings(not quiet) as warned, _progress(not quiet) as progress:
         if client is None:
@@ -767,6 +864,7 @@ def _write_analysis(
     quiet: bool,
     where: str,
     cells: str = "all",
+    income: tuple[Any, dict[str, Any] | None] = (None, None),
 ) -> None:
     """Write the tables and run.json of ``analyse``, and print the summary.
 
@@ -788,6 +886,7 @@ def _write_analysis(
         name: t.rows if isinstance(t, TableStream) else len(t) for name, t in tables.items()
     }
     columns = {name: [str(c) for c in t.columns] for name, t in tables.items()}
+    checks = _complexity_checks(ev, income[0])
     record = {
         "smartspec_version": __version__,
         "command": "analyse",
@@ -796,6 +895,8 @@ def _write_analysis(
         "options": {**options, "format": out_format, "duplicates": duplicates, "cells": cells},
         "profile": getattr(ev, "settings", {}),
         "diagnostics": getattr(ev, "diagnostics", None),
+        "income": income[1],
+        "complexity_checks": checks,
         "warnings": warned,
         "outputs": {
             name: {"file": path.name, "rows": rows[name], "columns": columns[name]}
@@ -811,6 +912,41 @@ def _write_analysis(
         for name, path in zip(tables, written, strict=True):
             click.echo(f"  {path.name:<18} {rows[name]:>10,} rows")
         click.echo(f"  {run_json.name}")
+        _echo_checks(checks, income[1])
+
+
+def _complexity_checks(ev: Any, income: Any) -> Any:
+    """:func:`smartspec.core.complexity.complexity_checks` of the analysis (a DataFrame, or
+    None), with ECI's correlation with ``income`` when there is one."""
+    from smartspec.core.complexity import complexity_checks
+    from smartspec.core.external import external_validity
+
+    diagnostics = getattr(ev, "diagnostics", None)
+    if diagnostics is None:
+        return None
+    external = None
+    if income is not None:
+        external = external_validity(ev.regions, income, score_column="eci", max_gap=3)
+    return complexity_checks(diagnostics, external)
+
+
+def _echo_checks(checks: Any, income: dict[str, Any] | None) -> None:
+    """One line per period on whether ECI means what it says (and a caveat when it fails)."""
+    if checks is None or checks.empty:
+        return
+    from smartspec.core.complexity import PROBLEMS
+
+    label = (income or {}).get("column") or "income"
+    click.echo(f"complexity checks (ECI vs {label}, Spearman, 95% interval):")
+    for row in checks.to_dict("records"):
+        rho = row["income_rho"]
+        corr = (f"{rho:+.2f} [{row['income_low']:+.2f}, {row['income_high']:+.2f}], "
+                f"n={int(row['income_n'])}" if rho == rho else "no income series")
+        verdict = "ok" if row["meaningful"] else ", ".join(row["problems"])
+        click.echo(f"  {row['period']}: {corr}; {verdict}")
+    failed = sorted({p for r in checks["problems"] for p in r})
+    for code in failed:
+        click.echo(f"  caveat: {PROBLEMS[code]}")
 
 
 @main.command("profile")
@@ -867,6 +1003,7 @@ def profile_command(
     dataset: str | None,
     duplicates: str,
     sheet: str | None,
+    decimal: str,
     input_format: str | None,
     period_label: str | None,
     top: int,
@@ -908,6 +1045,7 @@ def profile_command(
         duplicates=duplicates,
         sheet=sheet,
         input_format=input_format,
+        decimal=decimal,
     )
     region_names = _dataset_labels(dataset, "region")
     region = _resolve_region(m, region_label, region_names)

@@ -58,6 +58,7 @@ def load_source(
         duplicates=opts.pop("duplicates"),
         sheet=opts.pop("sheet"),
         input_format=opts.pop("input_format"),
+        decimal=opts.pop("decimal"),
     )
     dataset = opts.pop("dataset")
     return m, _dataset_labels(dataset, "region"), _dataset_labels(dataset, "activity")

@@ -112,7 +112,8 @@ def _sources(
     if not data:
         if any(v is not None for v in mapping.values()):
             raise click.UsageError(
-                "--region/--activity/--value/--period/--duplicates/--sheet need --data FILE"
+                "--region/--activity/--value/--period/--duplicates/--sheet/--decimal need "
+                "--data FILE"
             )
         return None, []
     names = set(list_datasets()["name"])
@@ -154,6 +155,13 @@ def _sources(
     help="Rows of the --data files repeating a key: refuse them (default), or combine them.",
 )
 @click.option("--sheet", metavar="NAME", help="Sheet of the --data workbooks (first).")
+@click.option(
+    "--decimal",
+    type=click.Choice([".", ","]),
+    default=None,
+    help="Decimal separator of the --data files' values: '.' (1234.5, default) or ',' "
+    "(1234,5 or 1.234,5).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
@@ -180,6 +188,7 @@ def serve(
     period: str | None,
     duplicates: str | None,
     sheet: str | None,
+    decimal: str | None,
     host: str,
     port: int,
     get_path: str | None,
@@ -196,7 +205,11 @@ def serve(
       smartspec serve --data us-state-industry --get /api/v1/datasets
     """
     from smartspec.app import SmartSpecApp
+    from smartspec.services.blas import limit_blas_threads
 
+    # requests and background jobs run side by side on small matrices: one BLAS thread each
+    # (several fight for the cores: 8x slower analyses on a busy 2-core machine)
+    limit_blas_threads(1)
     mapping = {
         "region": region,
         "activity": activity,
@@ -204,6 +217,7 @@ def serve(
         "period": period,
         "sheet": sheet,
         "duplicates": duplicates,
+        "decimal": decimal,
     }
     bundled, files = _sources(data, mapping)
     settings["allowed_hosts"] = _allowed_hosts(settings.get("allowed_hosts"), host)

@@ -47,7 +47,7 @@ def safe_filename(filename: str) -> str:
     return name[:120]
 
 
-_MAPPING_KEYS = ("region", "activity", "value", "period", "duplicates", "sheet")
+_MAPPING_KEYS = ("region", "activity", "value", "period", "duplicates", "sheet", "decimal")
 
 
 #: Longest text accepted in a form field: titles, licences, column names (sources are longer).
@@ -147,9 +147,10 @@ def read_names(
     """The names of the codes from the name columns of a data file.
 
     ``mapping`` is the file's column mapping (as for :func:`~smartspec.io.read_table`);
-    ``columns`` maps ``"region"`` and/or ``"activity"`` to the column that holds their names.
-    Returns ``{axis: {code: name}}`` (codes and names as text; rows without a name are
-    skipped). A missing column, or two names for one code, raise :class:`ValidationError`.
+    ``columns`` maps ``"region"`` and/or ``"activity"`` to the column that holds their names
+    (``"region_es"`` / ``"activity_es"``: their Spanish names). Returns ``{axis: {code: name}}``
+    (codes and names as text; rows without a name are skipped). A missing column, or two
+    names for one code, raise :class:`ValidationError`.
     """
     from ..core._validate import TableCheck
     from ..io.readers import _as_labels, _load
@@ -166,7 +167,7 @@ def read_names(
     check.columns({f"{axis} name": col for axis, col in wanted.items()})
     out: dict[str, dict[str, str]] = {}
     for axis, col in wanted.items():
-        codes = _as_labels(frame[mapping[axis]])
+        codes = _as_labels(frame[mapping[axis.removesuffix("_es")]])  # region_es: Spanish
         names = _as_labels(frame[col])
         keep = codes.notna() & names.notna()
         pairs = pd.DataFrame({"code": codes[keep], "name": names[keep]})

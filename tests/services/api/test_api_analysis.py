@@ -24,7 +24,7 @@ MX = "/api/v1/datasets/mx-tamaulipas"
 def test_regions_with_names(client: Any) -> None:
     d = client.get(f"{US}/regions").json()
     assert d["total"] == 51 and len(d["items"]) == 51
-    assert d["items"][0] == {"code": "01", "name": "Alabama", "parent": None}
+    assert d["items"][0] == {"code": "01", "name": "Alabama", "name_lang": "en", "parent": None}
 
 
 def test_regions_search_and_pages(client: Any) -> None:

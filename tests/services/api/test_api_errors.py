@@ -9,7 +9,7 @@ import pytest
 
 from smartspec.app import SmartSpecApp
 
-ERROR_KEYS = {"status", "type", "message", "expected", "found", "where", "fix"}
+ERROR_KEYS = {"status", "type", "code", "message", "expected", "found", "where", "fix"}
 NZ = "/api/v1/datasets/nz-urban-industry"
 
 

@@ -17,7 +17,7 @@ from smartspec.app import SmartSpecApp
 from smartspec.core.errors import ValidationError
 from smartspec.services.cli import main
 
-ERROR_KEYS = {"status", "type", "message", "expected", "found", "where", "fix"}
+ERROR_KEYS = {"status", "type", "code", "message", "expected", "found", "where", "fix"}
 CSV = b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n"
 FORM = {"region": "geo", "activity": "sector", "value": "jobs"}
 

@@ -39,7 +39,7 @@ def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) ->
     assert {i["code"]: i["name"] for i in regions} == {
         "R1": "North", "R2": "South", "R3": "East Coast"}
     activities = client.get("/api/v1/datasets/named-jobs/activities?q=soft").json()["items"]
-    assert activities == [{"code": "y", "name": "Software", "parent": None}]
+    assert activities == [{"code": "y", "name": "Software", "name_lang": None, "parent": None}]
     profile = client.get("/api/v1/datasets/named-jobs/activities/y/profile").json()
     assert profile["activity_name"] == "Software"
     # the names are a file beside the data, and go with it

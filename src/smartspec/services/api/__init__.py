@@ -79,6 +79,48 @@ class UploadLimit:
         await self.app(scope, counted, send)
 
 
+class PreferWait:
+    """``Prefer: wait=N`` (RFC 7240): a request that would rather have a 202 after ``N``
+    seconds than wait the ``job_wait_s`` setting for a heavy result (never longer than it).
+
+    The dashboard's pages ask for a short wait, so that a page needing a backtest or a layout
+    not computed yet shows its progress page at once. The value holds for this request only
+    (:data:`smartspec.jobs.REQUESTED_WAIT`).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @staticmethod
+    def seconds(scope: Scope) -> float | None:
+        """The ``wait`` preference of the request's ``Prefer`` headers, in seconds, or None."""
+        for name, value in scope.get("headers") or ():
+            if name.lower() != b"prefer":
+                continue
+            for part in value.decode("latin-1").replace(";", ",").split(","):
+                key, _, number = part.strip().partition("=")
+                if key.strip().lower() == "wait":
+                    try:
+                        seconds = float(number.strip().strip('"'))
+                    except ValueError:
+                        return None
+                    return seconds if 0 <= seconds < float("inf") else None
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        wait = self.seconds(scope) if scope["type"] == "http" else None
+        if wait is None:
+            await self.app(scope, receive, send)
+            return
+        from smartspec.jobs import REQUESTED_WAIT
+
+        token = REQUESTED_WAIT.set(wait)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            REQUESTED_WAIT.reset(token)
+
+
 def _attach_web(api: FastAPI, app: SmartSpecApp) -> bool:
     """Let the dashboard add its pages when it is installed; ``True`` when it did."""
     try:
@@ -143,6 +185,7 @@ def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
     api.state.smartspec = app
     install_error_handlers(api)
     api.add_middleware(UploadLimit, smartspec=app)
+    api.add_middleware(PreferWait)
     api.add_middleware(ResponseCache, smartspec=app,
                        max_bytes=int(float(app.settings["response_cache_mb"]) * 2**20))
     install_security(api, app)  # Host allow-list, origin check, read-only, headers

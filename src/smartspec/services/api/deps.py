@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 
@@ -53,9 +53,24 @@ def analysis_options(
               "asymmetric (Stata's asym: the share of the regions with the target activity "
               "that also have the other one)."),
     ] = None,
+    presence_rule: Annotated[
+        Literal["rca", "rpop", "either", "both"] | None,
+        Query(description="How presence is decided: rca, rpop (value per head of population "
+              "relative to all regions; needs the dataset's population), either or both. "
+              "Default: the dataset's own (see GET .../complexity)."),
+    ] = None,
+    sign: Annotated[
+        Literal["diversity", "ubiquity", "income"] | None,
+        Query(description="Sign rule of ECI/PCI: diversity (ECI correlates positively with "
+              "diversity), ubiquity, or income (ECI correlates positively with the dataset's "
+              "income series). Default: the dataset's own (see GET .../complexity)."),
+    ] = None,
 ) -> dict[str, Any]:
     """The options of :func:`smartspec.analyse` a request may set."""
-    return {"profile": profile, "threshold": threshold, "knn": knn, "proximity": proximity}
+    return {
+        "profile": profile, "threshold": threshold, "knn": knn, "proximity": proximity,
+        "presence": presence_rule, "sign": sign,
+    }
 
 
 AppDep = Annotated[SmartSpecApp, Depends(get_app)]

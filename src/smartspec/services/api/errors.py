@@ -1,10 +1,11 @@
 """One JSON error shape for every failure, and the one place that maps errors to HTTP statuses.
 
-Every answer that is not a success is ``{"error": {"status", "type", "message", "expected",
-"found", "where", "fix"}}``. :func:`status_for` is the single mapping from smartspec's errors to
-status codes: 400 for a malformed request, 404 for an unknown dataset / region / activity / period
-/ table, 409 for a conflict, 413 for an upload that is too large, 422 for data or options that
-cannot be used, 503 when too many heavy computations are queued. Bad input never answers 500.
+Every answer that is not a success is ``{"error": {"status", "type", "code", "message",
+"expected", "found", "where", "fix"}}``; ``code`` is a stable machine code (:func:`error_codes`).
+:func:`status_for` is the single mapping from smartspec's errors to status codes: 400 for a
+malformed request, 404 for an unknown dataset / region / activity / period / table, 409 for a
+conflict, 413 for an upload that is too large, 422 for data or options that cannot be used, 503
+when too many heavy computations are queued. Bad input never answers 500.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .schemas import JobAccepted
 
 __all__ = [
     "ACCEPTED_RESPONSE",
+    "ANSWER_CODES",
     "ERROR_RESPONSES",
     "BodyTooLargeError",
     "ErrorBody",
@@ -43,6 +45,8 @@ __all__ = [
     "UnknownJobError",
     "UnknownTableError",
     "accepted_response",
+    "code_for",
+    "error_codes",
     "error_response",
     "install_error_handlers",
     "status_for",
@@ -55,12 +59,16 @@ logger = logging.getLogger("smartspec.api")
 class UnknownTableError(SmartSpecError, KeyError):
     """An indicator table or download that does not exist: HTTP 404."""
 
+    code = "unknown_table"
+
     def __str__(self) -> str:
         return self.message
 
 
 class UnknownJobError(SmartSpecError, KeyError):
     """A job id this server process does not know: HTTP 404."""
+
+    code = "unknown_job"
 
     def __str__(self) -> str:
         return self.message
@@ -71,6 +79,11 @@ class ErrorBody(BaseModel):
 
     status: int = Field(description="The HTTP status code, repeated.")
     type: str = Field(description="Error class: ValidationError, UnknownRegionError...")
+    code: str = Field(
+        "error",
+        description="Stable machine code of the situation (unknown_region, invalid.upload...; "
+        "see 'Error codes' in docs/api.md): never changes meaning, unlike the message.",
+    )
     message: str = Field(description="The whole error as one readable line.")
     expected: str | None = Field(None, description="What smartspec expected.")
     found: str | None = Field(None, description="What it found instead.")
@@ -119,6 +132,40 @@ def status_for(exc: SmartSpecError) -> int:
     return 422
 
 
+#: Codes of the error answers that are not smartspec errors (HTTP, security, server failures),
+#: by their ``type``; :data:`smartspec.core.errors.ERROR_CODES` has the others.
+ANSWER_CODES: dict[str, tuple[str, str]] = {
+    "InvalidRequest": ("bad_request.parameter", "A parameter of the wrong type or out of "
+                       "range, or a missing form field (checked before smartspec runs)."),
+    "NotFound": ("not_found", "No endpoint or page at this address."),
+    "MethodNotAllowed": ("method_not_allowed", "The address does not take this method."),
+    "UploadTooLargeError": ("upload_too_large", "An upload larger than the server accepts."),
+    "HostNotAllowedError": ("host_not_allowed", "A Host header the server does not answer to."),
+    "CrossOriginError": ("cross_origin", "A write from another site's page."),
+    "ReadOnlyError": ("read_only", "A write to a read-only server."),
+    "CsrfTokenError": ("csrf", "The upload form without its CSRF token."),
+    "InternalError": ("internal", "A bug in smartspec (never bad input)."),
+}
+
+
+def code_for(type_: str) -> str:
+    """The stable code of an answer's ``type`` that is not a smartspec error
+    (:data:`ANSWER_CODES`; another HTTP status: ``http_<type>`` in snake case)."""
+    if type_ in ANSWER_CODES:
+        return ANSWER_CODES[type_][0]
+    import re
+
+    return "http_" + re.sub(r"(?<!^)(?=[A-Z])", "_", type_).lower()
+
+
+def error_codes() -> dict[str, str]:
+    """Every documented error code with its meaning: smartspec's errors and the answers."""
+    from smartspec.core.errors import ERROR_CODES
+
+    answers = {code: meaning for code, meaning in ANSWER_CODES.values() if code not in ERROR_CODES}
+    return {**ERROR_CODES, **answers}
+
+
 def error_response(
     status: int,
     type_: str,
@@ -129,11 +176,13 @@ def error_response(
     where: str | None = None,
     fix: str | None = None,
     headers: dict[str, str] | None = None,
+    code: str | None = None,
 ) -> JSONResponse:
-    """A response in the one error shape."""
+    """A response in the one error shape; ``code`` defaults to :func:`code_for` ``type_``."""
     body = ErrorBody(
         status=status,
         type=type_,
+        code=code or code_for(type_),
         message=message,
         expected=expected,
         found=found,
@@ -180,6 +229,7 @@ async def _smartspec_error(request: Request, exc: Exception) -> Response:
             found=redact(exc.found, roots),
             where=redact(exc.where, roots),
             fix=redact(exc.fix, roots),
+            code=exc.code,
         ),
     )
 

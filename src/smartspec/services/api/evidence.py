@@ -263,6 +263,7 @@ def _backtest(
             expected="a panel with a base period and a later one",
             found=f"{m.n_periods} period ({m.periods[0]})",
             fix="backtest a dataset with several periods",
+            code="bad_request.too_few_periods",
         )
     if n_boot > MAX_BOOT:
         raise RequestError(
@@ -310,6 +311,7 @@ def _backtest(
             expected=f"end later than {m.periods[p0]}",
             found=f"base={m.periods[p0]}, end={end_label}",
             fix="pick an earlier base or a later end",
+            code="bad_request.period_order",
         )
     try:
         return app.backtest(

@@ -239,8 +239,8 @@ class View:
 
 def view(app: SmartSpecApp, dataset: str, **options: Any) -> View:
     """The cached :class:`View` of a dataset analysed with ``options``."""
-    key = app.options_key(options)
     app.dataset(dataset)  # an unknown id fails here, before anything is cached
+    key = app.options_key(options, dataset)
     return app.cached(("view", dataset, key), lambda: View(app, dataset, key))
 
 
@@ -277,6 +277,8 @@ def dataset_document(
                 "citation": meta.get("citation"),
                 "mapping": record.mapping,
                 "n_cells": app.matrix(record.id).nnz,
+                "n_missing": app.matrix(record.id).n_missing,
+                "defaults": app.dataset_defaults(record.id),
             }
         )
     return doc
@@ -286,14 +288,16 @@ def periods(app: SmartSpecApp, dataset: str) -> dict[str, Any]:
     """Each period with its total and the regions / activities that have a positive total."""
     m = app.matrix(dataset)
     rt, at = m.region_totals, m.activity_totals
+    complete = _coverage(app, dataset)
     items = [
         {
             "period": jsonable(p),
             "total": float(rt[p].sum()),
             "n_regions": int((rt[p] > 0).sum()),
             "n_activities": int((at[p] > 0).sum()),
+            "complete": complete[i],
         }
-        for p in m.periods
+        for i, p in enumerate(m.periods)
     ]
     return {"dataset": dataset, "items": items}
 
@@ -307,9 +311,11 @@ def labels_page(
     parent: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """Regions or activities with names and parents; ``q`` searches codes and names."""
-    frame = app.labels(dataset, axis)
+    """Regions or activities with names and parents; ``q`` searches codes and names; ``lang``
+    is the language of the names (``"es"``: the Spanish name where one is known)."""
+    frame = app.labels(dataset, axis, lang)
     mask = np.ones(len(frame), dtype=bool)
     if q:
         needle = q.casefold()
@@ -322,9 +328,10 @@ def labels_page(
     limit = _limit(app, limit, default=len(selected) or 1)
     page = selected.iloc[offset : offset + limit]
     items = [
-        {"code": code, "name": name, "parent": parent}
-        for code, name, parent in zip(
-            page.index, page["name"].tolist(), page["parent"].tolist(), strict=True
+        {"code": code, "name": name, "name_lang": name_lang, "parent": parent}
+        for code, name, name_lang, parent in zip(
+            page.index, page["name"].tolist(), page["name_lang"].tolist(),
+            page["parent"].tolist(), strict=True
         )
     ]
     return {"dataset": dataset, "items": items, "total": len(selected), "limit": limit,
@@ -342,6 +349,7 @@ def _limit(app: SmartSpecApp, limit: int | None, *, default: int | None = None) 
             expected=f"at most {largest} rows per page",
             found=str(limit),
             fix="ask for the next page with offset=, or download the table with format=csv",
+            code="bad_request.page_too_large",
         )
     return limit
 
@@ -366,14 +374,20 @@ def region_profile(
     top: int = 10,
     rank_by: str = "density",
     options: Mapping[str, Any] | None = None,
+    show_unreliable: bool = False,
 ) -> dict[str, Any]:
     """A region's profile: ``RegionProfile.to_dict()`` with names, history over every period,
-    activities gained and lost since the previous period, and map information."""
+    activities gained and lost since the previous period, and map information. A region
+    without data in the period gets empty lists and a notice; cells on counts too small to
+    tell are left out unless ``show_unreliable``."""
     v = view(app, dataset, **(options or {}))
     r = v.region(code)
     p = v.period(period)
     m = v.matrix
-    rp = v.evidence.region_profile(m.regions[r], period=m.periods[p], top=top, rank_by=rank_by)
+    rp = v.evidence.region_profile(
+        m.regions[r], period=m.periods[p], top=top, rank_by=rank_by,
+        reliable_only=not show_unreliable,
+    )
     doc = rp.to_dict()
     labels = v.region_labels.iloc[r]
     meta = app.dataset_info(dataset)
@@ -425,10 +439,76 @@ def region_profile(
             "history": history,
             "changes": changes,
             "map": {"boundaries": meta.get("boundaries"), "region_level": meta.get("region_level")},
-            "warnings": v.warnings,
+            "complete_period": bool(_coverage(app, dataset)[p]),
+            "settings": {
+                "sign": dict(v.options).get("sign", "diversity"),
+                "profile": dict(v.options).get("profile"),
+            },
+            "warnings": v.warnings + list(rp.notices),
         }
     )
     return doc
+
+
+def _coverage(app: SmartSpecApp, dataset: str) -> list[bool]:
+    """Per period position, whether the period is complete (cached)."""
+    return app.cached(
+        ("coverage", dataset),
+        lambda: app.matrix(dataset).coverage()["complete"].astype(bool).tolist(),
+    )
+
+
+def complexity_report(
+    app: SmartSpecApp, dataset: str, *, options: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Whether the dataset's complexity ranking means what it says, per period: the sign rule
+    and its correlation, the relative spectral gap, the ECI-income correlation with its
+    interval (where an income series exists), and the failed checks by code."""
+
+    v = view(app, dataset, **(options or {}))
+    return app.cached(("complexity", dataset, v.options), lambda: _complexity_report(app, v))
+
+
+def _complexity_report(app: SmartSpecApp, v: View) -> dict[str, Any]:
+    from ...core.complexity import PROBLEMS, complexity_checks
+    from ...core.external import external_validity
+
+    dataset = v.dataset
+    ev = v.evidence
+    income = app.income(dataset)
+    external = None
+    if income is not None:
+        external = external_validity(ev.regions, income[0], score_column="eci", max_gap=3)
+    checks = complexity_checks(ev.diagnostics, external)
+    periods = []
+    for row in checks.to_dict("records"):
+        periods.append(
+            {
+                "period": jsonable(row["period"]),
+                "sign_rule": row["sign_rule"],
+                "sign_correlation": _num(row["sign_correlation"]),
+                "income_correlation": _num(row["income_correlation"]),
+                "relative_gap": _num(row["relative_gap"]),
+                "income": None if external is None else {
+                    "n": None if not np.isfinite(row["income_n"]) else int(row["income_n"]),
+                    "rho": _num(row["income_rho"]),
+                    "low": _num(row["income_low"]),
+                    "high": _num(row["income_high"]),
+                },
+                "problems": list(row["problems"]),
+                "meaningful": bool(row["meaningful"]),
+            }
+        )
+    return {
+        "dataset": dataset,
+        "measure": "ECI (eigenvector)",
+        "presence": ev.settings["presence"],
+        "sign": dict(v.options).get("sign", ev.profile.sign),
+        "income_series": None if income is None else income[1],
+        "periods": periods,
+        "problems": dict(PROBLEMS),
+        "warnings": v.warnings,
+    }
 
 
 def activity_profile(

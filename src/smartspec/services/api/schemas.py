@@ -12,6 +12,7 @@ __all__ = [
     "BacktestSummary",
     "ComparedRegion",
     "Comparison",
+    "ComplexityReport",
     "DatasetDetail",
     "DatasetList",
     "DatasetSummary",
@@ -97,6 +98,13 @@ class DatasetDetail(DatasetSummary):
     citation: str | None = None
     mapping: dict[str, Any] = Field(default_factory=dict, description="Column mapping of a file.")
     n_cells: int = Field(description="Non-zero (period, region, activity) cells.")
+    n_missing: int = Field(0, description="Cells suppressed or confidential in the source, kept "
+                           "as missing (never read as zero).")
+    defaults: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Analysis options the dataset is shown with unless a request sets them "
+        "(e.g. presence by RPOP where RCA inverts the complexity ranking; docs/validation.md).",
+    )
 
 
 class DatasetList(BaseModel):
@@ -112,6 +120,11 @@ class PeriodItem(BaseModel):
     total: float
     n_regions: int = Field(description="Regions with a positive total.")
     n_activities: int = Field(description="Activities with a positive total.")
+    complete: bool = Field(
+        True,
+        description="At least 90% of the regions of the best-covered period have data; "
+        "pickers default to the latest complete period.",
+    )
 
 
 class PeriodList(BaseModel):
@@ -126,6 +139,11 @@ class Label(BaseModel):
 
     code: str
     name: str | None = None
+    name_lang: str | None = Field(
+        None,
+        description="Language of name: 'es' where it is a Spanish name, 'en' for an English "
+        "(or a place's own) name, null where not known (names given on upload).",
+    )
     parent: str | None = None
 
 
@@ -159,10 +177,16 @@ class Specialisation(BaseModel):
     value: float
     rca: Number
     pci: Number
+    rca_low: Number = Field(None, description="Poisson 95% interval of the RCA (null when "
+                            "the values are not counts).")
+    rca_high: Number = None
+    reliable: bool = Field(True, description="The count is large, or the RCA interval "
+                           "excludes the presence threshold.")
 
 
 class ProfileActivity(BaseModel):
-    """A diversification opportunity of a region."""
+    """A diversification opportunity of a region: an activity it lacks, that other regions
+    have, whose cell is not suppressed."""
 
     activity: str
     activity_name: str | None = None
@@ -171,6 +195,7 @@ class ProfileActivity(BaseModel):
     density: Number = None
     pci: Number = None
     cog: Number = None
+    reliable: bool = True
 
 
 class HistoryPoint(BaseModel):
@@ -223,6 +248,55 @@ class RegionProfileDoc(BaseModel):
     history: list[HistoryPoint]
     changes: Changes | None = Field(description="Null for a dataset with one period.")
     map: MapInfo
+    has_data: bool = Field(True, description="False: no data for the region in the period, "
+                           "so no specialisations and no recommendations.")
+    missing_share: Number = Field(0.0, description="Share of the region's activity cells "
+                                  "suppressed or confidential in the source.")
+    hidden: int = Field(0, description="Cells left out of the lists: counts too small to tell "
+                        "(show_unreliable=true lists them).")
+    notices: list[str] = Field(default_factory=list, description="What the reader must know "
+                               "to read the lists.")
+    complete_period: bool = True
+    settings: dict[str, Any] = Field(default_factory=dict, description="The sign rule and "
+                                     "profile the complexity figures use.")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class IncomeCorrelation(BaseModel):
+    """Spearman correlation of ECI with the income series in a period, with its 95% interval
+    (Fisher z, Bonett-Wright standard error)."""
+
+    n: int | None
+    rho: Number
+    low: Number
+    high: Number
+
+
+class ComplexityPeriod(BaseModel):
+    """The validity checks of one period's complexity ranking."""
+
+    period: Period
+    sign_rule: str
+    sign_correlation: Number = Field(description="Pearson correlation of ECI with diversity.")
+    income_correlation: Number = Field(description="Spearman correlation with income when the "
+                                       "sign is anchored on it.")
+    relative_gap: Number = Field(description="(lambda2 - lambda3) / lambda2.")
+    income: IncomeCorrelation | None = Field(description="Null without an income series.")
+    problems: list[str] = Field(description="Codes of the failed checks (see problems).")
+    meaningful: bool
+
+
+class ComplexityReport(BaseModel):
+    """Whether a dataset's complexity ranking means what it says, period by period."""
+
+    dataset: str
+    measure: str
+    presence: str = Field(description="How presence is decided (rca, rpop...).")
+    sign: str
+    income_series: dict[str, str] | None = Field(description="name, unit and source of the "
+                                                 "income series; null without one.")
+    periods: list[ComplexityPeriod]
+    problems: dict[str, str] = Field(description="What each problem code means.")
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -486,6 +560,7 @@ class JobError(BaseModel):
     """Why a computation failed (the fields of the error it raised)."""
 
     type: str
+    code: str = Field("error", description="Stable code of the error (see docs/api.md).")
     message: str
     expected: str | None = None
     found: str | None = None

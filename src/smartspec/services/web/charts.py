@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier, never fetched
@@ -201,6 +202,49 @@ def grouped_rca(
     )
 
 
+#: Colours of the activity space's sector groups: d3's category10 (its grey last, for the
+#: tenth group, which is "other" in SITC), then ten more told apart from them (a legend has at
+#: most twenty groups, see :mod:`.sectors`).
+GROUP_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+    "#17becf", "#7f7f7f", "#393b79", "#e7ba52", "#637939", "#ad494a", "#7b4173", "#6b6ecf",
+    "#8c6d31", "#ce6dbd", "#9edae5", "#c49c94",
+)
+
+#: Labels the activity space writes next to its nodes (the largest, spread over the picture).
+SPACE_LABELS = 20
+#: The longest label before it is cut with an ellipsis (characters).
+LABEL_CHARS = 28
+
+
+def _short(name: str, limit: int = LABEL_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip(" ,;-") + "…"
+
+
+def pick_labels(nodes: list[dict[str, Any]], count: int = SPACE_LABELS) -> set[str]:
+    """The ids of the nodes to label: every node when there are at most ``count``, else the
+    largest (by ``size``) taken in turn, skipping a node that lies close to one already taken
+    (with a fixed layout: within 0.12 of the width and 0.04 of the height), so that the labels
+    are spread over the picture instead of piled up in its dense centre."""
+    if len(nodes) <= count:
+        return {str(n["id"]) for n in nodes}
+    ranked = sorted(nodes, key=lambda n: (-(n.get("size") or 0.0), str(n["id"])))
+    placed = all(n.get("x") is not None and n.get("y") is not None for n in nodes)
+    if not placed:
+        return {str(n["id"]) for n in ranked[:count]}
+    xs = [float(n["x"]) for n in nodes]
+    ys = [float(n["y"]) for n in nodes]
+    wx, wy = max(1e-9, max(xs) - min(xs)), max(1e-9, max(ys) - min(ys))
+    chosen: list[dict[str, Any]] = []
+    for n in ranked:
+        if all(abs(float(n["x"]) - float(c["x"])) / wx >= 0.12
+               or abs(float(n["y"]) - float(c["y"])) / wy >= 0.04 for c in chosen):
+            chosen.append(n)
+            if len(chosen) == count:
+                break
+    return {str(n["id"]) for n in chosen}
+
+
 def network(
     nodes: list[dict[str, Any]],
     edges: list[dict[str, Any]],
@@ -209,30 +253,73 @@ def network(
     legend_yes: str,
     legend_no: str,
     name_label: str,
-    height: int = 560,
+    group_label: str = "Sector",
+    groups: list[str] | None = None,
+    labels: int = SPACE_LABELS,
+    height: int | None = None,
 ) -> dict[str, Any]:
     """The activity space as a Vega (not Vega-Lite) spec: ``nodes`` (``id, name, size, on``
-    and optionally ``x, y``) linked by ``edges`` (``source, target, weight``).
+    and optionally ``x, y`` and ``group``) linked by ``edges`` (``source, target, weight``).
 
     Nodes with ``x``/``y`` are drawn where they are (a layout computed once by the API, the same
     picture every time); otherwise Vega's force transform lays them out, run to completion before
-    the first paint (``static``) from d3's deterministic phyllotaxis start. Highlighted nodes
-    (``on``: the region's specialisations) are red diamonds.
+    the first paint (``static``) from d3's deterministic phyllotaxis start.
+
+    As the Atlas of Economic Complexity's product space: nodes are sized by ``size`` (the
+    activity's total value) and, when they have a ``group`` (their top-level sector, already
+    translated; ``groups`` gives the legend's order), coloured by it with a legend; the
+    ``labels`` largest nodes, spread over the picture (:func:`pick_labels`), carry their name,
+    placed by Vega's label transform so that no two labels overlap (a label with no free place
+    is left out). Highlighted nodes (``on``: the region's specialisations) are diamonds: red
+    when there are no groups; in their group's colour with a dark outline, the other nodes
+    faded, when there are.
     """
     fixed = bool(nodes) and all(n.get("x") is not None and n.get("y") is not None for n in nodes)
-    node_style = {
-        "size": {"scale": "size", "field": "size"},
-        "fill": {"signal": f"datum.on ? '{ACCENT}' : '{NODE}'"},
-        "shape": {"signal": "datum.on ? 'diamond' : 'circle'"},
-        "stroke": {"value": "#fff"},
-        "strokeWidth": {"value": 0.8},
-        "tooltip": {"signal": f"{{{name_label!r}: datum.name}}"},
-    }
+    named = pick_labels(nodes, labels) if labels > 0 else set()
+    nodes = [dict(n, label=str(n["id"]) in named, short=_short(str(n.get("name") or n["id"])))
+             for n in nodes]
+    grouped = any(n.get("group") for n in nodes)
+    order = list(groups or sorted({str(n["group"]) for n in nodes if n.get("group")}))
+    highlight = any(n.get("on") for n in nodes)
+    many = len(nodes) > 300
+    if height is None:
+        height = 720 if many else 560
+    size_range = [8, 140] if many else [20, 260] if len(nodes) > 100 else [30, 400]
+    tooltip = f"{{{name_label!r}: datum.name" + (
+        f", {group_label!r}: datum.group}}" if grouped else "}")
+    if grouped:
+        fill: dict[str, Any] = {"scale": "group", "field": "group"}
+        node_style: dict[str, Any] = {
+            "fill": fill,
+            "fillOpacity": {"signal": "datum.on ? 1 : 0.3" if highlight else "1"},
+            "shape": {"signal": "datum.on ? 'diamond' : 'circle'"},
+            "stroke": {"signal": ("datum.on ? '#111' : '#9aa5b1'" if highlight else "'#fff'")},
+            "strokeWidth": {"signal": "datum.on ? 0.8 : 0.6"},
+        }
+    else:
+        node_style = {
+            "fill": {"signal": f"datum.on ? '{ACCENT}' : '{NODE}'"},
+            "shape": {"signal": "datum.on ? 'diamond' : 'circle'"},
+            "stroke": {"value": "#fff"},
+            "strokeWidth": {"value": 0.8},
+        }
+    # a region's specialisations are drawn twice as large when the nodes are coloured by sector,
+    # so that their colour shows inside the outline
+    grow = " * (datum.on ? 2 : 1)" if grouped and highlight else ""
+    node_style.update({"size": {"signal": f"scale('size', datum.size){grow}"},
+                       "tooltip": {"signal": tooltip}})
     link_style = {
         "stroke": {"value": "#9aa5b1"},
-        "strokeOpacity": {"value": 0.5},
-        "strokeWidth": {"signal": "0.5 + 1.5 * (datum.weight || 0)"},
+        "strokeOpacity": {"value": 0.35 if many else 0.5},
+        "strokeWidth": {"signal": ("0.4 + 1 * (datum.weight || 0)" if many
+                                   else "0.5 + 1.5 * (datum.weight || 0)")},
     }
+    text_style = {"fontSize": {"value": 11}, "fontWeight": {"value": 600},
+                  "limit": {"value": 190}}
+    place = {"type": "label", "size": {"signal": "[width, height]"},
+             "anchor": ["right", "left", "top", "bottom", "top-right", "bottom-right",
+                        "top-left", "bottom-left"],
+             "offset": [2]}
     if fixed:
         scale_xy = [
             {"type": "extent", "field": "x", "signal": "xext"},
@@ -248,6 +335,8 @@ def network(
                 {"type": "lookup", "from": "node-data", "key": "id",
                  "fields": ["source", "target"], "as": ["s", "t"]},
                 {"type": "filter", "expr": "datum.s && datum.t"}]},
+            {"name": "label-data", "source": "node-data",
+             "transform": [{"type": "filter", "expr": "datum.label"}]},
         ]
         marks = [
             {"type": "path", "from": {"data": "link-data"}, "interactive": False,
@@ -257,6 +346,18 @@ def network(
                             "targetY": "datum.t.py"}]},
             {"name": "nodes", "type": "symbol", "from": {"data": "node-data"},
              "encode": {"update": {**node_style, "x": {"field": "px"}, "y": {"field": "py"}}}},
+            {"name": "label-anchors", "type": "symbol", "from": {"data": "label-data"},
+             "interactive": False,
+             "encode": {"update": {"x": {"field": "px"}, "y": {"field": "py"},
+                                   "size": {"scale": "size", "field": "size"},
+                                   "opacity": {"value": 0}}}},
+            {"name": "label-halo", "type": "text", "from": {"data": "label-anchors"},
+             "interactive": False,
+             "encode": {"update": {**text_style, "text": {"field": "datum.short"},
+                                   "stroke": {"value": "#fff"}, "strokeWidth": {"value": 3},
+                                   "strokeOpacity": {"value": 0.9},
+                                   "fill": {"value": "#fff"}}},
+             "transform": [place]},
         ]
     else:
         data = [
@@ -279,27 +380,63 @@ def network(
              "transform": [{"type": "linkpath", "require": {"signal": "force"}, "shape": "line",
                             "sourceX": "datum.source.x", "sourceY": "datum.source.y",
                             "targetX": "datum.target.x", "targetY": "datum.target.y"}]},
+            {"name": "label-halo", "type": "text", "zindex": 2, "from": {"data": "nodes"},
+             "interactive": False,
+             "encode": {"update": {**text_style,
+                                   "text": {"signal": "datum.datum.label ? datum.datum.short"
+                                                      " : ''"},
+                                   "stroke": {"value": "#fff"}, "strokeWidth": {"value": 3},
+                                   "strokeOpacity": {"value": 0.9},
+                                   "fill": {"value": "#fff"}}},
+             "transform": [place]},
         ]
+    # the label itself, over its white halo, where the label transform put the halo
+    marks.append({
+        "name": "labels", "type": "text", "zindex": 3, "from": {"data": "label-halo"},
+        "interactive": False,
+        "encode": {"update": {**text_style, "text": {"field": "text"},
+                              "x": {"field": "x"}, "y": {"field": "y"},
+                              "align": {"field": "align"}, "baseline": {"field": "baseline"},
+                              "opacity": {"field": "opacity"}, "fill": {"value": "#111"}}},
+    })
+    scales: list[dict[str, Any]] = [
+        {"name": "size", "type": "sqrt", "domain": {"data": "node-data", "field": "size"},
+         "range": size_range, "zero": False},
+        {"name": "colour", "type": "ordinal", "domain": [legend_yes, legend_no],
+         "range": [ACCENT, NODE]},
+        {"name": "shape", "type": "ordinal", "domain": [legend_yes, legend_no],
+         "range": ["diamond", "circle"]},
+    ]
+    legends: list[dict[str, Any]] = []
+    if grouped:
+        scales.append({"name": "group", "type": "ordinal", "domain": order,
+                       "range": list(GROUP_COLOURS[: max(10, len(order))])})
+        legends.append({"fill": "group", "title": group_label, "orient": "bottom",
+                        "direction": "horizontal",
+                        "columns": {"signal": "max(1, floor(width / 270))"},
+                        "labelLimit": 250, "labelFontSize": 12, "titleFontSize": 12,
+                        "symbolType": "circle", "symbolSize": 120, "columnPadding": 16,
+                        "rowPadding": 4})
+        if highlight:
+            legends.append({"shape": "shape", "orient": "top-left", "labelFontSize": 13,
+                            "symbolSize": 140, "symbolFillColor": "#8a8a8a",
+                            "symbolStrokeColor": "#111", "fillColor": "#ffffffcc",
+                            "padding": 6})
+    else:
+        legends.append({"fill": "colour", "shape": "shape", "orient": "top-left",
+                        "labelFontSize": 13, "symbolSize": 140, "fillColor": "#ffffffcc",
+                        "padding": 6})
     return {
         "$schema": "https://vega.github.io/schema/vega/v5.json",
         "description": title,
         "width": 800,
         "height": height,
         "padding": 8,
-        "autosize": "none",
+        "autosize": {"type": "pad"},
         "config": {"font": FONT},
         "data": data,
-        "scales": [
-            {"name": "size", "type": "sqrt", "domain": {"data": "node-data", "field": "size"},
-             "range": [30, 400], "zero": False},
-            {"name": "colour", "type": "ordinal", "domain": [legend_yes, legend_no],
-             "range": [ACCENT, NODE]},
-            {"name": "shape", "type": "ordinal", "domain": [legend_yes, legend_no],
-             "range": ["diamond", "circle"]},
-        ],
-        "legends": [{"fill": "colour", "shape": "shape", "orient": "top-left",
-                     "labelFontSize": 13, "symbolSize": 140, "fillColor": "#ffffffcc",
-                     "padding": 6}],
+        "scales": scales,
+        "legends": legends,
         "marks": marks,
     }
 
@@ -310,12 +447,101 @@ QUADRANT_COLOURS = ("#1b7837", "#1f5f99", "#a6470b", "#5f5f5f")
 QUADRANT_SHAPES = ("diamond", "square", "triangle-up", "circle")
 
 
+#: The complexity measure on the y axis of the framework plane unless another is passed in.
+DEFAULT_MEASURE = "Activity complexity (PCI)"
+#: Nominal size of the framework plane for placing its point labels (pixels; the chart is as
+#: wide as the page's column, about 1,100 px on a desktop screen, and 400 px high).
+PLANE_SIZE = (1050.0, 400.0)
+
+
+def _nice(lo: float, hi: float, count: int = 10) -> tuple[float, float]:
+    """The domain d3's ``scale.nice()`` (as Vega-Lite's ``nice: true``) makes of ``[lo, hi]``."""
+    for _ in range(2):
+        if hi <= lo:
+            return lo - 0.5, hi + 0.5
+        step = (hi - lo) / count
+        power = math.floor(math.log10(step))
+        error = step / 10**power
+        factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else (
+            2 if error >= math.sqrt(2) else 1)
+        inc = factor * 10**power
+        lo, hi = math.floor(lo / inc) * inc, math.ceil(hi / inc) * inc
+    return lo, hi
+
+
+def _place_labels(
+    rows: list[dict[str, Any]], x: str, y: str, size: tuple[float, float] = PLANE_SIZE,
+    padding: tuple[float, float] = (24.0, 28.0), extent: list[dict[str, Any]] | None = None,
+    corners: tuple[str, ...] = (),
+) -> None:
+    """Choose where the text of each row with ``label`` goes (``dx, dy, align``, in the
+    order of ``rows``): the first of eight places around its point (right, left, above,
+    below, then the corners) whose box (about 6.4 px a character, 14 px high) stays in the
+    plot and overlaps no label already placed, no other point of ``extent`` (every row drawn)
+    and none of the ``corners`` texts (top right, top left, bottom right, bottom left); when
+    none is free, the one that overlaps least.
+
+    The pixel scale is estimated as Vega-Lite draws it: the extent of ``extent`` widened by
+    ``padding`` pixels at each end, then made nice, over ``size``; the placement is
+    approximate on screens narrower than that."""
+    xs = [r[x] for r in extent or rows if r.get(x) is not None]
+    ys = [r[y] for r in extent or rows if r.get(y) is not None]
+    if not xs or not ys:
+        return
+    w, h = size
+
+    def domain(values: list[float], pixels: float, pad: float) -> tuple[float, float]:
+        # Vega-Lite widens the data's extent by `pad` pixels each side, then makes it nice
+        lo, hi = min(values), max(values)
+        more = pad * (hi - lo) / max(1.0, pixels - 2 * pad)
+        return _nice(lo - more, hi + more)
+
+    x0, x1 = domain(xs, w, padding[0])
+    y0, y1 = domain(ys, h, padding[1])
+
+    def at(r: dict[str, Any]) -> tuple[float, float]:
+        return (w * (r[x] - x0) / ((x1 - x0) or 1.0),
+                h * (1 - (r[y] - y0) / ((y1 - y0) or 1.0)))
+
+    def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+        return (max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+                * max(0.0, min(a[3], b[3]) - max(a[1], b[1])))
+
+    boxes: list[tuple[float, float, float, float]] = []
+    for i, text in enumerate(corners):  # the corner texts: 12 px italic, 4 px from the edges
+        tw = 6.4 * len(text) + 4
+        left = w - tw if i % 2 == 0 else 0.0
+        top = 0.0 if i < 2 else h - 20.0
+        boxes.append((left, top, left + tw, top + 20.0))
+    points = [(r, at(r)) for r in extent or rows
+              if r.get(x) is not None and r.get(y) is not None]
+    for r in rows:
+        if not r.get("label"):
+            continue
+        cx, cy = at(r)
+        others = [(px_ - 5, py_ - 5, px_ + 5, py_ + 5) for o, (px_, py_) in points
+                  if o is not r]
+        tw, th = 6.4 * len(r["label"]), 14.0
+        options = []
+        for dx, dy, align in ((8, 0, "left"), (-8, 0, "right"), (0, -13, "center"),
+                              (0, 13, "center"), (6, -11, "left"), (6, 11, "left"),
+                              (-6, -11, "right"), (-6, 11, "right")):
+            left = cx + dx - (tw if align == "right" else tw / 2 if align == "center" else 0)
+            box = (left, cy + dy - th / 2, left + tw, cy + dy + th / 2)
+            inside = box[0] >= 0 and box[2] <= w and box[1] >= 0 and box[3] <= h
+            clash = sum(overlap(box, b) for b in boxes) + sum(overlap(box, b) for b in others)
+            options.append((not inside, clash, len(options), (dx, dy, align, box)))
+        free = [o for o in options if not o[0] and o[1] == 0]
+        dx, dy, align, box = (free[0] if free else min(options))[3]
+        r["dx"], r["dy"], r["align"] = dx, dy, align
+        boxes.append(box)
+
+
 def framework_plane(
     rows: list[dict[str, Any]],
     *,
     title: str,
     x_label: str,
-    y_label: str,
     name_label: str,
     quadrant_label: str,
     cog_label: str,
@@ -323,6 +549,9 @@ def framework_plane(
     y_cut: float,
     legend: tuple[str, str, str, str],
     corners: tuple[str, str, str, str],
+    measure: str = DEFAULT_MEASURE,
+    label_top: int = 0,
+    label_by: str = "density",
 ) -> dict[str, Any]:
     """The smart-specialisation framework plane (Balland et al. 2019): relatedness density (x)
     against complexity (y) of a region's candidate activities, coloured (and shaped) by the
@@ -331,8 +560,25 @@ def framework_plane(
     ``rows`` carry ``name, density, complexity, quadrant`` (the translated quadrant name, one
     of ``legend``: most attractive, safe, ambitious, least attractive) and optionally ``cog``.
     ``corners`` label the four corners (top right, top left, bottom right, bottom left).
+    ``measure`` names the complexity measure on the y axis (translated; PCI by default): it is
+    the axis title and is added to the chart's ``title`` (``"<title> · <measure>"``).
+
+    The ``label_top`` best candidates of the most attractive quadrant (``legend[0]``), ranked
+    by ``label_by`` (``density``, ``cog`` or ``complexity``; highest first, missing values
+    last), carry their name next to their point, placed so that the labels do not overlap
+    (:func:`_place_labels`).
     """
     tr, tl, br, bl = corners
+    best = sorted(
+        (r for r in rows if r.get("quadrant") == legend[0]),
+        key=lambda r: (r.get(label_by) is None, -(r.get(label_by) or 0.0)),
+    )[: max(0, label_top)]
+    named = {id(r) for r in best}
+    rows = [dict(r, label=_short(str(r.get("name", "")), 32) if id(r) in named else None)
+            for r in rows]
+    labelled = [r for r in rows if r["label"]]
+    labelled.sort(key=lambda r: (r.get(label_by) is None, -(r.get(label_by) or 0.0)))
+    _place_labels(labelled, "density", "complexity", extent=rows, corners=corners)
     spots = [
         {"text": tr, "x": "width", "y": 0, "align": "right", "baseline": "top"},
         {"text": tl, "x": 0, "y": 0, "align": "left", "baseline": "top"},
@@ -341,19 +587,38 @@ def framework_plane(
     ]
     text_layers = [
         {
+            "name": f"corner_{i}",
+            "data": {"values": [{}]},  # one text, not one per candidate
             "mark": {"type": "text", "align": q["align"], "baseline": q["baseline"],
                      "x": q["x"], "y": q["y"], "dx": -4 if q["align"] == "right" else 4,
                      "dy": 4 if q["baseline"] == "top" else -4, "color": "#333",
                      "fontStyle": "italic", "fontSize": 12, "text": q["text"]},
         }
-        for q in spots
+        for i, q in enumerate(spots)
     ]
+    position = {
+        "x": {"field": "density", "type": "quantitative"},
+        "y": {"field": "complexity", "type": "quantitative"},
+        "text": {"field": "label", "type": "nominal"},
+    }
+    label_mark = {"type": "text", "fontSize": 11, "fontWeight": 600, "baseline": "middle",
+                  "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"},
+                  "align": {"expr": "datum.align"}}
+    label_layers = [
+        {"name": "point_labels_halo", "transform": [{"filter": "isValid(datum.label)"}],
+         "mark": {**label_mark, "stroke": "#fff", "strokeWidth": 3, "strokeOpacity": 0.9,
+                  "color": "#fff"},
+         "encoding": position},
+        {"name": "point_labels", "transform": [{"filter": "isValid(datum.label)"}],
+         "mark": {**label_mark, "color": "#111"},
+         "encoding": position},
+    ] if labelled else []
     rule = {"type": "rule", "color": "#555", "strokeDash": [5, 4], "strokeWidth": 1.5}
     return _base(
-        title,
-        title,
+        f"{title} · {measure}",
+        f"{title} · {x_label} × {measure}",
         height=400,
-        data={"values": rows},
+        data={"values": [*labelled, *(r for r in rows if not r["label"])]},
         layer=[
             {"mark": rule, "encoding": {"x": {"datum": x_cut}}},
             {"mark": rule, "encoding": {"y": {"datum": y_cut}}},
@@ -363,7 +628,7 @@ def framework_plane(
                 "encoding": {
                     "x": {"field": "density", "type": "quantitative", "title": x_label,
                           "scale": {"zero": False, "nice": True, "padding": 24}},
-                    "y": {"field": "complexity", "type": "quantitative", "title": y_label,
+                    "y": {"field": "complexity", "type": "quantitative", "title": measure,
                           "scale": {"zero": False, "nice": True, "padding": 28}},
                     "color": {"field": "quadrant", "type": "nominal", "title": quadrant_label,
                               "scale": {"domain": list(legend), "range": list(QUADRANT_COLOURS)},
@@ -376,7 +641,7 @@ def framework_plane(
                         {"field": "quadrant", "type": "nominal", "title": quadrant_label},
                         {"field": "density", "type": "quantitative", "title": x_label,
                          "format": ",.3f"},
-                        {"field": "complexity", "type": "quantitative", "title": y_label,
+                        {"field": "complexity", "type": "quantitative", "title": measure,
                          "format": ",.2f"},
                         {"field": "cog", "type": "quantitative", "title": cog_label,
                          "format": ",.2f"},
@@ -384,6 +649,7 @@ def framework_plane(
                 },
             },
             *text_layers,
+            *label_layers,
         ],
     )
 

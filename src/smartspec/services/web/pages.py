@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from smartspec.services.api.security import CSRF_FIELD
 
-from . import charts
+from . import charts, sectors, summary
 from .data import ApiClient, ApiError, ApiPending, names, seg
 from .i18n import COOKIE, Formatter, language_name, languages, negotiate, translations
 from .maps import MapMatch, match_boundaries
@@ -30,6 +32,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Mark a string for the catalogue; it is translated where it is shown."""
     return message
+
+
+#: Names of the income series of ``GET .../complexity`` (``SmartSpecApp.income``).
+INCOME_NAMES: dict[str, str] = {
+    "gdp_per_head": N_("GDP per head"),
+    "gva_per_worker": N_("gross value added per worker"),
+    "va_per_worker": N_("value added per worker"),
+    "payroll_per_employee": N_("payroll per employee"),
+}
 
 
 #: Indicators the home map can show: key -> (label, API table, column)
@@ -51,6 +62,12 @@ RANK_BY = {
     "pci": N_("activity complexity (PCI)"),
 }
 
+#: The column of the framework's rows each ranking sorts by (quadrant tables, point labels).
+RANK_FIELD = {"density": "density", "cog": "cog", "pci": "complexity"}
+
+#: The most candidates named on the framework plane (fewer when the page lists fewer).
+PLANE_LABELS = 8
+
 ERROR_TITLES = {
     "UnknownDatasetError": N_("Unknown dataset"),
     "UnknownRegionError": N_("Unknown region"),
@@ -67,6 +84,43 @@ ERROR_TITLES = {
     "CrossOriginError": N_("Request from another site refused"),
     "CsrfTokenError": N_("The form could not be accepted"),
     "HostNotAllowedError": N_("Unknown server name"),
+}
+
+#: What an error means, in the page's language, by its stable code (the API's ``error.code``;
+#: docs/api.md, "Error codes"). The engine's own message, in English, and its details are shown
+#: below it.
+ERROR_MESSAGES = {
+    "unknown_dataset": N_("There is no dataset with this name on this server."),
+    "unknown_region": N_("This region is not in the dataset."),
+    "unknown_activity": N_("This activity is not in the dataset."),
+    "unknown_period": N_("This period is not in the dataset."),
+    "unknown_table": N_("This table or download does not exist."),
+    "unknown_job": N_("The server does not know this computation (it may have restarted): "
+                      "load the page again."),
+    "bad_request": N_("A parameter of the request cannot be used as it is."),
+    "bad_request.parameter": N_("A parameter of the address has the wrong type or is out of "
+                                "range."),
+    "bad_request.page_too_large": N_("The page asked for has more rows than the server gives "
+                                     "at once."),
+    "bad_request.too_few_periods": N_("A backtest needs a dataset with at least two periods."),
+    "bad_request.period_order": N_("The outcome period must come after the base period."),
+    "invalid": N_("The data or the options cannot be used as they are."),
+    "invalid.upload": N_("The uploaded file cannot be used as it is: the details say where "
+                         "and why."),
+    "invalid.file_format": N_("The file format cannot be told from the file name: upload a "
+                              "CSV, TSV, Parquet or Excel file with its usual ending."),
+    "invalid.file_missing": N_("The data file of this dataset is missing on the server: there "
+                               "is no data to show."),
+    "upload_too_large": N_("The file is too large for this server."),
+    "conflict": N_("This cannot be done with this dataset."),
+    "compute_budget": N_("This computation needs more time or memory than the server gives "
+                         "one: ask for less."),
+    "queue_full": N_("The server is busy with other computations: try again in a moment."),
+    "method_not_allowed": N_("This address cannot be used that way."),
+    "read_only": N_("This server is read-only: nothing can be uploaded or deleted."),
+    "cross_origin": N_("The request came from another site's page and was refused."),
+    "csrf": N_("The form could not be accepted: load the page again and send it again."),
+    "host_not_allowed": N_("This server does not answer to this name."),
 }
 
 #: Strings the page script needs (rendered per page as a JSON block, translated).
@@ -135,7 +189,8 @@ class Dashboard:
     """The page routes of one FastAPI application."""
 
     def __init__(self, api: FastAPI):
-        self.client = ApiClient(api)
+        app = getattr(api.state, "smartspec", None)
+        self.client = ApiClient(api, wait=app.settings["page_wait_s"] if app else None)
         self._envs: dict[str, Environment] = {}
         self.rule = presence_rule(api)
 
@@ -172,6 +227,12 @@ class Dashboard:
     ) -> HTMLResponse:
         lang = self.language(request)
         tr = translations(lang)
+        basics = context.get("basics")
+        presence = ((basics or {}).get("detail") or {}).get("defaults", {}).get("presence")
+        if presence in ("rpop", "either", "both"):  # the dataset's own rule, in every label
+            word = {"rpop": "RPOP", "either": tr.gettext("RCA or RPOP"),
+                    "both": tr.gettext("RCA and RPOP")}[presence]
+            context.setdefault("presence_rule", f"{word} {self.rule}")
         query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
         switch = [
             {
@@ -223,17 +284,23 @@ class Dashboard:
         tr = translations(self.language(request))
         kind = str(exc.error.get("type", ""))
         title = tr.gettext(ERROR_TITLES.get(kind, N_("Something went wrong")))
-        return self.render(request, "error.html", status=exc.status, title=title, error=exc.error)
+        return self.render(request, "error.html", status=exc.status, title=title,
+                           error=localised(exc.error, tr))
 
     # ------------------------------------------------------------------ shared pieces
-    async def dataset_basics(self, dataset: str) -> dict[str, Any]:
+    async def dataset_basics(self, dataset: str, lang: str = "en") -> dict[str, Any]:
+        """The dataset's detail, periods, and region and activity names in the page language
+        (``lang=`` of the API's label lists); ``activity_langs`` is each activity name's
+        language (``name_lang``), for :func:`in_sentence`."""
         detail, periods, regions, activities = await asyncio.gather(
             self.client.get(f"/datasets/{seg(dataset)}"),
             self.client.items(f"/datasets/{seg(dataset)}/periods"),
-            self.client.items(f"/datasets/{seg(dataset)}/regions"),
-            self.client.items(f"/datasets/{seg(dataset)}/activities"),
+            self.client.items(f"/datasets/{seg(dataset)}/regions", lang=lang),
+            self.client.items(f"/datasets/{seg(dataset)}/activities", lang=lang),
         )
         period_list = [p["period"] if isinstance(p, dict) else p for p in periods]
+        complete = {str(p["period"]): bool(p.get("complete", True))
+                    for p in periods if isinstance(p, dict)}
         region_names = names(regions)
         match = match_boundaries(region_names, _hint(detail))
         if match is not None:  # codes without names (uploads): the name of their shape
@@ -243,18 +310,24 @@ class Dashboard:
         return {
             "detail": detail,
             "periods": period_list,
+            "complete": complete,
             "regions": region_names,
             "activities": names(activities),
+            "activity_langs": {str(a["code"]): a.get("name_lang") for a in activities},
             "map": match,
         }
 
     @staticmethod
-    def pick_period(value: str | None, periods: list[Any]) -> Any:
-        """The period asked for (matched as text), else the latest."""
+    def pick_period(
+        value: str | None, periods: list[Any], complete: dict[str, bool] | None = None
+    ) -> Any:
+        """The period asked for (matched as text), else the latest complete one (the latest
+        when none is marked complete)."""
         for p in periods:
             if value is not None and str(p) == str(value):
                 return p
-        return periods[-1] if periods else None
+        done = [p for p in periods if (complete or {}).get(str(p), True)]
+        return (done or periods)[-1] if periods else None
 
     # ------------------------------------------------------------------ pages
     async def home(self, request: Request) -> Response:
@@ -274,11 +347,11 @@ class Dashboard:
         if chosen is None:
             return self.render(request, "home.html", **context)
         try:
-            basics = await self.dataset_basics(chosen)
+            basics = await self.dataset_basics(chosen, lang)
         except ApiError as exc:
             return self.error(request, exc)
         indicator = q.get("indicator") if q.get("indicator") in INDICATORS else "eci"
-        period = self.pick_period(q.get("period"), basics["periods"])
+        period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
         activity = q.get("activity") if q.get("activity") in basics["activities"] else None
         table = INDICATORS[indicator][1]
         if table == "cells" and activity is None and basics["activities"]:
@@ -289,6 +362,10 @@ class Dashboard:
                 period=period,
                 activity=activity if table == "cells" else None,
             )
+            if indicator in ("eci", "coi"):  # a complexity ranking: qualified where it misleads
+                context["validity"] = self.validity_context(
+                    await self.validity(chosen), period, tr
+                )
         except ApiError as exc:
             return self.error(request, exc)
         values = [
@@ -299,7 +376,9 @@ class Dashboard:
         values.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
         label = tr.gettext(INDICATORS[indicator][0]) % {"rule": self.rule_text(lang)}
         if activity is not None and table == "cells":
-            label = f"{label}: {basics['activities'].get(activity, activity)}"
+            label = f"{label}: " + in_sentence(
+                basics["activities"].get(activity, activity),
+                basics["activity_langs"].get(activity), lang)
         chart = self.map_chart(
             chosen, basics["map"], values, title=label, tr=tr, fmt=fmt, indicator=indicator
         )
@@ -359,19 +438,24 @@ class Dashboard:
         lang = self.language(request)
         tr, fmt = translations(lang), Formatter(lang)
         try:
-            basics = await self.dataset_basics(dataset)
-            period = self.pick_period(request.query_params.get("period"), basics["periods"])
-            regions, activities = await asyncio.gather(
+            basics = await self.dataset_basics(dataset, lang)
+            period = self.pick_period(
+                request.query_params.get("period"), basics["periods"], basics["complete"]
+            )
+            regions, activities, validity = await asyncio.gather(
                 self.client.items(f"/datasets/{seg(dataset)}/indicators/regions", period=period),
                 self.client.items(
                     f"/datasets/{seg(dataset)}/indicators/activities", period=period
                 ),
+                self.validity(dataset),
             )
         except ApiError as exc:
             return self.error(request, exc)
         for row in regions:
             row["code"] = str(row["region"])
             row["name"] = basics["regions"].get(row["code"], row["code"])
+        with_data = sorted((r["name"], r["code"]) for r in regions if (r.get("diversity") or 0) > 0)
+        default_region = with_data[0][1] if with_data else None  # never one without data
         _rank(regions, "eci")
         regions.sort(key=lambda r: (r["eci_rank"] is None, r["eci_rank"] or 0))
         for row in activities:
@@ -396,6 +480,8 @@ class Dashboard:
             concentration=concentration,
             variety=variety,
             measure_labels=CONCENTRATION,
+            default_region=default_region,
+            validity=self.validity_context(validity, period, tr),
             uploaded=request.query_params.get("uploaded") == "1",
             charts={"map": chart} if chart else {},
         )
@@ -451,26 +537,35 @@ class Dashboard:
         rank_by = q.get("rank_by") if q.get("rank_by") in RANK_BY else "density"
         cutoff = q.get("cutoff") if q.get("cutoff") in CUTOFFS else "mean"
         base = f"/datasets/{seg(dataset)}"
+        unreliable = q.get("show_unreliable") == "1"
         try:
-            basics = await self.dataset_basics(dataset)
-            period = self.pick_period(q.get("period"), basics["periods"])
-            profile, cells, fw = await asyncio.gather(
+            basics = await self.dataset_basics(dataset, lang)
+            period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
+            profile, cells, fw, validity, region_rows = await asyncio.gather(
                 self.client.get(
-                    f"{base}/regions/{seg(code)}/profile", period=period, top=top, rank_by=rank_by
+                    f"{base}/regions/{seg(code)}/profile", period=period, top=top, rank_by=rank_by,
+                    show_unreliable=str(unreliable).lower(),
                 ),
                 self.client.items(f"{base}/indicators/cells", period=period, region=code),
                 self.client.get(
                     f"{base}/regions/{seg(code)}/framework", period=period,
                     density_cutoff=cutoff, complexity_cutoff=cutoff,
                 ),
+                self.validity(dataset),
+                self.client.items(f"{base}/indicators/regions", period=period),
             )
         except ApiError as exc:
             return self.error(request, exc)
         anames = basics["activities"]
-        name = profile.get("region_name") or basics["regions"].get(str(code), str(code))
-        specs = [dict(s, name=anames.get(str(s["activity"]), str(s["activity"])))
+        code_found = str(profile.get("region", code))  # the code (the URL may give a name)
+        name = (basics["regions"].get(code_found) or profile.get("region_name")
+                or str(code))  # a place's own name: never quoted
+        # names in the page language (the profile's activity_name is the English one)
+        specs = [dict(s, name=anames.get(str(s["activity"]), str(s["activity"])),
+                      activity_name=anames.get(str(s["activity"])))
                  for s in profile.get("specialisations", [])]
-        opps = [dict(o, name=anames.get(str(o["activity"]), str(o["activity"])))
+        opps = [dict(o, name=anames.get(str(o["activity"]), str(o["activity"])),
+                     activity_name=anames.get(str(o["activity"])))
                 for o in profile.get("opportunities", [])]
         cog = {str(c["activity"]): _num(c.get("cog")) for c in cells}
         qnames = {k: tr.gettext(v[0]) for k, v in QUADRANT_NAMES.items()}
@@ -483,10 +578,11 @@ class Dashboard:
             for c in fw.get("candidates", [])
             if _num(c.get("density")) is not None and _num(c.get("complexity")) is not None
         ]
+        # each quadrant's table: its `top` best rows by the page's ranking, and how many more
         quadrants = [
             {"code": key, "name": qnames[key], "meaning": tr.gettext(meaning),
              "count": fw.get("counts", {}).get(key, 0),
-             "rows": [s for s in scatter if s["code"] == key]}
+             **_leading([s for s in scatter if s["code"] == key], RANK_FIELD[rank_by], top)}
             for key, (_, meaning) in QUADRANT_NAMES.items()
         ]
         cuts = fw.get("cutoffs") or {}
@@ -509,7 +605,7 @@ class Dashboard:
                 scatter,
                 title=tr.gettext("Diversification opportunities"),
                 x_label=tr.gettext("Relatedness density"),
-                y_label=tr.gettext("Activity complexity (PCI)"),
+                measure=tr.gettext("Activity complexity (PCI)"),
                 name_label=tr.gettext("Activity"),
                 quadrant_label=tr.gettext("Quadrant"),
                 cog_label=tr.gettext("Complexity outlook gain (COG)"),
@@ -517,6 +613,8 @@ class Dashboard:
                 y_cut=cuts["complexity"],
                 legend=tuple(qnames.values()),  # type: ignore[arg-type]
                 corners=tuple(tr.gettext(qd) for qd in QUADRANTS),  # type: ignore[arg-type]
+                label_top=min(top, PLANE_LABELS),  # the first rows of "most attractive"
+                label_by=RANK_FIELD[rank_by],
             )
         if len([r for r in eci_rows if r["value"] is not None]) > 1:
             chart_specs["eci"] = charts.line_over_periods(
@@ -554,7 +652,72 @@ class Dashboard:
             quadrants=quadrants,
             has_shape=basics["map"] is not None and str(code) in basics["map"].ids,
             charts=chart_specs,
+            **self.region_brief(profile, name, validity, region_rows, basics, lang, tr, fmt),
+            show_unreliable=unreliable,
         )
+
+    async def validity(self, dataset: str) -> dict[str, Any]:
+        """The dataset's complexity checks (``GET .../complexity``), periods keyed as text."""
+        report = await self.client.get(f"/datasets/{seg(dataset)}/complexity")
+        report["by_period"] = {str(p["period"]): p for p in report.get("periods", [])}
+        return report
+
+    @staticmethod
+    def validity_context(
+        report: dict[str, Any], period: Any, tr: Any
+    ) -> dict[str, Any]:
+        """What a page needs to qualify a complexity ranking: the period's checks, their
+        translated caveats, the income series' translated name and the sign rule."""
+        checks = report.get("by_period", {}).get(str(period))
+        income = report.get("income_series") or {}
+        return {
+            "checks": checks,
+            "caveats": summary.caveats(checks, tr),
+            "income_label": tr.gettext(INCOME_NAMES[income["name"]])
+            if income.get("name") in INCOME_NAMES else None,
+            "sign": report.get("sign"),
+        }
+
+    def region_brief(
+        self, profile: dict[str, Any], name: str, report: dict[str, Any],
+        region_rows: list[dict[str, Any]], basics: dict[str, Any], lang: str, tr: Any,
+        fmt: Formatter,
+    ) -> dict[str, Any]:
+        """The region page's opening summary, notices and complexity checks."""
+        validity = self.validity_context(report, profile.get("period"), tr)
+        diversities = [r.get("diversity") or 0 for r in region_rows if (r.get("diversity") or 0)]
+        mine = profile.get("diversity") or 0
+        share = (sum(d < mine for d in diversities) / len(diversities)
+                 if diversities and mine else None)
+        anames, langs = basics["activities"], basics.get("activity_langs", {})
+
+        def name_of(code: str) -> str:
+            return in_sentence(anames.get(code, code), langs.get(code), lang)
+
+        notices = []
+        if profile.get("has_data", True) and (profile.get("missing_share") or 0) > 0:
+            notices.append(tr.gettext(
+                "%(share)s of this region's activity cells are suppressed or confidential in the "
+                "source: they are left out, never read as zero, and never recommended."
+            ) % {"share": fmt.percent(profile["missing_share"], 0)})
+        if profile.get("hidden"):
+            notices.append(tr.gettext(
+                "%(n)s activities rest on counts too small to tell specialisation from its "
+                "absence and are not listed."
+            ) % {"n": fmt.integer(profile["hidden"])})
+        if not profile.get("complete_period", True):
+            notices.append(tr.gettext(
+                "This period is incomplete: fewer regions have data than in the other periods, "
+                "so comparisons with them are unreliable."
+            ))
+        return {
+            "brief": summary.region_summary(
+                profile, region_name=name, name_of=name_of, period_checks=validity["checks"],
+                income_label=validity["income_label"], diversity_share=share, tr=tr, fmt=fmt,
+            ),
+            "notices": notices,
+            "validity": validity,
+        }
 
     async def activity(self, request: Request, dataset: str, code: str) -> Response:
         """An activity's profile: key figures, where it is (map of RCA), the regions most
@@ -565,17 +728,21 @@ class Dashboard:
         top = _int(q.get("top"), 20, 5, 50)
         base = f"/datasets/{seg(dataset)}"
         try:
-            basics = await self.dataset_basics(dataset)
-            period = self.pick_period(q.get("period"), basics["periods"])
-            profile = await self.client.get(
-                f"{base}/activities/{seg(code)}/profile", period=period, top=top
+            basics = await self.dataset_basics(dataset, lang)
+            period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
+            profile, validity = await asyncio.gather(
+                self.client.get(f"{base}/activities/{seg(code)}/profile", period=period, top=top),
+                self.validity(dataset),
             )
             cells = await self.client.items(f"{base}/indicators/cells", period=period,
                                             activity=code)
         except ApiError as exc:
             return self.error(request, exc)
         rnames, anames = basics["regions"], basics["activities"]
-        name = profile.get("activity_name") or anames.get(str(code), str(code))
+        code_found = str(profile.get("activity", code))  # the code (the URL may give a name)
+        # the heading and the sentences name it in the page language, else in quotation marks
+        name = in_sentence(anames.get(code_found) or profile.get("activity_name") or str(code),
+                           basics["activity_langs"].get(code_found), lang)
         regions = [
             dict(r, code=str(r["region"]), name=rnames.get(str(r["region"]), str(r["region"])))
             for r in profile.get("regions", [])
@@ -625,6 +792,7 @@ class Dashboard:
             code=str(code),
             name=name,
             period=period,
+            validity=self.validity_context(validity, period, tr),
             profile=profile,
             regions=regions,
             related=related,
@@ -652,8 +820,8 @@ class Dashboard:
         q = request.query_params
         base = f"/datasets/{seg(dataset)}"
         try:
-            basics = await self.dataset_basics(dataset)
-            period = self.pick_period(q.get("period"), basics["periods"])
+            basics = await self.dataset_basics(dataset, lang)
+            period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
             region = q.get("region") if q.get("region") in basics["regions"] else None
             net = await self.client.get(f"{base}/network", period=period, region=region)
         except ApiError as exc:
@@ -661,6 +829,12 @@ class Dashboard:
         except ApiPending as pending:
             return self.pending(request, pending)
         nodes, edges = _network(net, basics["activities"], region is not None)
+        # colours: the top-level sector of each activity (its parent, coarsened if need be)
+        top = sectors.top_groups({n["id"]: n.get("parent") for n in nodes})
+        scheme = basics["detail"].get("activity_classification")
+        group_names = {g: sectors.group_name(g, scheme) for g in sorted(set(top.values()))}
+        for n in nodes:
+            n["group"] = group_names.get(top.get(n["id"], ""))
         chart = charts.network(
             nodes,
             edges,
@@ -668,6 +842,8 @@ class Dashboard:
             legend_yes=tr.gettext("Specialised (%(rule)s)") % {"rule": self.rule_text(lang)},
             legend_no=tr.gettext("Not specialised"),
             name_label=tr.gettext("Activity"),
+            group_label=tr.gettext("Sector"),
+            groups=list(group_names.values()),
         )
         return self.render(
             request,
@@ -688,35 +864,47 @@ class Dashboard:
         q = request.query_params
         base = f"/datasets/{seg(dataset)}"
         try:
-            basics = await self.dataset_basics(dataset)
+            basics = await self.dataset_basics(dataset, lang)
         except ApiError as exc:
             return self.error(request, exc)
         chosen: list[str] = []
+        unmatched: list[dict[str, Any]] = []  # typed names that name no region, or several
         for raw in [*q.get("regions", "").split(","), *q.getlist("region")]:
-            if raw and raw not in chosen:
-                chosen.append(raw)
+            found = match_regions(raw, basics["regions"]) if raw.strip() else []
+            if len(found) == 1 and found[0] not in chosen:
+                chosen.append(found[0])
+            elif len(found) != 1 and raw.strip():
+                unmatched.append({"text": raw.strip(), "found": [
+                    (c, basics["regions"][c]) for c in found[:8]], "n": len(found)})
         chosen = chosen[:4]
-        period = self.pick_period(q.get("period"), basics["periods"])
+        period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
         context: dict[str, Any] = {"regions": [], "activities": [], "overlap": [],
                                    "shared": [], "eci_rows": []}
         chart_specs: dict[str, Any] = {}
         if chosen:
             try:
-                comparison, *histories = await asyncio.gather(
+                comparison, validity, *histories = await asyncio.gather(
                     self.client.get(f"{base}/compare", region=chosen, period=period, top=10),
+                    self.validity(dataset),
                     *[self.client.items(f"{base}/indicators/regions", region=c)
                       for c in chosen],
                 )
             except ApiError as exc:
                 return self.error(request, exc)
+            context["validity"] = self.validity_context(validity, period, tr)
             anames, rnames = basics["activities"], basics["regions"]
             regions = comparison.get("regions", [])
             for r in regions:
-                r["name"] = r.get("region_name") or rnames.get(str(r["region"]), r["region"])
+                r["name"] = rnames.get(str(r["region"])) or r.get("region_name") or r["region"]
+                for s in r.get("specialisations") or []:  # the names of the page language
+                    s["activity_name"] = (anames.get(str(s.get("activity")))
+                                          or s.get("activity_name"))
             label = {str(r["region"]): r["name"] for r in regions}
             activities = comparison.get("activities", [])
             for a in activities:
-                a["name"] = a.get("activity_name") or anames.get(str(a["activity"]), a["activity"])
+                a["name"] = (anames.get(str(a["activity"])) or a.get("activity_name")
+                             or a["activity"])  # in the page language where known
+                a["activity_name"] = a["name"]
             rca_rows = [
                 {"series": label[code], "activity": a["activity"], "name": a["name"],
                  "rca": _num(a.get("rca", {}).get(code))}
@@ -746,8 +934,8 @@ class Dashboard:
             overlap = [dict(o, a_name=label.get(str(o["a"]), o["a"]),
                             b_name=label.get(str(o["b"]), o["b"]))
                        for o in comparison.get("overlap", [])]
-            context = {"regions": regions, "activities": activities, "overlap": overlap,
-                       "shared": shared, "eci_rows": eci_rows}
+            context.update({"regions": regions, "activities": activities, "overlap": overlap,
+                            "shared": shared, "eci_rows": eci_rows})
         return self.render(
             request,
             "compare.html",
@@ -755,6 +943,7 @@ class Dashboard:
             basics=basics,
             period=period,
             chosen=chosen,
+            unmatched=unmatched,
             charts=chart_specs,
             **context,
         )
@@ -766,7 +955,7 @@ class Dashboard:
         q = request.query_params
         base_url = f"/datasets/{seg(dataset)}"
         try:
-            basics = await self.dataset_basics(dataset)
+            basics = await self.dataset_basics(dataset, lang)
         except ApiError as exc:
             return self.error(request, exc)
         periods = basics["periods"]
@@ -787,7 +976,9 @@ class Dashboard:
             except ApiError as exc:
                 if exc.status != 400:
                     return self.error(request, exc)
-                context["problem"] = exc.error
+                problem = localised(exc.error, tr)  # what it means in the page language
+                context["problem"] = dict(problem, message=problem.get("translated")
+                                          or problem.get("message"))
                 result = None
             query = urlencode([(key, v) for key, val in params.items()
                                for v in (val if isinstance(val, list) else [val])])
@@ -882,7 +1073,7 @@ class Dashboard:
             return refused
         fields = {k: str(form.get(k) or "").strip()
                   for k in ("region", "activity", "value", "period", "title",
-                            "region_name", "activity_name")}
+                            "region_name", "activity_name", "decimal")}
         upload = form.get("file")
         filename = getattr(upload, "filename", None) or ""
         content = await upload.read() if hasattr(upload, "read") else b""
@@ -898,21 +1089,45 @@ class Dashboard:
             title = tr.gettext(ERROR_TITLES.get(str(exc.error.get("type")), "") or N_(
                 "Something went wrong"))
             return self.upload_page(
-                request, status=exc.status, form=fields, error=exc.error, error_title=title
+                request, status=exc.status, form=fields, error=localised(exc.error, tr),
+                error_title=title,
             )
         new_id = created.get("id") if isinstance(created, dict) else None
         return RedirectResponse(f"/datasets/{seg(new_id)}?uploaded=1", status_code=303)
 
     async def pick_region(self, request: Request, dataset: str) -> Response:
-        """``?region=CODE`` (the region picker without script) -> the region's page."""
+        """``?region=`` a code, a name, ``Name (CODE)`` (the search field's suggestions) or
+        part of a name -> the region's page; several or no matching regions -> a page listing
+        the matches (404 when there is none). Works without script (a plain form GET)."""
         q = request.query_params
-        code = q.get("region", "")
-        if not code:
+        text = q.get("region", "").strip()
+        if not text:
             return RedirectResponse(f"/datasets/{seg(dataset)}", status_code=303)
         extra = urlencode([(k, v) for k, v in q.multi_items() if k != "region"])
-        return RedirectResponse(
-            f"/datasets/{seg(dataset)}/regions/{seg(code)}" + (f"?{extra}" if extra else ""),
-            status_code=303,
+        try:  # the names in the page language, as the search field suggested them
+            basics = await self.dataset_basics(dataset, self.language(request))
+        except ApiError as exc:
+            return self.error(request, exc)
+        found = match_regions(text, basics["regions"])
+        if len(found) == 1:
+            return RedirectResponse(
+                f"/datasets/{seg(dataset)}/regions/{seg(found[0])}"
+                + (f"?{extra}" if extra else ""),
+                status_code=303,
+            )
+        tr = translations(self.language(request))
+        return self.render(
+            request,
+            "find_region.html",
+            status=200 if found else 404,
+            title=tr.gettext("Find a region"),
+            dataset=dataset,
+            basics=basics,
+            text=text,
+            found=[(c, basics["regions"][c]) for c in found[:100]],
+            n_found=len(found),
+            extra=extra,
+            keep=[(k, v) for k, v in q.multi_items() if k not in ("region", "lang")],
         )
 
     def html_error(self, request: Request, body: dict[str, Any]) -> Response:
@@ -925,12 +1140,12 @@ class Dashboard:
         status = int(body.get("status") or 500)
         error = dict(body)
         if status == 404 and error.get("type") == "NotFound":
-            error = {"status": 404, "type": "NotFound", "local": True,
+            error = {"status": 404, "type": "NotFound", "local": True, "code": "not_found",
                      "message": tr.gettext(N_("There is no page at %(path)s.")) % {
                          "path": request.url.path}}
         elif status >= 500:
             error = {"status": status, "type": "InternalError", "local": True,
-                     "message": tr.gettext(N_(
+                     "code": body.get("code") or "internal", "message": tr.gettext(N_(
                          "This page could not be produced: this is a bug in smartspec. Please "
                          "report it with the address of the page.")),
                      "where": body.get("where")}
@@ -938,6 +1153,41 @@ class Dashboard:
 
 
 # ---------------------------------------------------------------------- helpers
+#: Quotation marks of each page language, around a name in another language.
+QUOTES = {"es": ("«", "»"), "en": ("“", "”")}
+
+
+def localised(error: dict[str, Any], tr: Any) -> dict[str, Any]:
+    """An API error for a page: ``translated`` is what its code means in the page's language
+    (:data:`ERROR_MESSAGES`), absent for codes without a message; the engine's fields are kept.
+    """
+    message = ERROR_MESSAGES.get(str(error.get("code", "")))
+    return dict(error, translated=tr.gettext(message)) if message else dict(error)
+
+
+def in_sentence(name: str, name_lang: str | None, lang: str) -> str:
+    """An activity name for a heading or a sentence of a page in ``lang``.
+
+    A name in the page language, or of unknown language (names given on upload), is shown as
+    it is; a name in another language (an English NACE title on a Spanish page where no Spanish
+    title exists, a Spanish SCIAN title on an English page) is quoted, as a proper name, so
+    that no heading reads half in one language and half in another.
+
+    >>> in_sentence("Fabricación de bebidas", "es", "es")
+    'Fabricación de bebidas'
+    >>> in_sentence("Dairy cattle farming", "en", "es")
+    '«Dairy cattle farming»'
+    >>> in_sentence("Minería", "es", "en")
+    '“Minería”'
+    >>> in_sentence("Widgets", None, "es")
+    'Widgets'
+    """
+    if not name_lang or name_lang == lang:
+        return name
+    left, right = QUOTES.get(lang, QUOTES["en"])
+    return f"{left}{name}{right}"
+
+
 def _hint(detail: dict[str, Any]) -> str | None:
     """The registry's boundary set of a dataset (``map.boundaries`` in the API), if any."""
     info = detail.get("map") if isinstance(detail.get("map"), dict) else {}
@@ -961,6 +1211,50 @@ def _int(x: Any, default: int, low: int, high: int) -> int:
         return default
 
 
+def _fold(text: str) -> str:
+    """``text`` for matching: accents removed, case folded, spaces collapsed."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text)
+                    if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def match_regions(text: str, regions: dict[str, str]) -> list[str]:
+    """The codes of the regions that ``text`` names, best first: the code itself, a
+    ``Name (CODE)`` suggestion, the name, then names starting with it, names with a word
+    starting with it, and names or codes containing it (each ignoring case and accents). The
+    first of these that matches any region decides; ties are sorted by name."""
+    text = text.strip()
+    if not text:
+        return []
+    if text in regions:
+        return [text]
+    suggestion = re.fullmatch(r"(.*)\(([^()]+)\)\s*", text)
+    if suggestion and suggestion.group(2).strip() in regions:
+        return [suggestion.group(2).strip()]
+    needle = _fold(text)
+    folded = {code: (_fold(name), _fold(code)) for code, name in regions.items()}
+    tiers = [
+        lambda n, c: c == needle,
+        lambda n, c: n == needle,
+        lambda n, c: n.startswith(needle),
+        lambda n, c: any(w.startswith(needle) for w in re.split(r"[\s\-/,()'’.]+", n)),
+        lambda n, c: needle in n or needle in c,
+    ]
+    for test in tiers:
+        hits = [code for code, (n, c) in folded.items() if test(n, c)]
+        if hits:
+            return sorted(hits, key=lambda code: (folded[code][0], code))
+    return []
+
+
+def _leading(rows: list[dict[str, Any]], column: str, n: int) -> dict[str, Any]:
+    """``rows`` (the first ``n`` by ``column``, highest first, missing values last) and
+    ``more`` (how many were left out)."""
+    ordered = sorted(rows, key=lambda r: (_num(r.get(column)) is None,
+                                          -(_num(r.get(column)) or 0.0)))
+    return {"rows": ordered[:n], "more": max(0, len(ordered) - n)}
+
+
 def _rank(rows: list[dict[str, Any]], column: str) -> None:
     """Add ``<column>_rank`` (1 = highest; ``None`` where the value is missing)."""
     valued = sorted((r for r in rows if _num(r.get(column)) is not None),
@@ -976,9 +1270,10 @@ def _network(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Nodes and edges of the API's network in the shape the chart expects."""
     nodes = [
-        {"id": str(n["id"]), "name": n.get("name") or anames.get(str(n["id"]), str(n["id"])),
+        {"id": str(n["id"]), "name": anames.get(str(n["id"])) or n.get("name") or str(n["id"]),
          "size": _num(n.get("total")) or 1.0, "on": bool(n.get("present")) and highlight,
          "x": _num(n.get("x")), "y": _num(n.get("y")), "pci": _num(n.get("pci")),
+         "parent": n.get("parent"),
          "rca": _num(n.get("rca")), "density": _num(n.get("density"))}
         for n in net.get("nodes", [])
     ]

@@ -3,6 +3,7 @@
 from . import (
     activities,
     compare,
+    complexity,
     datasets,
     downloads,
     framework,
@@ -22,6 +23,7 @@ ROUTERS = (
     regions.router,
     activities.router,
     indicators.router,
+    complexity.router,
     network.router,
     compare.router,
     downloads.router,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -22,10 +22,15 @@ def list_activities(
     parent: Annotated[str | None, Query(description="Only children of this code.")] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    lang: Annotated[
+        Literal["en", "es"],
+        Query(description="Language of the names: 'es' gives the official Spanish name where "
+              "one is known (name_lang says which), the other name elsewhere."),
+    ] = "en",
 ) -> dict[str, Any]:
     """The dataset's activities: code, name and parent (null where unknown)."""
     return queries.labels_page(
-        app, dataset, "activity", q=q, parent=parent, limit=limit, offset=offset
+        app, dataset, "activity", q=q, parent=parent, limit=limit, offset=offset, lang=lang
     )
 
 

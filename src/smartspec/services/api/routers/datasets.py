@@ -42,6 +42,13 @@ def upload_dataset(
         Duplicates, Form(description="Rows repeating a key: refuse them, or combine them.")
     ] = "error",
     sheet: Annotated[str | None, Form(description="Sheet of a workbook (the first).")] = None,
+    decimal: Annotated[
+        Literal[".", ","],
+        Form(
+            description="Decimal separator of the values: '.' (1234.5) or ',' (1234,5 or "
+            "1.234,5, a point then only between groups of three digits)."
+        ),
+    ] = ".",
     title: Annotated[str | None, Form(description="Title (default: the file name).")] = None,
     licence: Annotated[str | None, Form(description="Licence of the data.")] = None,
     source: Annotated[str | None, Form(description="Where the data comes from.")] = None,
@@ -51,12 +58,20 @@ def upload_dataset(
     activity_name: Annotated[
         str | None, Form(description="Column holding the activity names (optional).")
     ] = None,
+    region_name_es: Annotated[
+        str | None, Form(description="Column holding Spanish region names (optional).")
+    ] = None,
+    activity_name_es: Annotated[
+        str | None, Form(description="Column holding Spanish activity names (optional).")
+    ] = None,
 ) -> dict[str, Any]:
     """Validate the file with smartspec's reader and store it only when it is valid.
 
     A file that cannot be used answers 422 with the reader's message (the file, column and line);
     nothing is stored then. ``region_name`` and ``activity_name`` name columns holding labels:
-    they are stored with the dataset and served by ``/regions`` and ``/activities``.
+    they are stored with the dataset and served by ``/regions`` and ``/activities``
+    (``region_name_es`` / ``activity_name_es``: Spanish names, served with ``lang=es``).
+    ``decimal=,`` reads values written with a decimal comma (kept in the dataset's mapping).
     """
     mapping = {
         "region": region,
@@ -65,6 +80,7 @@ def upload_dataset(
         "period": period,
         "duplicates": duplicates,
         "sheet": sheet,
+        "decimal": decimal if decimal != "." else None,
     }
     record = app.add_dataset(
         file.file,
@@ -75,6 +91,8 @@ def upload_dataset(
         source=source or None,
         region_name=region_name or None,
         activity_name=activity_name or None,
+        region_name_es=region_name_es or None,
+        activity_name_es=activity_name_es or None,
     )
     return queries.dataset_document(app, record.id, detail=True)
 

@@ -12,7 +12,7 @@ from smartspec.app import SmartSpecApp
 from .. import queries
 from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
 from ..errors import ERROR_RESPONSES
-from ..exports import FORMATS, download
+from ..exports import FORMATS, attachment, to_bytes
 from ..schemas import IndicatorPage
 
 router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
@@ -88,14 +88,26 @@ def table_download(
     options: dict[str, Any],
     filters: dict[str, Any],
 ) -> Response:
-    """The whole filtered, sorted table as a file (``data``: the input long table)."""
-    if table == "data":
-        frame = queries.input_frame(app, dataset)
-        v = queries.view(app, dataset)
-    else:
-        frame = queries.indicator_frame(app, dataset, table, options=options, **filters)
-        v = queries.view(app, dataset, **options)
+    """The whole filtered, sorted table as a file (``data``: the input long table).
+
+    The file is kept in the app's cache (bounded by the ``cache_mb`` setting, dropped with the
+    dataset): the same download asked again is sent without being written again.
+    """
+
+    def write() -> bytes:
+        if table == "data":
+            frame = queries.input_frame(app, dataset)
+            v = queries.view(app, dataset)
+        else:
+            frame = queries.indicator_frame(app, dataset, table, options=options, **filters)
+            v = queries.view(app, dataset, **options)
+        return to_bytes(queries.add_names(v, frame), fmt, sheet=table)
+
     name = f"{dataset}-{table}"
     if filters.get("period"):
         name += f"-{filters['period']}"
-    return download(queries.add_names(v, frame), fmt, name, sheet=table)
+    asked = tuple(sorted(
+        (k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()
+    ))
+    key = ("download", dataset, table, fmt, app.options_key(options, dataset), asked)
+    return attachment(app.cached(key, write), fmt, name)

@@ -22,10 +22,15 @@ def list_regions(
     parent: Annotated[str | None, Query(description="Only children of this code.")] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    lang: Annotated[
+        Literal["en", "es"],
+        Query(description="Language of the names: 'es' gives the official Spanish name where "
+              "one is known (name_lang says which), the other name elsewhere."),
+    ] = "en",
 ) -> dict[str, Any]:
     """The dataset's regions: code, name and parent (null where unknown)."""
     return queries.labels_page(
-        app, dataset, "region", q=q, parent=parent, limit=limit, offset=offset
+        app, dataset, "region", q=q, parent=parent, limit=limit, offset=offset, lang=lang
     )
 
 
@@ -44,9 +49,16 @@ def region_profile(
     rank_by: Annotated[
         Literal["density", "cog", "pci"], Query(description="Order of the opportunities.")
     ] = "density",
+    show_unreliable: Annotated[
+        bool, Query(description="Also list cells whose counts are too small to tell "
+                    "presence from absence (marked reliable=false).")
+    ] = False,
 ) -> dict[str, Any]:
     """Top specialisations, ECI and rank, diversification opportunities (density, PCI, COG),
-    ECI and diversity over every period, and activities gained or lost since the last one."""
+    ECI and diversity over every period, and activities gained or lost since the last one.
+    A region without data in the period gets no lists, only a notice; suppressed cells are
+    never opportunities."""
     return queries.region_profile(
-        app, dataset, code, period=period, top=top, rank_by=rank_by, options=options
+        app, dataset, code, period=period, top=top, rank_by=rank_by, options=options,
+        show_unreliable=show_unreliable,
     )

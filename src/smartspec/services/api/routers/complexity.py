@@ -1,0 +1,27 @@
+"""Whether a dataset's complexity ranking means what it says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from .. import queries
+from ..deps import AppDep, OptionsDep
+from ..errors import ERROR_RESPONSES
+from ..schemas import ComplexityReport
+
+router = APIRouter(tags=["complexity"], responses=ERROR_RESPONSES)
+
+
+@router.get(
+    "/datasets/{dataset}/complexity",
+    response_model=ComplexityReport,
+    summary="Complexity validity",
+)
+def complexity_validity(app: AppDep, dataset: str, options: OptionsDep) -> dict[str, Any]:
+    """Per period: the sign rule and how strongly it is determined, the relative spectral gap,
+    and the Spearman correlation of ECI with the dataset's income series (GDP per head...) with
+    its 95% interval. ``problems`` lists the failed checks by stable code; a period without
+    problems is ``meaningful``. Pages show a caveat wherever a ranking fails a check."""
+    return queries.complexity_report(app, dataset, options=options)
