@@ -71,3 +71,28 @@ def test_rpop_on_a_bundled_dataset_uses_its_population(tmp_path: Path) -> None:
     assert record["population"] == {"bundled": "population from the dataset's context data"}
     assert all(c["meaningful"] and c["income_low"] > 0.4 for c in record["complexity_checks"])
     assert "2014: +0.63" in res.output
+
+
+def test_empty_values_can_be_kept_as_suppressed_cells(tmp_path: Path) -> None:
+    data = tmp_path / "jobs.csv"
+    data.write_text("r,a,v\nA,x,1\nA,y,\nB,x,3\nB,y,2\nC,x,1\nC,y,5\n")
+    cols = ("--region", "r", "--activity", "a", "--value", "v")
+    refused = run("analyse", data, *cols, "--out", tmp_path / "o1", "-q")
+    assert refused.exit_code == 2 and "--missing flag" in refused.output
+    kept = run("analyse", data, *cols, "--missing", "flag", "--out", tmp_path / "o2", "-q")
+    assert kept.exit_code == 0, kept.output
+    cells = pd.read_csv(tmp_path / "o2" / "cells.csv").set_index(["region", "activity"])
+    assert bool(cells.loc[("A", "y"), "missing"]) and pd.isna(cells.loc[("A", "y"), "rca"])
+    record = json.loads((tmp_path / "o2" / "run.json").read_text())
+    assert record["input"]["missing"] == "flag"
+    prof = run("profile", data, "--region-col", "r", "--activity-col", "a", "--value-col", "v",
+               "--missing", "flag", "-r", "A")
+    assert prof.exit_code == 0
+    assert "50% of the region's activity cells are suppressed" in prof.output
+
+
+def test_bundled_profile_uses_the_dataset_conventions_and_says_why_lists_are_empty() -> None:
+    res = run("profile", "--dataset", "eu-nuts2-sbs", "-r", "ITF1", "--period", "2015")
+    assert res.exit_code == 0, res.output
+    assert "presence by RPOP" in res.output
+    assert "no data for region ITF1 in period 2015" in res.output

@@ -942,6 +942,7 @@ def read_table(
     max_uncompressed: int | None = None,
     max_ratio: float | None = None,
     decimal: str = ".",
+    missing: str = "error",
 ) -> ActivityMatrix:
     """Read a long table (one row per region, activity and period) from a file.
 
@@ -977,6 +978,11 @@ def read_table(
         point is then only allowed between groups of three digits, so ``1.234`` is 1234 and
         ``1.5`` is refused, see :data:`DECIMALS`). Excel's numeric cells are numbers whatever
         the setting; its text cells follow it.
+    missing : {"error", "flag"}
+        What an empty value cell means: an error (default), or a value suppressed or
+        confidential in the source (``"flag"``), kept as a missing cell, never read as zero
+        (see :attr:`smartspec.ActivityMatrix.missing`). Write suppression markers such as
+        ``:`` or ``c`` as empty cells first.
 
     Returns
     -------
@@ -1031,6 +1037,7 @@ def read_table(
             source=source,
             first_row=first_row,
             row_word=row_word,
+            missing=missing,  # type: ignore[arg-type]
         )
     except ValidationError as exc:
         hinted = _decimal_hint(exc, frame, value) if decimal == "." else None

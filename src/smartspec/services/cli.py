@@ -215,6 +215,7 @@ def _load_matrix(
     sheet: str | None,
     input_format: str | None,
     decimal: str = ".",
+    missing: str = "error",
 ) -> tuple[ActivityMatrix, dict[str, Any]]:
     """The matrix of a file or a bundled dataset, and a description of the input for run.json."""
     if input_path is not None and dataset is not None:
@@ -227,6 +228,8 @@ def _load_matrix(
             given.append("--input-format")
         if decimal != ".":
             given.append("--decimal")
+        if missing != "error":
+            given.append("--missing")
         if given:
             raise _usage(
                 f"{', '.join(given)} describe(s) an INPUT file and cannot be used with --dataset"
@@ -237,9 +240,9 @@ def _load_matrix(
         return m, {"dataset": dataset, "source": m.source, "metadata": dict(m.metadata)}
     if input_path is None:
         raise _usage("give an INPUT file (with its column options) or --dataset NAME")
-    missing = [column_flags[k] for k in ("region", "activity", "value") if not columns.get(k)]
-    if missing:
-        raise _usage(f"INPUT needs {', '.join(missing)} to name its columns")
+    unnamed = [column_flags[k] for k in ("region", "activity", "value") if not columns.get(k)]
+    if unnamed:
+        raise _usage(f"INPUT needs {', '.join(unnamed)} to name its columns")
     from smartspec.core.matrix import DUPLICATES_FIX
     from smartspec.io import read_table
 
@@ -254,6 +257,7 @@ def _load_matrix(
             sheet=sheet,
             format=input_format,
             decimal=decimal,
+            missing=missing,
         )
     except ValidationError as exc:
         if exc.fix != DUPLICATES_FIX:
@@ -272,6 +276,7 @@ def _load_matrix(
         "format": input_format,
         "sheet": sheet,
         "decimal": decimal,
+        "missing": missing,
         "columns": dict(columns),
         "duplicates": duplicates,
         "source": m.source,
@@ -427,6 +432,14 @@ def _input_options(f: Callable[..., Any]) -> Callable[..., Any]:
         help="Decimal separator of the values: '.' (1234.5) or ',' (1234,5 or 1.234,5, as "
         "Spanish and most European spreadsheets write them; a point then only separates "
         "thousands).",
+    )(f)
+    f = click.option(
+        "--missing",
+        type=click.Choice(["error", "flag"]),
+        default="error",
+        show_default=True,
+        help="Empty value cells: an error, or 'flag': values suppressed or confidential in the "
+        "source, kept as missing cells (never read as zero, never recommended).",
     )(f)
     f = click.option(
         "--duplicates",
@@ -595,6 +608,7 @@ def analyse_command(
     duplicates: str,
     sheet: str | None,
     decimal: str,
+    missing: str,
     input_format: str | None,
     profile: str | None,
     presence: str | None,
@@ -680,9 +694,9 @@ def analyse_command(
             if value is not None:
                 raise _usage("microdata INPUT takes --weight COL (or nothing, to count rows), "
                              "not --value")
-            missing = [f for f, c in (("--region", region), ("--activity", activity)) if not c]
-            if missing:
-                raise _usage(f"microdata INPUT needs {', '.join(missing)} to name its columns")
+            unnamed = [f for f, c in (("--region", region), ("--activity", activity)) if not c]
+            if unnamed:
+                raise _usage(f"microdata INPUT needs {', '.join(unnamed)} to name its columns")
             m = aggregate_microdata(
                 str(input_path), region=str(region), activity=str(activity), period=period,
                 weight=weight, client=client,
@@ -702,6 +716,7 @@ def analyse_command(
                 sheet=sheet,
                 input_format=input_format,
                 decimal=decimal,
+                missing=missing,
             )
         described.update(_matrix_summary(m))
         income_series, income_info = _income(
@@ -1004,6 +1019,7 @@ def profile_command(
     duplicates: str,
     sheet: str | None,
     decimal: str,
+    missing: str,
     input_format: str | None,
     period_label: str | None,
     top: int,
@@ -1046,6 +1062,7 @@ def profile_command(
         sheet=sheet,
         input_format=input_format,
         decimal=decimal,
+        missing=missing,
     )
     region_names = _dataset_labels(dataset, "region")
     region = _resolve_region(m, region_label, region_names)
@@ -1055,7 +1072,14 @@ def profile_command(
         period = m.periods[m.period_position(period_label)]
     if m.n_periods > 1:
         m = m.select(periods=[period])
-    kwargs = {"profile": profile} if profile is not None else {}
+    kwargs: dict[str, Any] = {"profile": profile} if profile is not None else {}
+    if dataset is not None:  # a bundled dataset is profiled with its own conventions
+        from smartspec.datasets import info
+
+        presence = info(dataset).defaults.get("presence")
+        population = _bundled_population(dataset)
+        if presence in ("rpop", "either", "both") and population is not None:
+            kwargs.update(presence=presence, population=population)
     with _captured_warnings(not as_json) as _warned, _progress(not as_json) as progress:
         ev = analyse(m, progress=progress, **kwargs)
     rp = ev.region_profile(region, period=period, top=top, rank_by=rank_by)
@@ -1139,7 +1163,11 @@ def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> No
     console.print(
         f"Diversity {_fmt(doc.get('diversity'), -1)} activities specialised; "
         f"COI {_fmt(doc.get('coi'))}"
+        + (f"; presence by {settings['presence'].upper()}"
+           if settings.get("presence") not in (None, "rca") else "")
     )
+    for notice in doc.get("notices") or []:
+        console.print(f"[yellow]Note:[/yellow] {notice}")
 
     def table(title: str, rows: list[dict[str, Any]], cols: list[tuple[str, str, int]]) -> None:
         has_names = any(r.get("activity_name") for r in rows)

@@ -47,7 +47,9 @@ def safe_filename(filename: str) -> str:
     return name[:120]
 
 
-_MAPPING_KEYS = ("region", "activity", "value", "period", "duplicates", "sheet", "decimal")
+_MAPPING_KEYS = (
+    "region", "activity", "value", "period", "duplicates", "sheet", "decimal", "missing"
+)
 
 
 #: Longest text accepted in a form field: titles, licences, column names (sources are longer).

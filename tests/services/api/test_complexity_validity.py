@@ -121,3 +121,23 @@ def test_options_that_need_a_series_the_dataset_lacks(client: Any) -> None:
     r = client.get("/api/v1/datasets/us-state-industry/complexity", params={"sign": "gdp"})
     assert r.status_code == 400  # not one of the declared values
     assert "income" in r.text
+
+
+def test_an_upload_may_keep_empty_values_as_suppressed_cells(make_app: Any) -> None:
+    app = make_app(datasets=[])
+    body = b"r,a,v\nA,x,1\nA,y,\nB,x,3\nB,y,2\nC,x,1\nC,y,5\n"
+    with app.client() as c:
+        form = {"region": "r", "activity": "a", "value": "v"}
+        refused = c.post("/api/v1/datasets", files={"file": ("m.csv", body, "text/csv")},
+                         data=form)
+        assert refused.status_code == 422
+        assert "missing='flag'" in refused.json()["error"]["fix"]
+        assert c.get("/api/v1/datasets").json()["items"] == []  # nothing half-stored
+        made = c.post("/api/v1/datasets", files={"file": ("m.csv", body, "text/csv")},
+                      data={**form, "missing": "flag"})
+        assert made.status_code == 201, made.text
+        doc = made.json()
+        assert doc["n_missing"] == 1 and doc["mapping"]["missing"] == "flag"
+        prof = c.get(f"/api/v1/datasets/{doc['id']}/regions/A/profile").json()
+        assert prof["missing_share"] == 0.5
+        assert "y" not in {o["activity"] for o in prof["opportunities"]}

@@ -49,6 +49,13 @@ def upload_dataset(
             "1.234,5, a point then only between groups of three digits)."
         ),
     ] = ".",
+    missing: Annotated[
+        Literal["error", "flag"],
+        Form(
+            description="Empty value cells: an error, or 'flag': values suppressed or "
+            "confidential in the source, kept as missing cells (never read as zero)."
+        ),
+    ] = "error",
     title: Annotated[str | None, Form(description="Title (default: the file name).")] = None,
     licence: Annotated[str | None, Form(description="Licence of the data.")] = None,
     source: Annotated[str | None, Form(description="Where the data comes from.")] = None,
@@ -71,7 +78,8 @@ def upload_dataset(
     nothing is stored then. ``region_name`` and ``activity_name`` name columns holding labels:
     they are stored with the dataset and served by ``/regions`` and ``/activities``
     (``region_name_es`` / ``activity_name_es``: Spanish names, served with ``lang=es``).
-    ``decimal=,`` reads values written with a decimal comma (kept in the dataset's mapping).
+    ``decimal=,`` reads values written with a decimal comma, and ``missing=flag`` keeps empty
+    values as suppressed cells (both kept in the dataset's mapping).
     """
     mapping = {
         "region": region,
@@ -81,6 +89,7 @@ def upload_dataset(
         "duplicates": duplicates,
         "sheet": sheet,
         "decimal": decimal if decimal != "." else None,
+        "missing": missing if missing != "error" else None,
     }
     record = app.add_dataset(
         file.file,
