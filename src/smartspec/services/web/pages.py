@@ -1073,7 +1073,7 @@ class Dashboard:
             return refused
         fields = {k: str(form.get(k) or "").strip()
                   for k in ("region", "activity", "value", "period", "title",
-                            "region_name", "activity_name", "decimal")}
+                            "region_name", "activity_name", "decimal", "missing")}
         upload = form.get("file")
         filename = getattr(upload, "filename", None) or ""
         content = await upload.read() if hasattr(upload, "read") else b""
