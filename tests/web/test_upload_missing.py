@@ -32,3 +32,14 @@ def test_the_upload_form_keeps_empty_values_as_suppressed_cells(client) -> None:
     page = client.get(f"/datasets/{dataset}/regions/ES11?lang=es").text
     assert "El 50" in page and "suprimidas o son confidenciales" in page
     assert client.delete(f"/api/v1/datasets/{dataset}").status_code == 204
+
+
+def test_the_region_page_can_list_small_counts_marked(client) -> None:
+    url = "/datasets/mx-tamaulipas/regions/28010?lang=en"
+    hidden = client.get(url).text
+    assert 'id="f-unreliable"' in hidden
+    assert "rest on counts too small to tell" in hidden
+    assert "(small count)" not in hidden
+    shown = client.get(url + "&show_unreliable=1").text
+    assert 'class="unreliable"' in shown and "(small count)" in shown
+    assert 'id="f-unreliable" name="show_unreliable" type="checkbox" value="1" checked' in shown
