@@ -280,12 +280,14 @@ class Steps:
         """Real candidate cells (P, R, A): the region has data (and a population, for presence
         by RPOP) in the period and lacks the activity, the cell is not missing (suppressed),
         and other regions have the activity. Nothing else is ever ranked as an opportunity."""
-        values = self.values
-        region_has_data = values.sum(axis=2, keepdims=True) > 0
-        if self.presence_method in POPULATION_METHODS:  # no population: presence unknown
-            region_has_data &= np.isfinite(self.pop)[:, :, None]
-        elsewhere = values.sum(axis=1, keepdims=True) - values > 0
-        out = ~self.mask & region_has_data & elsewhere
+        P, R, _ = self.m.shape
+        out = ~self.mask
+        for p in range(P):  # period by period from the sparse values: no dense copy of all
+            x = self.m.data[p * R : (p + 1) * R].toarray()
+            has_data = x.sum(axis=1) > 0
+            if self.presence_method in POPULATION_METHODS:  # no population: presence unknown
+                has_data &= np.isfinite(self.pop[p])
+            out[p] &= has_data[:, None] & (x.sum(axis=0)[None, :] - x > 0)
         if self.m.missing is not None:
             out &= ~self.m.missing_mask()
         return out

@@ -426,7 +426,9 @@ class Evidence:
         valid = ~np.isnan(eci_p)
         rank = int((eci_p[valid] > eci).sum() + 1) if np.isfinite(eci) else None
         values = m.sparse(m.periods[p]).toarray()
-        gone = m.missing_mask()[p]
+        R = m.n_regions
+        gone = (np.zeros(values.shape, dtype=bool) if m.missing is None
+                else m.missing[p * R : (p + 1) * R].toarray())
         unit = m.metadata.get("count_unit") if count_unit == "metadata" else count_unit
         low, high, reliable = rca_bounds(
             values, count_unit=None if unit is None else float(unit),
