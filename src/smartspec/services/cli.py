@@ -14,7 +14,6 @@ Every error is turned into that one line in one place, :meth:`_SmartSpecGroup.ma
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -33,7 +32,6 @@ from smartspec.core.errors import (
     UnknownPeriodError,
     UnknownRegionError,
     ValidationError,
-    format_examples,
 )
 
 if TYPE_CHECKING:
@@ -335,45 +333,17 @@ def _dataset_labels(dataset: str | None, level: str) -> dict[str, str]:
 
 
 def _resolve_region(m: ActivityMatrix, wanted: str, names: Mapping[str, str]) -> Any:
-    """The region label of ``m`` that ``wanted`` means: a code (any case) or a name (any case)."""
+    """The region label of ``m`` that ``wanted`` means (a code or a name, as the API and the
+    dashboard read it: :func:`smartspec.core.lookup.resolve`)."""
+    from smartspec.core.lookup import resolve
+
     as_text = {str(r): r for r in m.regions}
-    if wanted in as_text:
-        return as_text[wanted]
-    folded = wanted.casefold().strip()
-    by_code = [r for t, r in as_text.items() if t.casefold() == folded]
-    if len(by_code) == 1:
-        return by_code[0]
-    known = {c: n.casefold().strip() for c, n in names.items() if c in as_text}
-    # a name, then a unique name that starts with the words given ('Wellington' for
-    # 'Wellington Zone'), then a unique name that contains them as whole words
-    for match in (
-        lambda n: n == folded,
-        lambda n: n.startswith(folded + " "),
-        lambda n: f" {folded} " in f" {n} ",
-    ):
-        by_name = [c for c, n in known.items() if match(n)]
-        if len(by_name) == 1:
-            return as_text[by_name[0]]
-        if len(by_name) > 1:
-            raise UnknownRegionError(
-                f"the region name {wanted!r} is ambiguous",
-                expected="the name or code of one region",
-                found=format_examples([f"{names[c]} ({c})" for c in by_name], limit=8),
-                fix="give the full name or the code",
-            )
-    candidates = list(names.values()) + list(as_text)
-    close = difflib.get_close_matches(wanted, candidates, n=5, cutoff=0.5)
-    if not close:
-        close = [c for c in candidates if folded in c.casefold()][:5]
-    shown = close or [f"{t} ({names[t]})" if t in names else t for t in list(as_text)[:8]]
-    raise UnknownRegionError(
-        f"the region {wanted!r} is not in the data",
-        expected=f"a region code{' or name' if names else ''} of the {m.n_regions} regions",
-        found=repr(wanted),
-        fix=("close matches: " if close else "regions include: ")
-        + format_examples(shown, limit=8)
-        + ("" if names else " (give the label as in the data)"),
+    code = resolve(
+        wanted, {t: names.get(t) for t in as_text}, axis="region",
+        where=f"{m.n_regions} regions of the data",
+        listing=None if names else "the region column of INPUT",
     )
+    return as_text[code]
 
 
 # ------------------------------------------------------------------------------- the group

@@ -18,11 +18,7 @@ import numpy as np
 import pandas as pd
 
 from smartspec.app import RequestError, SmartSpecApp
-from smartspec.core.errors import (
-    UnknownActivityError,
-    UnknownRegionError,
-    format_examples,
-)
+from smartspec.core.lookup import resolve
 from smartspec.io import jsonable
 from smartspec.jobs import layout_job
 from smartspec.store import DatasetRecord
@@ -207,34 +203,16 @@ class View:
         return self._find(code, "activity")
 
     def _find(self, code: str, axis: str) -> int:
+        """Position of the label ``code`` means (:func:`smartspec.core.lookup.resolve`: the
+        same answer as the CLI and the dashboard)."""
         pos = self._region_pos if axis == "region" else self._activity_pos
         names = self.region_names if axis == "region" else self.activity_names
-        if code in pos:
-            return pos[code]
-        folded = str(code).casefold().strip()
-        folded_names = {c: n.casefold().strip() for c, n in names.items() if n}
-        # the code in any case, then a name, then a unique name that starts with the words
-        # given ('Wellington' for 'Wellington Zone')
-        for candidates in (
-            [c for c in pos if c.casefold() == folded],
-            [c for c, n in folded_names.items() if n == folded],
-            [c for c, n in folded_names.items() if n.startswith(folded + " ")],
-        ):
-            if len(candidates) == 1:
-                return pos[candidates[0]]
-        words = list(pos) + [n for n in names.values() if n]
-        close = difflib.get_close_matches(str(code), words, n=5, cutoff=0.6)
-        error = UnknownRegionError if axis == "region" else UnknownActivityError
         plural = "regions" if axis == "region" else "activities"
-        raise error(
-            f"the {axis} {code!r} is not in the data",
-            where=f"dataset {self.dataset!r}",
-            expected=f"the code of one of the {len(pos)} {plural}, e.g. "
-            + format_examples(list(pos)[:5]),
-            found=repr(code),
-            fix=(f"close matches: {format_examples(close)}; " if close else "")
-            + f"GET /api/v1/datasets/{self.dataset}/{plural} lists them",
+        found = resolve(
+            code, {c: names.get(c) for c in pos}, axis=axis, where=f"dataset {self.dataset!r}",
+            listing=f"GET /api/v1/datasets/{self.dataset}/{plural}",
         )
+        return pos[found]
 
 
 def view(app: SmartSpecApp, dataset: str, **options: Any) -> View:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from smartspec.services.api.security import CSRF_FIELD
 
+from ...core.lookup import match
 from . import charts, sectors, summary
 from .data import ApiClient, ApiError, ApiPending, names, seg
 from .i18n import COOKIE, Formatter, language_name, languages, negotiate, translations
@@ -1211,40 +1210,10 @@ def _int(x: Any, default: int, low: int, high: int) -> int:
         return default
 
 
-def _fold(text: str) -> str:
-    """``text`` for matching: accents removed, case folded, spaces collapsed."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text)
-                    if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
 def match_regions(text: str, regions: dict[str, str]) -> list[str]:
-    """The codes of the regions that ``text`` names, best first: the code itself, a
-    ``Name (CODE)`` suggestion, the name, then names starting with it, names with a word
-    starting with it, and names or codes containing it (each ignoring case and accents). The
-    first of these that matches any region decides; ties are sorted by name."""
-    text = text.strip()
-    if not text:
-        return []
-    if text in regions:
-        return [text]
-    suggestion = re.fullmatch(r"(.*)\(([^()]+)\)\s*", text)
-    if suggestion and suggestion.group(2).strip() in regions:
-        return [suggestion.group(2).strip()]
-    needle = _fold(text)
-    folded = {code: (_fold(name), _fold(code)) for code, name in regions.items()}
-    tiers = [
-        lambda n, c: c == needle,
-        lambda n, c: n == needle,
-        lambda n, c: n.startswith(needle),
-        lambda n, c: any(w.startswith(needle) for w in re.split(r"[\s\-/,()'’.]+", n)),
-        lambda n, c: needle in n or needle in c,
-    ]
-    for test in tiers:
-        hits = [code for code, (n, c) in folded.items() if test(n, c)]
-        if hits:
-            return sorted(hits, key=lambda code: (folded[code][0], code))
-    return []
+    """The codes of the regions that ``text`` names, best first: the one resolver of the
+    library, the CLI and the API (:func:`smartspec.core.lookup.match`)."""
+    return match(text, regions)
 
 
 def _leading(rows: list[dict[str, Any]], column: str, n: int) -> dict[str, Any]:
