@@ -66,24 +66,24 @@ def test_presence_threshold_and_strictness():
 def test_presence_both_requires_both_tests():
     m = two_by_two()
     pop = pd.Series({"A": 1.0, "B": 3.0})
-    both = ss.presence(m, method="both", population=pop).loc["all"]
+    both = ss.presence(m, presence="both", population=pop).loc["all"]
     rca = ss.presence(m).loc["all"]
-    rpop = ss.presence(m, method="rpop", population=pop).loc["all"]
+    rpop = ss.presence(m, presence="rpop", population=pop).loc["all"]
     pd.testing.assert_frame_equal(both, rca * rpop)
     assert both.to_numpy().max() == 1  # never 2 (py-ecomplexity adds the two tests)
     with pytest.raises(ValidationError, match="needs a population"):
-        ss.presence(m, method="rpop")
+        ss.presence(m, presence="rpop")
 
 
 def test_manual_presence_must_be_binary():
     with pytest.raises(ValidationError, match="0/1"):
-        ss.presence(two_by_two(), method="manual")
+        ss.presence(two_by_two(), presence="manual")
 
 
 def test_diversity_ubiquity_cooccurrence():
-    assert ss.diversity(NESTED, method="manual").tolist() == [4, 3, 2, 1]
-    assert ss.ubiquity(NESTED, method="manual").tolist() == [4, 3, 2, 1]
-    C = ss.co_occurrence(NESTED, method="manual").loc["all"].to_numpy()
+    assert ss.diversity(NESTED, presence="manual").tolist() == [4, 3, 2, 1]
+    assert ss.ubiquity(NESTED, presence="manual").tolist() == [4, 3, 2, 1]
+    C = ss.co_occurrence(NESTED, presence="manual").loc["all"].to_numpy()
     M = NESTED.to_dense()[0]
     np.testing.assert_array_equal(C, M.T @ M)
 
@@ -94,19 +94,19 @@ PROX_TOY = ActivityMatrix.from_dense(
 
 
 def test_proximity_by_hand_and_diagonal_rules():
-    phi = ss.proximity(PROX_TOY, method="manual").loc["all"].to_numpy()
+    phi = ss.proximity(PROX_TOY, presence="manual").loc["all"].to_numpy()
     expected = np.array([[0, 1 / 3, 0], [1 / 3, 0, 2 / 3], [0, 2 / 3, 0]])
     np.testing.assert_allclose(phi, expected)
-    one = ss.proximity(PROX_TOY, method="manual", diagonal="one").loc["all"].to_numpy()
+    one = ss.proximity(PROX_TOY, presence="manual", diagonal="one").loc["all"].to_numpy()
     np.testing.assert_allclose(np.diag(one), 1.0)
-    keep = ss.proximity(PROX_TOY, method="manual", diagonal="keep").loc["all"].to_numpy()
+    keep = ss.proximity(PROX_TOY, presence="manual", diagonal="keep").loc["all"].to_numpy()
     np.testing.assert_allclose(np.diag(keep), 1.0)  # C_aa / k_a
     with pytest.raises(ValidationError, match="diagonal"):
-        ss.proximity(PROX_TOY, method="manual", diagonal="half")
+        ss.proximity(PROX_TOY, presence="manual", diagonal="half")
 
 
 def test_density_by_hand():
-    d = ss.relatedness_density(PROX_TOY, method="manual").loc["all"]
+    d = ss.relatedness_density(PROX_TOY, presence="manual").loc["all"]
     # A has x, y. density(A, z) = (phi_xz + phi_yz) / (phi_xz + phi_yz) = 1;
     # density(A, y) = phi_xy / (phi_xy + phi_zy) = (1/3) / 1
     assert d.loc["A", "y"] == pytest.approx(1 / 3)
@@ -119,11 +119,11 @@ def test_knn_density_keeps_weights():
         [[1, 1, 0, 0], [1, 1, 1, 0], [0, 1, 1, 1], [0, 0, 1, 1], [1, 0, 0, 1]],
         regions=list("ABCDE"), activities=list("wxyz"),
     )
-    full = ss.relatedness_density(m, method="manual")
-    all_neighbours = ss.relatedness_density(m, method="manual", knn=3)
+    full = ss.relatedness_density(m, presence="manual")
+    all_neighbours = ss.relatedness_density(m, presence="manual", knn=3)
     pd.testing.assert_frame_equal(full, all_neighbours)
-    phi = ss.proximity(m, method="manual").loc["all"]
-    one = ss.relatedness_density(m, method="manual", knn=2).loc["all"]
+    phi = ss.proximity(m, presence="manual").loc["all"]
+    one = ss.relatedness_density(m, presence="manual", knn=2).loc["all"]
     M = m.to_dense()[0]
     for a in m.activities:
         others = phi[a].drop(a)
@@ -133,7 +133,7 @@ def test_knn_density_keeps_weights():
         expected = (M[:, idx] * w).sum(axis=1) / w.sum()
         np.testing.assert_allclose(one[a].to_numpy(), expected, err_msg=a)
     with pytest.raises(ValidationError, match="knn"):
-        ss.relatedness_density(m, method="manual", knn=0)
+        ss.relatedness_density(m, presence="manual", knn=0)
 
 
 def textbook_eci(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -290,3 +290,23 @@ def test_weakly_determined_sign_is_reported():
         warnings.simplefilter("error", SmartSpecWarning)
         ok = ss.complexity(NESTED, presence="manual")  # diversity decides the sign clearly
     assert ok.diagnostics.sign_correlation.iloc[0] > 0.9
+
+
+def test_presence_is_the_one_name_and_method_is_deprecated() -> None:
+    import warnings
+
+    new = ss.diversity(NESTED, presence="manual")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = ss.diversity(NESTED, method="manual")
+    assert new.equals(old)
+    assert [w.category for w in caught] == [DeprecationWarning]
+    assert "use presence=" in str(caught[0].message)
+    for fn in (ss.presence, ss.diversity, ss.ubiquity, ss.co_occurrence, ss.proximity,
+               ss.relatedness_density):
+        import inspect
+
+        params = inspect.signature(fn).parameters
+        assert "presence" in params and "method" not in params, fn.__name__
+    with pytest.raises(ss.ValidationError, match="presence given twice"):
+        ss.presence(NESTED, presence="manual", method="manual")

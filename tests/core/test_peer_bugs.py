@@ -100,13 +100,13 @@ def hand_knn_density(M: np.ndarray, phi: np.ndarray, k: int) -> np.ndarray:
 def test_knn_density_keeps_proximity_weights():
     k = 2
     M = KNN_TOY.to_dense()[0]
-    phi = ss.proximity(KNN_TOY, method="manual").to_numpy()
+    phi = ss.proximity(KNN_TOY, presence="manual").to_numpy()
     # no ties among the k nearest, so the neighbour sets are unambiguous
     for a in range(5):
         col = sorted(phi[[b for b in range(5) if b != a], a], reverse=True)
         assert col[k - 1] > col[k]
     expected = hand_knn_density(M, phi, k)
-    ours = ss.relatedness_density(KNN_TOY, method="manual", knn=k).to_numpy()
+    ours = ss.relatedness_density(KNN_TOY, presence="manual", knn=k).to_numpy()
     np.testing.assert_allclose(ours, expected, rtol=1e-15)
     counted = np.zeros_like(expected)  # what py-ecomplexity 0.5.3 returns: a count
     for a in range(5):
@@ -122,7 +122,7 @@ def test_py_ecomplexity_knn_density_drops_the_weights():
     calc = pytest.importorskip("ecomplexity.calc_density")
     k = 2
     M = KNN_TOY.to_dense()[0]
-    phi = ss.proximity(KNN_TOY, method="manual", diagonal="one").to_numpy()
+    phi = ss.proximity(KNN_TOY, presence="manual", diagonal="one").to_numpy()
     peer = calc.calc_density(M, phi, knn=k)
     expected_count = np.zeros_like(M)
     phi0 = phi.copy()
@@ -131,7 +131,7 @@ def test_py_ecomplexity_knn_density_drops_the_weights():
         others = sorted((b for b in range(5) if b != a), key=lambda b: -phi0[b, a])[:k]
         expected_count[:, a] = M[:, others].sum(axis=1)
     np.testing.assert_array_equal(peer, expected_count)  # the peer counts neighbours
-    ours = ss.relatedness_density(KNN_TOY, method="manual", knn=k).to_numpy()
+    ours = ss.relatedness_density(KNN_TOY, presence="manual", knn=k).to_numpy()
     np.testing.assert_allclose(ours, hand_knn_density(M, phi0, k), rtol=1e-15)
     assert not np.allclose(peer, ours)
 
@@ -148,7 +148,7 @@ def test_outputs_keep_every_region_labelled_with_nan():
         eci = result.eci
         outs = {
             "coi": ss.coi(m, presence="manual"),
-            "density": ss.relatedness_density(m, method="manual"),
+            "density": ss.relatedness_density(m, presence="manual"),
             "loro": rm.density_loro(m, presence="manual"),
             "relative": rm.relative_density(m, presence="manual"),
             "portfolio": rm.portfolio_density(m, presence="manual", average=True),

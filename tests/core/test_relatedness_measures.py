@@ -125,7 +125,7 @@ def test_weighted_correlation_matches_numpy_weighted_covariance():
 
 def test_proximity_measure_is_proximity():
     pd.testing.assert_frame_equal(rm.relatedness(TOY, presence="manual"),
-                                  ss.proximity(TOY, method="manual"))
+                                  ss.proximity(TOY, presence="manual"))
 
 
 BLOCKS = ActivityMatrix.from_dense(
@@ -212,7 +212,7 @@ def test_loro_proximity_by_hand_and_by_brute_force():
             keep = [i for i in range(7) if i != r]
             sub = ActivityMatrix.from_dense(M[p_pos][keep], regions=[m.regions[i] for i in keep],
                                             activities=m.activities)
-            phi = ss.proximity(sub, method="manual").to_numpy()
+            phi = ss.proximity(sub, presence="manual").to_numpy()
             np.testing.assert_allclose(lp.loc[(period, region)].to_numpy(), phi, **EXACT)
             W = np.nan_to_num(phi)
             with np.errstate(invalid="ignore"):

@@ -29,7 +29,7 @@ TIE = ActivityMatrix.from_dense(
 
 
 def test_knn_keeps_every_neighbour_tied_with_the_kth():
-    d = ss.relatedness_density(TIE, method="manual", knn=2).loc["all"]
+    d = ss.relatedness_density(TIE, presence="manual", knn=2).loc["all"]
     # Stata keeps phi >= the 2nd largest (0.5): b, c and d, so
     # d(R3, a) = (0*1 + 1*0.5 + 0*0.5) / (1 + 0.5 + 0.5) = 0.25, and d(R4, a) the same.
     assert d.loc["R3", "a"] == pytest.approx(0.25, abs=1e-15)
@@ -38,7 +38,7 @@ def test_knn_keeps_every_neighbour_tied_with_the_kth():
     # equally close to a, so neither may be preferred
     assert d.loc["R3", "a"] != pytest.approx(1 / 3)
     # column c: a = b = 0.5, d = 0: knn=1 keeps a and b (tied), so R1 (a, b) has density 1
-    d1 = ss.relatedness_density(TIE, method="manual", knn=1).loc["all"]
+    d1 = ss.relatedness_density(TIE, presence="manual", knn=1).loc["all"]
     assert d1.loc["R1", "c"] == pytest.approx(1.0)
     assert d1.loc["R2", "c"] == pytest.approx(1.0)
 
@@ -69,14 +69,14 @@ def test_knn_weights_match_the_stata_rule():
 def test_knn_density_does_not_depend_on_the_order_or_codes_of_activities():
     order = ["d", "c", "b", "a"]
     relabel = {"a": "z1", "b": "y2", "c": "x3", "d": "w4"}
-    base = ss.relatedness_density(TIE, method="manual", knn=2).loc["all"]
-    shuffled = ss.relatedness_density(TIE.select(activities=order), method="manual", knn=2)
+    base = ss.relatedness_density(TIE, presence="manual", knn=2).loc["all"]
+    shuffled = ss.relatedness_density(TIE.select(activities=order), presence="manual", knn=2)
     pd.testing.assert_frame_equal(shuffled.loc["all"][base.columns], base)
     dense = TIE.to_dense()[0]
     renamed = ActivityMatrix.from_dense(
         dense[:, ::-1], regions=TIE.regions, activities=[relabel[a] for a in order]
     )
-    other = ss.relatedness_density(renamed, method="manual", knn=2).loc["all"]
+    other = ss.relatedness_density(renamed, presence="manual", knn=2).loc["all"]
     other = other.rename(columns={v: k for k, v in relabel.items()})[base.columns]
     pd.testing.assert_frame_equal(other, base, check_names=False)
 
@@ -99,24 +99,24 @@ POP = pd.Series({"A": 1.0, "B": 4.0})
     ],
 )
 def test_presence_rules_by_hand(method, expected):
-    got = ss.presence(POP_TOY, method=method, population=POP).loc["all"].to_numpy()
+    got = ss.presence(POP_TOY, presence=method, population=POP).loc["all"].to_numpy()
     np.testing.assert_array_equal(got, np.array(expected))
 
 
 def test_either_and_both_need_a_population_and_name_the_rules():
     for method in ("either", "both"):
         with pytest.raises(ValidationError, match="population"):
-            ss.presence(POP_TOY, method=method)
+            ss.presence(POP_TOY, presence=method)
     with pytest.raises(ValidationError) as err:
-        ss.presence(POP_TOY, method="any")  # type: ignore[arg-type]
+        ss.presence(POP_TOY, presence="any")  # type: ignore[arg-type]
     assert "either" in err.value.expected and "'any'" in err.value.found
     assert "RCA or RPOP" in err.value.fix
 
 
 def test_either_keeps_the_rca_test_of_a_region_without_population():
     pop = pd.Series({"A": 1.0})  # B has none: its RPOP is NaN and fails
-    either = ss.presence(POP_TOY, method="either", population=pop).loc["all"].to_numpy()
-    rca = ss.presence(POP_TOY, method="rca").loc["all"].to_numpy()
+    either = ss.presence(POP_TOY, presence="either", population=pop).loc["all"].to_numpy()
+    rca = ss.presence(POP_TOY, presence="rca").loc["all"].to_numpy()
     np.testing.assert_array_equal(either[1], rca[1])
 
 
@@ -137,16 +137,16 @@ ASYM = ActivityMatrix.from_dense(
 
 
 def test_asymmetric_proximity_by_hand():
-    phi = ss.proximity(ASYM, method="manual", measure="asymmetric").loc["all"]
+    phi = ss.proximity(ASYM, presence="manual", measure="asymmetric").loc["all"]
     # phi[from, to] = C / k_to: the share of the regions with `to` that also have `from`
     expected = np.array([[0, 1 / 3, 0], [1, 0, 1], [0, 2 / 3, 0]])
     np.testing.assert_allclose(phi.to_numpy(), expected, rtol=1e-15)
-    sym = ss.proximity(ASYM, method="manual").loc["all"].to_numpy()
+    sym = ss.proximity(ASYM, presence="manual").loc["all"].to_numpy()
     np.testing.assert_allclose(np.minimum(phi.to_numpy(), phi.to_numpy().T), sym, rtol=1e-15)
 
 
 def test_asymmetric_density_weighs_by_the_target_column():
-    d = ss.relatedness_density(ASYM, method="manual", proximity="asymmetric").loc["all"]
+    d = ss.relatedness_density(ASYM, presence="manual", proximity="asymmetric").loc["all"]
     # d(A, z) = (M_Ax phi_xz + M_Ay phi_yz) / (phi_xz + phi_yz) = (0 + 1) / (0 + 1) = 1
     # d(B, x) = (M_By phi_yx + M_Bz phi_zx) / (phi_yx + phi_zx) = 1 / 1 = 1
     # d(A, y) = phi_xy / (phi_xy + phi_zy) = (1/3) / (1/3 + 2/3) = 1/3
@@ -238,6 +238,6 @@ def test_asymmetric_is_the_transpose_of_relatedness_conditional():
     from smartspec.core.relatedness_measures import relatedness
 
     cond = relatedness(ASYM, measure="conditional", presence="manual").loc["all"].to_numpy()
-    asym = ss.proximity(ASYM, method="manual", measure="asymmetric").loc["all"].to_numpy()
+    asym = ss.proximity(ASYM, presence="manual", measure="asymmetric").loc["all"].to_numpy()
     off = ~np.eye(3, dtype=bool)
     np.testing.assert_allclose(asym[off], cond.T[off], rtol=1e-15)

@@ -120,12 +120,12 @@ def test_the_old_position_rule_was_not_invariant():
         [[1, 1, 1, 0], [1, 1, 0, 1], [0, 0, 1, 0], [0, 0, 0, 1]],
         regions=["R1", "R2", "R3", "R4"], activities=["a", "b", "c", "d"],
     )
-    phi = ss.proximity(m, method="manual").loc["all"]
+    phi = ss.proximity(m, presence="manual").loc["all"]
     col = phi["a"].drop("a")
     by_position = col.sort_values(ascending=False, kind="stable").head(2).index
     by_position_rev = col[::-1].sort_values(ascending=False, kind="stable").head(2).index
     assert set(by_position) != set(by_position_rev)  # the old rule depends on the order
-    a = ss.relatedness_density(m, method="manual", knn=2).loc["all"]
-    b = ss.relatedness_density(m.select(activities=["d", "c", "b", "a"]), method="manual",
+    a = ss.relatedness_density(m, presence="manual", knn=2).loc["all"]
+    b = ss.relatedness_density(m.select(activities=["d", "c", "b", "a"]), presence="manual",
                                knn=2).loc["all"]
     pd.testing.assert_frame_equal(a, b[a.columns])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _labels as labels
+from ._deprecation import presence_was_method
 from ._kernels import co_occurrence as _co_occurrence
 from ._steps import PresenceMethod, Steps
 from .catalogue import register
@@ -20,10 +21,11 @@ __all__ = ["co_occurrence", "proximity", "relatedness_density"]
 
 @register("co_occurrence", level="activity_pair", summary="Regions with presence in both",
           reference="Hidalgo et al. (2007)")
+@presence_was_method
 def co_occurrence(
     m: ActivityMatrix,
     *,
-    method: PresenceMethod = "rca",
+    presence: PresenceMethod = "rca",
     threshold: float | None = None,
     strict: bool | None = None,
     population: pd.Series | None = None,
@@ -49,7 +51,7 @@ def co_occurrence(
     >>> from smartspec import ActivityMatrix
     >>> m = ActivityMatrix.from_dense([[1, 0, 0], [0, 1, 1], [0, 1, 1]],
     ...                               regions=list("ABC"), activities=list("xyz"))
-    >>> co_occurrence(m, method="manual").astype(int)
+    >>> co_occurrence(m, presence="manual").astype(int)
     activity_to           x  y  z
     period activity_from
     all    x              1  0  0
@@ -57,7 +59,7 @@ def co_occurrence(
            z              0  2  2
     """
     steps = Steps(
-        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population,
     )
     return labels.pairs(m, _co_occurrence(steps.presence))
@@ -66,10 +68,11 @@ def co_occurrence(
 @register("proximity", level="activity_pair",
           summary="Minimum conditional probability of co-occurrence (or the conditional one)",
           reference="Hidalgo et al. (2007)")
+@presence_was_method
 def proximity(
     m: ActivityMatrix,
     *,
-    method: PresenceMethod = "rca",
+    presence: PresenceMethod = "rca",
     threshold: float | None = None,
     strict: bool | None = None,
     population: pd.Series | None = None,
@@ -83,7 +86,7 @@ def proximity(
     Parameters
     ----------
     m : ActivityMatrix
-    method, threshold, strict, population
+    presence, threshold, strict, population
         Presence options, see :func:`smartspec.core.specialisation.presence`.
     diagonal : {"zero", "one", "keep"}, optional
         An activity's proximity to itself: 0 (Atlas/Stata, the default), 1, or the formula's
@@ -126,13 +129,13 @@ def proximity(
     >>> from smartspec import ActivityMatrix
     >>> m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1]],
     ...                               regions=list("ABC"), activities=list("xyz"))
-    >>> proximity(m, method="manual").round(3)
+    >>> proximity(m, presence="manual").round(3)
     activity_to               x      y      z
     period activity_from
     all    x              0.000  0.333  0.000
            y              0.333  0.000  0.667
            z              0.000  0.667  0.000
-    >>> asym = proximity(m, method="manual", measure="asymmetric")
+    >>> asym = proximity(m, presence="manual", measure="asymmetric")
     >>> asym.round(3)  # doctest: +NORMALIZE_WHITESPACE
     activity_to             x      y    z
     period activity_from
@@ -141,7 +144,7 @@ def proximity(
            z              0.0  0.667  0.0
     """
     steps = Steps(
-        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population, diagonal=diagonal, proximity=measure,
     )
     return labels.pairs(m, steps.phi)
@@ -149,10 +152,11 @@ def proximity(
 
 @register("density", level="cell", summary="Relatedness density (0-1)",
           reference="Hidalgo et al. (2007)")
+@presence_was_method
 def relatedness_density(
     m: ActivityMatrix,
     *,
-    method: PresenceMethod = "rca",
+    presence: PresenceMethod = "rca",
     threshold: float | None = None,
     strict: bool | None = None,
     population: pd.Series | None = None,
@@ -166,7 +170,7 @@ def relatedness_density(
     Parameters
     ----------
     m : ActivityMatrix
-    method, threshold, strict, population, diagonal, profile
+    presence, threshold, strict, population, diagonal, profile
         As in :func:`proximity`.
     knn : int, optional
         Use only the activities closest to each activity, still weighted by their proximity:
@@ -201,7 +205,7 @@ def relatedness_density(
     >>> from smartspec import ActivityMatrix
     >>> m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1]],
     ...                               regions=list("ABC"), activities=list("xyz"))
-    >>> relatedness_density(m, method="manual").round(3)
+    >>> relatedness_density(m, presence="manual").round(3)
     activity         x      y    z
     period region
     all    A       1.0  0.333  1.0
@@ -209,7 +213,7 @@ def relatedness_density(
            C       1.0  0.667  1.0
     """
     steps = Steps(
-        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population, diagonal=diagonal, knn=knn, proximity=proximity,
     )
     return labels.cells(m, steps.density)

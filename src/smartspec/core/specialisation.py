@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _labels as labels
+from ._deprecation import presence_was_method
 from ._steps import PresenceMethod, Steps
 from .catalogue import register
 from .matrix import ActivityMatrix
@@ -102,10 +103,11 @@ def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
 
 @register("presence", level="cell", summary="Binary presence M (RCA above the threshold)",
           reference="Hidalgo & Hausmann (2009)")
+@presence_was_method
 def presence(
     m: ActivityMatrix,
     *,
-    method: PresenceMethod = "rca",
+    presence: PresenceMethod = "rca",
     threshold: float | None = None,
     strict: bool | None = None,
     population: pd.Series | None = None,
@@ -116,7 +118,7 @@ def presence(
     Parameters
     ----------
     m : ActivityMatrix
-    method : {"rca", "rpop", "either", "both", "manual"}
+    presence : {"rca", "rpop", "either", "both", "manual"}
         Test on RCA, on RPOP, on either (presence where RCA or RPOP passes: Stata
         ``ecomplexity`` given both ``rca()`` and ``rpop()``), on both (both must pass), or take
         ``m`` as a ready 0/1 matrix.
@@ -165,7 +167,7 @@ def presence(
            B       0  1
     """
     steps = Steps(
-        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population,
     )
     return labels.cells(m, steps.presence).astype("int64")
@@ -173,10 +175,11 @@ def presence(
 
 @register("diversity", level="region", summary="Number of activities with presence",
           reference="Hidalgo & Hausmann (2009)")
+@presence_was_method
 def diversity(
     m: ActivityMatrix,
     *,
-    method: PresenceMethod = "rca",
+    presence: PresenceMethod = "rca",
     threshold: float | None = None,
     strict: bool | None = None,
     population: pd.Series | None = None,
@@ -202,7 +205,7 @@ def diversity(
     [1, 1]
     """
     steps = Steps(
-        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population,
     )
     return labels.by_region(m, steps.diversity, "diversity").astype("int64")
@@ -210,10 +213,11 @@ def diversity(
 
 @register("ubiquity", level="activity", summary="Number of regions with presence",
           reference="Hidalgo & Hausmann (2009)")
+@presence_was_method
 def ubiquity(
     m: ActivityMatrix,
     *,
-    method: PresenceMethod = "rca",
+    presence: PresenceMethod = "rca",
     threshold: float | None = None,
     strict: bool | None = None,
     population: pd.Series | None = None,
@@ -239,7 +243,7 @@ def ubiquity(
     [1, 1]
     """
     steps = Steps(
-        m, profile=profile, presence=method, threshold=threshold, strict=strict,
+        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
         population=population,
     )
     return labels.by_activity(m, steps.ubiquity, "ubiquity").astype("int64")

@@ -472,6 +472,8 @@ def _measure_options(
     for item in option:
         k, sep, raw = item.partition("=")
         k = k.strip()
+        if k == "method" and "presence" in known:  # the old name, kept one release
+            k = "presence"
         if not sep or not k:
             raise RequestError(
                 "an option is KEY=VALUE",
