@@ -26,6 +26,7 @@ __all__ = [
     "PROBLEMS",
     "ComplexityResult",
     "FitnessResult",
+    "check_complexity",
     "complexity",
     "complexity_checks",
     "eci",
@@ -293,6 +294,46 @@ def complexity_checks(
             if not r["problems"]:
                 r["problems"], r["meaningful"] = ("inconsistent",), False
     return pd.DataFrame(rows)
+
+
+#: How many periods away an income series may be from the ECI it checks (nearest year).
+INCOME_MAX_GAP = 3
+
+
+def check_complexity(ev: Any, income: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`complexity_checks` of an analysis, with ECI's Spearman correlation with
+    ``income`` (by region or ``(period, region)``; the nearest year within
+    :data:`INCOME_MAX_GAP`) when a series is given.
+
+    Parameters
+    ----------
+    ev : smartspec.Evidence
+        The analysis (its ``regions`` and ``diagnostics`` tables).
+    income : pandas.Series, optional
+        GDP per head or another income or productivity series.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`complexity_checks`.
+
+    Examples
+    --------
+    >>> from smartspec import analyse
+    >>> from smartspec.datasets import income, load
+    >>> ev = analyse(load("eu-nuts2-ardeco", periods=[2015]))
+    >>> row = check_complexity(ev, income("eu-nuts2-ardeco")[0]).iloc[0]
+    >>> bool(row["meaningful"]), bool(row["income_low"] > 0.5)
+    (True, True)
+    """
+    from .external import external_validity
+
+    external = None
+    if income is not None:
+        external = external_validity(
+            ev.regions, income, score_column="eci", max_gap=INCOME_MAX_GAP
+        )
+    return complexity_checks(ev.diagnostics, external)
 
 
 def warn_left_out(m: ActivityMatrix, steps: Steps) -> None:

@@ -901,18 +901,13 @@ def _write_analysis(
 
 
 def _complexity_checks(ev: Any, income: Any) -> Any:
-    """:func:`smartspec.core.complexity.complexity_checks` of the analysis (a DataFrame, or
-    None), with ECI's correlation with ``income`` when there is one."""
-    from smartspec.core.complexity import complexity_checks
-    from smartspec.core.external import external_validity
+    """:func:`smartspec.core.complexity.check_complexity` of the analysis (a DataFrame, or
+    None for a result without diagnostics)."""
+    from smartspec.core.complexity import check_complexity
 
-    diagnostics = getattr(ev, "diagnostics", None)
-    if diagnostics is None:
+    if getattr(ev, "diagnostics", None) is None:
         return None
-    external = None
-    if income is not None:
-        external = external_validity(ev.regions, income, score_column="eci", max_gap=3)
-    return complexity_checks(diagnostics, external)
+    return check_complexity(ev, income)
 
 
 def _echo_checks(checks: Any, income: dict[str, Any] | None) -> None:

@@ -448,16 +448,12 @@ def complexity_report(
 
 
 def _complexity_report(app: SmartSpecApp, v: View) -> dict[str, Any]:
-    from ...core.complexity import PROBLEMS, complexity_checks
-    from ...core.external import external_validity
+    from ...core.complexity import PROBLEMS, check_complexity
 
     dataset = v.dataset
     ev = v.evidence
     income = app.income(dataset)
-    external = None
-    if income is not None:
-        external = external_validity(ev.regions, income[0], score_column="eci", max_gap=3)
-    checks = complexity_checks(ev.diagnostics, external)
+    checks = check_complexity(ev, None if income is None else income[0])
     periods = []
     for row in checks.to_dict("records"):
         periods.append(
@@ -467,7 +463,7 @@ def _complexity_report(app: SmartSpecApp, v: View) -> dict[str, Any]:
                 "sign_correlation": _num(row["sign_correlation"]),
                 "income_correlation": _num(row["income_correlation"]),
                 "relative_gap": _num(row["relative_gap"]),
-                "income": None if external is None else {
+                "income": None if income is None else {
                     "n": None if not np.isfinite(row["income_n"]) else int(row["income_n"]),
                     "rho": _num(row["income_rho"]),
                     "low": _num(row["income_low"]),

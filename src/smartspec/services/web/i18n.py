@@ -102,6 +102,11 @@ def _accept_language(header: str) -> list[tuple[str, float]]:
     return sorted(items, key=lambda item: -item[1])
 
 
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark a string for the catalogue; it is translated where it is shown."""
+    return message
+
+
 class Formatter:
     """Numbers and dates in one locale's conventions (Babel / CLDR)."""
 

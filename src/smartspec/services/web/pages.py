@@ -22,15 +22,10 @@ from smartspec.services.api.security import CSRF_FIELD
 from ...core.lookup import match
 from . import charts, sectors, summary
 from .data import ApiClient, ApiError, ApiPending, names, seg
-from .i18n import COOKIE, Formatter, language_name, languages, negotiate, translations
+from .i18n import COOKIE, N_, Formatter, language_name, languages, negotiate, translations
 from .maps import MapMatch, match_boundaries
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
-    """Mark a string for the catalogue; it is translated where it is shown."""
-    return message
 
 
 #: Names of the income series of ``GET .../complexity`` (``SmartSpecApp.income``).

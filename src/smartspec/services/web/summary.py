@@ -20,13 +20,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .i18n import Formatter
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
-    """Mark a string for the catalogue; it is translated where it is shown."""
-    return message
-
+from .i18n import N_, Formatter
 
 #: What each failed complexity check means for a reader (codes of
 #: ``smartspec.core.complexity.PROBLEMS``).
