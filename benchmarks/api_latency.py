@@ -52,16 +52,19 @@ def _measure(get: Callable[[str], int], path: str, n: int, warmup: int) -> tuple
         get(path)
         times.append((time.perf_counter() - t0) * 1000)
     arr = np.array(times)
-    return (float(np.percentile(arr, 50)), float(np.percentile(arr, 95)), float(arr.max()),
-            statistics.fmean(times))
+    return (
+        float(np.percentile(arr, 50)),
+        float(np.percentile(arr, 95)),
+        float(arr.max()),
+        statistics.fmean(times),
+    )
 
 
 def _table(title: str, rows: dict[str, tuple[float, ...]], cold: dict[str, float]) -> None:
     print(f"\n{title}")
     print(f"{'endpoint':<18} {'cold ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, (p50, p95, mx, _) in rows.items():
-        print(f"{name:<18} {cold.get(name, float('nan')):>9.1f} {p50:>8.2f} {p95:>8.2f} "
-              f"{mx:>8.2f}")
+        print(f"{name:<18} {cold.get(name, float('nan')):>9.1f} {p50:>8.2f} {p95:>8.2f} {mx:>8.2f}")
 
 
 def _free_port() -> int:
@@ -88,8 +91,10 @@ def main() -> None:
     region = args.region or str(m.regions[0])
     activity = str(m.activities[0])
     endpoints = _endpoints(args.dataset, region, activity)
-    print(f"{args.dataset}: {m}; region {region!r}; {args.n} requests per endpoint after "
-          f"{args.warmup} warm-up requests")
+    print(
+        f"{args.dataset}: {m}; region {region!r}; {args.n} requests per endpoint after "
+        f"{args.warmup} warm-up requests"
+    )
 
     client = app.client()
     cold: dict[str, float] = {}
@@ -97,16 +102,29 @@ def main() -> None:
         t0 = time.perf_counter()
         client.get(path)
         cold[name] = (time.perf_counter() - t0) * 1000
-    rows = {name: _measure(lambda p: client.get(p).status_code, path, args.n, args.warmup)
-            for name, path in endpoints.items()}
+    rows = {
+        name: _measure(lambda p: client.get(p).status_code, path, args.n, args.warmup)
+        for name, path in endpoints.items()
+    }
     _table("in-process client (fastapi TestClient)", rows, cold)
 
     if args.server:
         port = _free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from smartspec.services.cli import main; main()", "serve",
-             "--data", args.dataset, "--port", str(port), "--data-dir", data_dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-c",
+                "from smartspec.services.cli import main; main()",
+                "serve",
+                "--data",
+                args.dataset,
+                "--port",
+                str(port),
+                "--data-dir",
+                data_dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         base = f"http://127.0.0.1:{port}"
@@ -131,8 +149,9 @@ def main() -> None:
                 t0 = time.perf_counter()
                 get(path)
                 cold[name] = (time.perf_counter() - t0) * 1000
-            rows = {name: _measure(get, path, args.n, args.warmup)
-                    for name, path in endpoints.items()}
+            rows = {
+                name: _measure(get, path, args.n, args.warmup) for name, path in endpoints.items()
+            }
             _table(f"real server (uvicorn, {base})", rows, cold)
         finally:
             proc.send_signal(signal.SIGINT)

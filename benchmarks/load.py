@@ -42,7 +42,7 @@ PAGES = [
     "/datasets/eu-nuts2-ardeco/compare?regions=ES30,ES51",
     "/datasets/nz-urban-industry/space",
     "/datasets/eu-nuts2-ardeco/validation",
-    "/datasets/au-sa3-industry/validation",      # the heaviest backtest (70 s cold in issue 14)
+    "/datasets/au-sa3-industry/validation",  # the heaviest backtest (70 s cold in issue 14)
 ]
 API = [
     "/api/v1/datasets",
@@ -54,7 +54,7 @@ API = [
     "/api/v1/datasets/eu-nuts2-ardeco/framework?limit=50",
     "/api/v1/datasets/nz-urban-industry/network",
     "/api/v1/datasets/us-state-industry/compare?regions=06&regions=48",
-    "/api/v1/datasets/world-trade/network",       # the heaviest layout (14 s cold in issue 14)
+    "/api/v1/datasets/world-trade/network",  # the heaviest layout (14 s cold in issue 14)
     "/api/v1/datasets/au-sa3-industry/validation",
 ]
 
@@ -70,8 +70,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-async def user(client: httpx.AsyncClient, urls: list[str], seed: int, stop: float,
-               out: list[tuple[str, float, int]], think: float) -> None:
+async def user(
+    client: httpx.AsyncClient,
+    urls: list[str],
+    seed: int,
+    stop: float,
+    out: list[tuple[str, float, int]],
+    think: float,
+) -> None:
     rng = random.Random(seed)
     order = urls[:]
     rng.shuffle(order)
@@ -81,8 +87,12 @@ async def user(client: httpx.AsyncClient, urls: list[str], seed: int, stop: floa
         i += 1
         t0 = time.perf_counter()
         try:
-            r = await client.get(url, headers={"accept": "text/html" if not url.startswith(
-                "/api") else "application/json"})
+            r = await client.get(
+                url,
+                headers={
+                    "accept": "text/html" if not url.startswith("/api") else "application/json"
+                },
+            )
             status = r.status_code
         except httpx.HTTPError:
             status = 0
@@ -96,8 +106,10 @@ async def run(base: str, users: int, seconds: float, think: float) -> dict:
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         t0 = time.perf_counter()
-        while any(j["state"] in ("queued", "running")  # the server's own warm-up at start
-                  for j in (await client.get("/api/v1/jobs")).json()["items"]):
+        while any(
+            j["state"] in ("queued", "running")  # the server's own warm-up at start
+            for j in (await client.get("/api/v1/jobs")).json()["items"]
+        ):
             await asyncio.sleep(1)
         started = round(time.perf_counter() - t0, 1)
         cold = {}
@@ -108,8 +120,11 @@ async def run(base: str, users: int, seconds: float, think: float) -> dict:
             while r.status_code == 202:
                 await asyncio.sleep(float(r.headers.get("retry-after", 1)))
                 r = await client.get(url)
-            cold[url] = {"seconds": round(time.perf_counter() - t0, 3), "status": r.status_code,
-                         "answered_202_first": accepted}
+            cold[url] = {
+                "seconds": round(time.perf_counter() - t0, 3),
+                "status": r.status_code,
+                "answered_202_first": accepted,
+            }
         out: list[tuple[str, float, int]] = []
         stop = time.monotonic() + seconds
         t0 = time.monotonic()
@@ -127,14 +142,20 @@ async def run(base: str, users: int, seconds: float, think: float) -> dict:
         for url in urls
     }
     return {
-        "users": users, "think_s": think, "seconds": round(elapsed, 1), "requests": len(out),
-        "errors": len(errors), "error_examples": errors[:5], "answered_202": pending,
+        "users": users,
+        "think_s": think,
+        "seconds": round(elapsed, 1),
+        "requests": len(out),
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "answered_202": pending,
         "waited_for_start_warmup_s": started,
         "rps": round(len(out) / elapsed, 1),
         "p50_ms": round(1000 * percentile(latencies, 50), 1),
         "p95_ms": round(1000 * percentile(latencies, 95), 1),
         "p99_ms": round(1000 * percentile(latencies, 99), 1),
-        "cold": cold, "per_url": per_url,
+        "cold": cold,
+        "per_url": per_url,
     }
 
 
@@ -143,17 +164,23 @@ def main() -> int:
     ap.add_argument("--base", default="http://127.0.0.1:8765")
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--think", type=float, default=1.0,
-                    help="mean seconds a user waits between answers (uniform 0.5x-1.5x; 0: none)")
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds a user waits between answers (uniform 0.5x-1.5x; 0: none)",
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     host = urlparse(args.base).hostname or ""
     if host != "localhost" and not ip_address(host).is_loopback:
         raise SystemExit(f"refusing to load {host}: loopback addresses only")
     result = asyncio.run(run(args.base, args.users, args.seconds, args.think))
-    print(f"{result['users']} users, {result['seconds']} s: {result['requests']} requests, "
-          f"{result['errors']} errors, {result['rps']} req/s, p50 {result['p50_ms']} ms, "
-          f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms")
+    print(
+        f"{result['users']} users, {result['seconds']} s: {result['requests']} requests, "
+        f"{result['errors']} errors, {result['rps']} req/s, p50 {result['p50_ms']} ms, "
+        f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms"
+    )
     for url, s in result["per_url"].items():
         print(f"  {s['p50_ms']:>8} {s['p95_ms']:>8} ms  n={s['n']:<5} {url}")
     slow = sorted(result["cold"].items(), key=lambda kv: -kv[1]["seconds"])[:5]

@@ -31,8 +31,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 
 
-def generate(folder: Path, rows: int, chunk: int, *, regions: int = 300,
-             activities: int = 650, years: int = 10, seed: int = 0) -> dict[str, float]:
+def generate(
+    folder: Path,
+    rows: int,
+    chunk: int,
+    *,
+    regions: int = 300,
+    activities: int = 650,
+    years: int = 10,
+    seed: int = 0,
+) -> dict[str, float]:
     """Write ``rows`` rows in files of ``chunk`` rows (never more in memory)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -50,21 +58,23 @@ def generate(folder: Path, rows: int, chunk: int, *, regions: int = 300,
         n = min(chunk, rows - written)
         r = rng.choice(regions, n, p=r_weight).astype(np.int32)
         # activities near the region's focus (wrapped), plus a uniform background
-        near = (r_focus[r] + np.rint(rng.normal(0, activities / 12, n)).astype(np.int64))
-        a = np.where(rng.random(n) < 0.8, near % activities,
-                     rng.integers(0, activities, n)).astype(np.int32)
-        table = pa.table({
-            "region": pa.DictionaryArray.from_arrays(pa.array(r), region_labels),
-            "cpc": pa.DictionaryArray.from_arrays(pa.array(a), cpc_labels),
-            "year": pa.array(2010 + rng.integers(0, years, n).astype(np.int16)),
-            "share": pa.array(rng.choice([1.0, 0.5, 1 / 3, 0.25], n, p=[.5, .3, .1, .1])),
-        })
+        near = r_focus[r] + np.rint(rng.normal(0, activities / 12, n)).astype(np.int64)
+        a = np.where(rng.random(n) < 0.8, near % activities, rng.integers(0, activities, n)).astype(
+            np.int32
+        )
+        table = pa.table(
+            {
+                "region": pa.DictionaryArray.from_arrays(pa.array(r), region_labels),
+                "cpc": pa.DictionaryArray.from_arrays(pa.array(a), cpc_labels),
+                "year": pa.array(2010 + rng.integers(0, years, n).astype(np.int16)),
+                "share": pa.array(rng.choice([1.0, 0.5, 1 / 3, 0.25], n, p=[0.5, 0.3, 0.1, 0.1])),
+            }
+        )
         pq.write_table(table, folder / f"part-{n_files:05d}.parquet")
         written += n
         n_files += 1
     size = sum(f.stat().st_size for f in folder.glob("*.parquet"))
-    return {"rows": rows, "files": n_files, "bytes": size,
-            "generate_s": time.perf_counter() - t0}
+    return {"rows": rows, "files": n_files, "bytes": size, "generate_s": time.perf_counter() - t0}
 
 
 def _worker_peak_mib() -> float:
@@ -78,13 +88,24 @@ def aggregate(folder: Path, workers: int, memory_limit: str, analyse: bool) -> d
 
     from smartspec.scale import aggregate_microdata
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           memory_limit=memory_limit, dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit=memory_limit,
+        dashboard_address=None,
+    )
     client = Client(cluster)
     try:
         t0 = time.perf_counter()
-        m = aggregate_microdata(str(folder / "*.parquet"), region="region", activity="cpc",
-                                period="year", weight="share", client=client)
+        m = aggregate_microdata(
+            str(folder / "*.parquet"),
+            region="region",
+            activity="cpc",
+            period="year",
+            weight="share",
+            client=client,
+        )
         wall = time.perf_counter() - t0
         peaks = client.run(_worker_peak_mib)
         out: dict[str, object] = {
@@ -124,11 +145,17 @@ def main() -> None:
     info: dict[str, object] = {}
     if args.regenerate or not any(folder.glob("*.parquet")):
         info.update(generate(folder, args.rows, args.chunk))
-        print(f"generated {info['rows']:,} rows in {info['files']} files, "
-              f"{int(info['bytes']) / 2**30:.2f} GiB, {info['generate_s']:.1f} s", flush=True)
+        print(
+            f"generated {info['rows']:,} rows in {info['files']} files, "
+            f"{int(info['bytes']) / 2**30:.2f} GiB, {info['generate_s']:.1f} s",
+            flush=True,
+        )
     else:
-        info.update(rows=args.rows, files=len(list(folder.glob("*.parquet"))),
-                    bytes=sum(f.stat().st_size for f in folder.glob("*.parquet")))
+        info.update(
+            rows=args.rows,
+            files=len(list(folder.glob("*.parquet"))),
+            bytes=sum(f.stat().st_size for f in folder.glob("*.parquet")),
+        )
     info.update(aggregate(folder, args.workers, args.memory_limit, args.analyse))
     info["rows_per_s"] = args.rows / float(info["aggregate_s"])  # type: ignore[arg-type]
     from hardware import describe

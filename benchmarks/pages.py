@@ -97,9 +97,7 @@ def urls_of(name: str) -> list[tuple[str, str]]:
     if m.n_periods > 1:
         urls.append(("validation", f"{base}/validation"))
     for fmt in ("csv", "xlsx"):
-        urls.append(
-            (f"cells.{fmt}", f"/api/v1{base}/downloads/cells.{fmt}?period={_seg(period)}")
-        )
+        urls.append((f"cells.{fmt}", f"/api/v1{base}/downloads/cells.{fmt}?period={_seg(period)}"))
     return urls
 
 
@@ -121,8 +119,17 @@ class Server:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.folder = tempfile.TemporaryDirectory(prefix="smartspec-pages-")
-        cmd = [sys.executable, "-m", "smartspec", "serve", "--port", str(self.port),
-               "--data-dir", self.folder.name, "--warm-on-start" if warm else "--no-warm-on-start"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "smartspec",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            self.folder.name,
+            "--warm-on-start" if warm else "--no-warm-on-start",
+        ]
         for d in datasets:
             cmd += ["--data", d]
         self.log = log.open("w")
@@ -131,16 +138,18 @@ class Server:
         # the server runs the smartspec this script imports (PYTHONPATH=... to time another)
         env = {**os.environ, "PYTHONPATH": str(Path(smartspec.__file__).resolve().parents[1])}
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
 
     def wait_ready(self, client: httpx.Client, timeout: float = 120.0) -> float:
         """Seconds until ``/api/v1/health`` answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server stopped (exit {self.proc.returncode}); see "
-                                   f"{self.log.name}")
+                raise RuntimeError(
+                    f"the server stopped (exit {self.proc.returncode}); see {self.log.name}"
+                )
             try:
                 if client.get(self.base + "/api/v1/health").status_code == 200:
                     return time.perf_counter() - self.started
@@ -149,8 +158,9 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError("the server did not answer in time")
 
-    def wait_warm(self, client: httpx.Client, expected: int, timeout: float = 1800.0,
-                  quiet: float = 30.0) -> float:
+    def wait_warm(
+        self, client: httpx.Client, expected: int, timeout: float = 1800.0, quiet: float = 30.0
+    ) -> float:
         """Seconds until the server's warm-up is over: ``expected`` jobs finished (one layout
         per dataset, one or two backtests per dataset with several periods), or nothing queued
         or running for ``quiet`` seconds (the warm-up analyses a dataset between two jobs)."""
@@ -221,57 +231,81 @@ def run_mode(mode: str, datasets: list[str], repeats: int, logs: Path) -> dict[s
     try:
         with httpx.Client(base_url=server.base, timeout=600.0) as client:
             startup = server.wait_ready(client)
-            warmup = server.wait_warm(client, _warm_jobs(datasets)) if mode == "warmed" \
-                else None
-            print(f"[{mode}] server ready in {startup:.1f} s"
-                  + (f", warm-up {warmup:.0f} s" if warmup is not None else ""), flush=True)
+            warmup = server.wait_warm(client, _warm_jobs(datasets)) if mode == "warmed" else None
+            print(
+                f"[{mode}] server ready in {startup:.1f} s"
+                + (f", warm-up {warmup:.0f} s" if warmup is not None else ""),
+                flush=True,
+            )
             for name in datasets:
                 for kind, url in urls_of(name):
-                    row = {"mode": mode, "dataset": name, "page": kind, "url": url,
-                           **time_url(client, url, repeats)}
+                    row = {
+                        "mode": mode,
+                        "dataset": name,
+                        "page": kind,
+                        "url": url,
+                        **time_url(client, url, repeats),
+                    }
                     rows.append(row)
                     print(_line(row), flush=True)
     finally:
         server.stop()
-    return {"startup_s": round(startup, 1),
-            "warmup_s": None if warmup is None else round(warmup, 1), "rows": rows}
+    return {
+        "startup_s": round(startup, 1),
+        "warmup_s": None if warmup is None else round(warmup, 1),
+        "rows": rows,
+    }
 
 
 def _ok(row: dict[str, Any]) -> tuple[str, str]:
-    cold = "yes" if row["cold_s"] < COLD_TARGET_S and row["cold_status"] == 200 else (
-        "202" if row["cold_s"] < COLD_TARGET_S and row["cold_status"] == 202 else "NO")
+    cold = (
+        "yes"
+        if row["cold_s"] < COLD_TARGET_S and row["cold_status"] == 200
+        else ("202" if row["cold_s"] < COLD_TARGET_S and row["cold_status"] == 202 else "NO")
+    )
     warm = "yes" if row["warm_s"] is not None and row["warm_s"] < WARM_TARGET_S else "NO"
-    uncached = "yes" if row["uncached_s"] is not None and row["uncached_s"] < WARM_TARGET_S \
-        else "NO"
+    uncached = (
+        "yes" if row["uncached_s"] is not None and row["uncached_s"] < WARM_TARGET_S else "NO"
+    )
     return cold, warm, uncached
 
 
 def _line(row: dict[str, Any]) -> str:
     cold_ok, warm_ok, uncached_ok = _ok(row)
-    return (f"  {row['mode']:<8} {row['dataset']:<18} {row['page']:<10} "
-            f"{row['cold_s']:>8.2f} {row['cold_status']:>4} {row['cold_done_s']:>8.2f} "
-            f"{cold_ok:>4} {row['warm_s']:>8.3f} {warm_ok:>4} {row['uncached_s']:>8.3f} "
-            f"{uncached_ok:>4}")
+    return (
+        f"  {row['mode']:<8} {row['dataset']:<18} {row['page']:<10} "
+        f"{row['cold_s']:>8.2f} {row['cold_status']:>4} {row['cold_done_s']:>8.2f} "
+        f"{cold_ok:>4} {row['warm_s']:>8.3f} {warm_ok:>4} {row['uncached_s']:>8.3f} "
+        f"{uncached_ok:>4}"
+    )
 
 
-HEADER = (f"  {'mode':<8} {'dataset':<18} {'page':<10} {'cold s':>8} {'st':>4} {'done s':>8} "
-          f"{'<5s':>4} {'warm s':>8} {'<1s':>4} {'uncached':>8} {'<1s':>4}")
+HEADER = (
+    f"  {'mode':<8} {'dataset':<18} {'page':<10} {'cold s':>8} {'st':>4} {'done s':>8} "
+    f"{'<5s':>4} {'warm s':>8} {'<1s':>4} {'uncached':>8} {'<1s':>4}"
+)
 
 
 def main() -> int:
     from smartspec.datasets import list_datasets
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--datasets", default=None,
-                    help="comma-separated bundled datasets (default: all)")
+    ap.add_argument(
+        "--datasets", default=None, help="comma-separated bundled datasets (default: all)"
+    )
     ap.add_argument("--modes", default="no-warm,warmed", help="no-warm and/or warmed")
     ap.add_argument("--repeats", type=int, default=3, help="warm requests per URL (median)")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "pages.json")
-    ap.add_argument("--logs", type=Path, default=Path(tempfile.gettempdir()),
-                    help="folder for the servers' logs")
+    ap.add_argument(
+        "--logs",
+        type=Path,
+        default=Path(tempfile.gettempdir()),
+        help="folder for the servers' logs",
+    )
     args = ap.parse_args()
-    datasets = (args.datasets.split(",") if args.datasets
-                else [str(n) for n in list_datasets()["name"]])
+    datasets = (
+        args.datasets.split(",") if args.datasets else [str(n) for n in list_datasets()["name"]]
+    )
     modes = [m for m in args.modes.split(",") if m]
     unknown = [m for m in modes if m not in ("no-warm", "warmed")]
     if unknown:
@@ -286,15 +320,19 @@ def main() -> int:
         print(_line(row))
     slow_warm = [r for r in rows if _ok(r)[1] != "yes" or _ok(r)[2] != "yes"]
     slow_cold = [r for r in rows if _ok(r)[0] == "NO"]
-    print(f"\nwarm >= {WARM_TARGET_S:g} s (cached or not): {len(slow_warm)} of {len(rows)}; "
-          f"cold >= {COLD_TARGET_S:g} s (no page, no progress): {len(slow_cold)} of {len(rows)}")
+    print(
+        f"\nwarm >= {WARM_TARGET_S:g} s (cached or not): {len(slow_warm)} of {len(rows)}; "
+        f"cold >= {COLD_TARGET_S:g} s (no page, no progress): {len(slow_cold)} of {len(rows)}"
+    )
     doc = {
         "targets": {"warm_s": WARM_TARGET_S, "cold_s": COLD_TARGET_S},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(),
-                    # other work on the machine inflates the timings: the 1-minute load
-                    "load_average_start_end": [round(load_before[0], 2),
-                                               round(load_after[0], 2)]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            # other work on the machine inflates the timings: the 1-minute load
+            "load_average_start_end": [round(load_before[0], 2), round(load_after[0], 2)],
+        },
         "repeats": args.repeats,
         "modes": {m: {k: v for k, v in r.items() if k != "rows"} for m, r in results.items()},
         "rows": rows,

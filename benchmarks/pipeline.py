@@ -111,9 +111,24 @@ def child_analyse(path: str) -> dict[str, Any]:
 
     out = Path(tempfile.mkdtemp(prefix="smartspec-analyse-"))
     try:
-        args = ["analyse", path, "--region", "region", "--activity", "activity",
-                "--value", "value", "--period", "period", "--format", "parquet",
-                "--out", str(out), "--quiet", *shlex.split(os.environ.get("ANALYSE_ARGS", ""))]
+        args = [
+            "analyse",
+            path,
+            "--region",
+            "region",
+            "--activity",
+            "activity",
+            "--value",
+            "value",
+            "--period",
+            "period",
+            "--format",
+            "parquet",
+            "--out",
+            str(out),
+            "--quiet",
+            *shlex.split(os.environ.get("ANALYSE_ARGS", "")),
+        ]
         main(args, standalone_mode=False)
         record = json.loads((out / "run.json").read_text())
         sizes = {p.name: p.stat().st_size for p in out.iterdir()}
@@ -191,9 +206,7 @@ cat("done\n")
 def econgeo_available() -> bool:
     if shutil.which("Rscript") is None:
         return False
-    ok = subprocess.run(
-        ["Rscript", "-e", "library(EconGeo); library(arrow)"], capture_output=True
-    )
+    ok = subprocess.run(["Rscript", "-e", "library(EconGeo); library(arrow)"], capture_output=True)
     return ok.returncode == 0
 
 
@@ -222,7 +235,10 @@ def machine_description() -> dict[str, Any]:
     """``hardware.describe()`` in a separate process, so that this one stays small."""
     out = subprocess.run(
         [sys.executable, "-c", "import json, hardware; print(json.dumps(hardware.describe()))"],
-        cwd=HERE, capture_output=True, text=True, check=True,
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -247,8 +263,12 @@ def run_once(tool: str, path: Path, timeout: float) -> dict[str, Any]:
         if time.perf_counter() > deadline:
             proc.kill()
             _, st, usage = os.wait4(proc.pid, 0)
-            return {"tool": tool, "status": "timeout", "wall_s": timeout,
-                    "peak_mib": usage.ru_maxrss / 1024}
+            return {
+                "tool": tool,
+                "status": "timeout",
+                "wall_s": timeout,
+                "peak_mib": usage.ru_maxrss / 1024,
+            }
         time.sleep(0.005)
     wall = time.perf_counter() - start
     out = proc.stdout.read() if proc.stdout else ""
@@ -285,8 +305,9 @@ def summarise(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     statistics.median(r["peak_mib"] for r in t),
                     len(t),
                 )
-        failed = {r["tool"]: r["status"] for r in results
-                  if r["input"] == name and r["status"] != "ok"}
+        failed = {
+            r["tool"]: r["status"] for r in results if r["input"] == name and r["status"] != "ok"
+        }
         for tool, (wall, mem, n) in med.items():
             row = {"input": name, "tool": tool, "runs": n, "wall_s": wall, "peak_mib": mem}
             if tool != "smartspec" and "smartspec" in med:  # analyse: command / engine
@@ -300,34 +321,51 @@ def summarise(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    print(f"\n{'input':<20} {'tool':<12} {'runs':>4} {'wall s':>9} {'peak MiB':>9} "
-          f"{'tool/smartspec time':>20} {'tool/smartspec mem':>19}")
+    print(
+        f"\n{'input':<20} {'tool':<12} {'runs':>4} {'wall s':>9} {'peak MiB':>9} "
+        f"{'tool/smartspec time':>20} {'tool/smartspec mem':>19}"
+    )
     for r in rows:
         if "wall_s" not in r:
             print(f"{r['input']:<20} {r['tool']:<12} {0:>4} {r['status']:>9}")
             continue
         sp = f"{r['speedup']:.1f}x" if "speedup" in r else ""
         mr = f"{r['memory_ratio']:.1f}x" if "memory_ratio" in r else ""
-        print(f"{r['input']:<20} {r['tool']:<12} {r['runs']:>4} {r['wall_s']:>9.2f} "
-              f"{r['peak_mib']:>9.0f} {sp:>20} {mr:>19}")
+        print(
+            f"{r['input']:<20} {r['tool']:<12} {r['runs']:>4} {r['wall_s']:>9.2f} "
+            f"{r['peak_mib']:>9.0f} {sp:>20} {mr:>19}"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="time the standard pipeline against the peers")
-    ap.add_argument("--scales", nargs="+", default=["S", "M", "L", "XL"],
-                    help=f"synthetic scales ({', '.join(synthetic.SCALES)}) and/or bundled "
-                    f"dataset names ({', '.join(DATASETS)}); 'datasets' means all of those")
+    ap.add_argument(
+        "--scales",
+        nargs="+",
+        default=["S", "M", "L", "XL"],
+        help=f"synthetic scales ({', '.join(synthetic.SCALES)}) and/or bundled "
+        f"dataset names ({', '.join(DATASETS)}); 'datasets' means all of those",
+    )
     ap.add_argument("--runs", type=int, default=3, help="runs per tool (median reported)")
     ap.add_argument("--peers", action="store_true", help="also run the installed peers")
-    ap.add_argument("--no-analyse", action="store_true",
-                    help="do not time the whole 'smartspec analyse' command")
-    ap.add_argument("--analyse-args", default="",
-                    help="further options of the timed 'smartspec analyse' "
-                    "(e.g. '--cells present')")
+    ap.add_argument(
+        "--no-analyse",
+        action="store_true",
+        help="do not time the whole 'smartspec analyse' command",
+    )
+    ap.add_argument(
+        "--analyse-args",
+        default="",
+        help="further options of the timed 'smartspec analyse' (e.g. '--cells present')",
+    )
     ap.add_argument("--only-peers", action="store_true", help="run the peers, not smartspec")
     ap.add_argument("--tools", nargs="+", choices=TOOLS, help="exactly these tools")
-    ap.add_argument("--peer-runs-large", type=int, default=1,
-                    help="runs of each peer at L and XL (they take minutes)")
+    ap.add_argument(
+        "--peer-runs-large",
+        type=int,
+        default=1,
+        help="runs of each peer at L and XL (they take minutes)",
+    )
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per run")
     ap.add_argument("--out", type=Path, default=None, help="JSON results file")
     ap.add_argument("--child", nargs=2, metavar=("TOOL", "PATH"), help=argparse.SUPPRESS)
@@ -368,14 +406,19 @@ def main() -> None:
                 rec = run_once(tool, path, args.timeout)
                 rec.update(input=name, run=i)
                 results.append(rec)
-                print(f"{name:<20} {tool:<12} run {i}: {rec['status']:<8} "
-                      f"{rec['wall_s']:8.2f} s {rec['peak_mib']:8.0f} MiB", flush=True)
+                print(
+                    f"{name:<20} {tool:<12} run {i}: {rec['status']:<8} "
+                    f"{rec['wall_s']:8.2f} s {rec['peak_mib']:8.0f} MiB",
+                    flush=True,
+                )
     rows = summarise(results)
     print_table(rows)
     out = args.out or HERE / "results" / f"pipeline-{socket.gethostname()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": machine, "runs": results, "summary": rows},
-                              indent=1, default=str) + "\n")
+    out.write_text(
+        json.dumps({"machine": machine, "runs": results, "summary": rows}, indent=1, default=str)
+        + "\n"
+    )
     print(f"\nwritten: {out}")
 
 

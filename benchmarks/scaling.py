@@ -39,7 +39,9 @@ def point(shape: tuple[int, int, int], runs: int) -> dict[str, float]:
     recs = [pipeline.run_once("smartspec", path, 600) for _ in range(runs)]
     ok = [r for r in recs if r["status"] == "ok"]
     return {
-        "regions": R, "activities": A, "periods": P,
+        "regions": R,
+        "activities": A,
+        "periods": P,
         "wall_s": statistics.median(r["wall_s"] for r in ok),
         "peak_mib": statistics.median(r["peak_mib"] for r in ok),
         "runs": len(ok),
@@ -65,8 +67,10 @@ def main() -> None:
         print(f"\n{name}: time ~ n^{b:.2f} (n^{b_net:.2f} without the {fixed:.2f} s fixed cost)")
         print(f"{'regions':>8} {'acts':>6} {'periods':>8} {'wall s':>8} {'peak MiB':>9}")
         for r in rows:
-            print(f"{r['regions']:>8} {r['activities']:>6} {r['periods']:>8} "
-                  f"{r['wall_s']:>8.2f} {r['peak_mib']:>9.0f}")
+            print(
+                f"{r['regions']:>8} {r['activities']:>6} {r['periods']:>8} "
+                f"{r['wall_s']:>8.2f} {r['peak_mib']:>9.0f}"
+            )
     path = HERE / "results" / f"scaling-{socket.gethostname()}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1) + "\n")
@@ -80,8 +84,9 @@ def pipeline_fixed_cost() -> float:
     """Whole-process time of the smallest run (S): interpreter, imports, I/O (median of 3)."""
     if not _FIXED:
         path = synthetic.write("S")
-        _FIXED.append(statistics.median(
-            pipeline.run_once("smartspec", path, 600)["wall_s"] for _ in range(3)))
+        _FIXED.append(
+            statistics.median(pipeline.run_once("smartspec", path, 600)["wall_s"] for _ in range(3))
+        )
     return _FIXED[0]
 
 

@@ -69,7 +69,7 @@ def periods(
     req = (rng.random((A, K)) < demand[:, None]).astype(np.float32)
     scale = np.exp(rng.normal(0.0, 1.0, A))
     lam = 0.9
-    total_per_period = 40.0 * R * A ** 0.5  # keeps typical cells in the tens
+    total_per_period = 40.0 * R * A**0.5  # keeps typical cells in the tens
     noise = rng.normal(0.0, 0.5, (R, A)).astype(np.float32)
     for p in range(n_periods):
         if p:
@@ -88,9 +88,7 @@ def periods(
         yield 2000 + p, rng.poisson(mean).astype(np.float64)
 
 
-def generate(
-    n_regions: int, n_activities: int, n_periods: int, *, seed: int = 0
-) -> pd.DataFrame:
+def generate(n_regions: int, n_activities: int, n_periods: int, *, seed: int = 0) -> pd.DataFrame:
     """The long table of non-zero cells: ``period, region, activity, value``."""
     return pd.concat(
         list(_frames(n_regions, n_activities, n_periods, seed=seed)), ignore_index=True

@@ -464,10 +464,12 @@ def write(name: str, ctx: Context, out: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
-    parser.add_argument("--data", type=Path, default=DEFAULT_OUT,
-                        help="folder of the bundled datasets (read)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="folder for the context files (written)")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_OUT, help="folder of the bundled datasets (read)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="folder for the context files (written)"
+    )
     args = parser.parse_args(argv)
     if not args.source.is_dir():
         print(f"source folder {args.source} not found", file=sys.stderr)

@@ -302,7 +302,9 @@ def country_names_es(src: Path, codes: pd.Series) -> pd.Series:
     territories = Locale("es").territories
     cc = pd.read_csv(
         src / "classifications" / "countries" / "country_data.tsv",
-        sep="\t", dtype=str, keep_default_na=False,
+        sep="\t",
+        dtype=str,
+        keep_default_na=False,
     )
     alpha2 = dict(zip(cc["ISO3"], cc["ISO2"].str.extract(r"([A-Z]{2})")[0], strict=True))
     return codes.map(
@@ -855,8 +857,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--only", nargs="*", choices=sorted(BUILDERS), default=None)
-    parser.add_argument("--labels-only", action="store_true",
-                        help="write only the region / activity label files")
+    parser.add_argument(
+        "--labels-only", action="store_true", help="write only the region / activity label files"
+    )
     args = parser.parse_args(argv)
     if not args.source.is_dir():
         print(f"source folder {args.source} not found", file=sys.stderr)

@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         lines = [f"{name}=={have[name]}" for name in sorted(have)]
         python = ".".join(map(str, sys.version_info[:3]))
-        args.constraints.write_text(HEADER.format(python=python) + "\n".join(lines) + "\n",
-                                    encoding="utf-8")
+        args.constraints.write_text(
+            HEADER.format(python=python) + "\n".join(lines) + "\n", encoding="utf-8"
+        )
         print(f"wrote {len(lines)} pins to {args.constraints}")
         return 0
     pins = read_constraints(args.constraints)

@@ -82,7 +82,10 @@ def zero_missing(m: ActivityMatrix) -> ActivityMatrix:
     """The same values with suppressed cells read as 0 (no missing-cell flags): the behaviour
     the dashboard had when this study was written."""
     return ActivityMatrix.from_dense(
-        m.to_dense(), regions=m.regions, activities=m.activities, periods=m.periods,
+        m.to_dense(),
+        regions=m.regions,
+        activities=m.activities,
+        periods=m.periods,
         value_name=m.value_name,
     )
 
@@ -91,7 +94,10 @@ def keep_lines(m: ActivityMatrix, keep: np.ndarray) -> ActivityMatrix:
     """The matrix with the cells outside ``keep`` (P, R, A booleans) set to 0."""
     values = np.where(keep, m.to_dense(), 0.0)
     return ActivityMatrix.from_dense(
-        values, regions=m.regions, activities=m.activities, periods=m.periods,
+        values,
+        regions=m.regions,
+        activities=m.activities,
+        periods=m.periods,
         value_name=m.value_name,
     )
 
@@ -148,8 +154,10 @@ def orient_by_continuity(
         eci.loc[anchor] = -eci.loc[anchor].to_numpy()
         pci.loc[anchor] = -pci.loc[anchor].to_numpy()
     start = periods.index(anchor)
-    order = [*zip(periods[start:], periods[start + 1 :], strict=False),
-             *zip(periods[start:0:-1], periods[start - 1 :: -1], strict=False)]
+    order = [
+        *zip(periods[start:], periods[start + 1 :], strict=False),
+        *zip(periods[start:0:-1], periods[start - 1 :: -1], strict=False),
+    ]
     for done, todo in order:
         a, b = eci.loc[done], eci.loc[todo]
         _, rho, *_ = correlation_interval(a.reindex(b.index).to_numpy(), b.to_numpy())
@@ -159,19 +167,27 @@ def orient_by_continuity(
     return eci, pci
 
 
-def complexity_scores(dataset: str, variant: str, m: ActivityMatrix, note: str = "",
-                      **options) -> Scores:
+def complexity_scores(
+    dataset: str, variant: str, m: ActivityMatrix, note: str = "", **options
+) -> Scores:
     res = quiet(ss.complexity, m, **options)
     return Scores(dataset, variant, res.eci, res.pci, "eci", note, res.diagnostics)
 
 
-def fitness_scores(dataset: str, variant: str, m: ActivityMatrix, note: str = "",
-                   **options) -> Scores:
+def fitness_scores(
+    dataset: str, variant: str, m: ActivityMatrix, note: str = "", **options
+) -> Scores:
     res = quiet(ss.fitness, m, **options)
     bad = [p for p, ok in res.converged.items() if not ok]
     extra = f"not converged in {bad}" if bad else ""
-    return Scores(dataset, variant, res.fitness, res.complexity, "fitness",
-                  "; ".join(x for x in (note, extra) if x))
+    return Scores(
+        dataset,
+        variant,
+        res.fitness,
+        res.complexity,
+        "fitness",
+        "; ".join(x for x in (note, extra) if x),
+    )
 
 
 def correlations(scores: Scores, income: pd.Series, series_name: str) -> pd.DataFrame:
@@ -202,11 +218,18 @@ def sbs_confidential(m: ActivityMatrix, source: Path) -> np.ndarray | None:
     path = source / "eu-region-industry" / "sbs_r_nuts06_r2_long.csv.gz"
     if not path.is_file():
         return None
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False,
-                      usecols=["geo", "nuts_level", "nace_r2", "indic_sb", "year", "value",
-                               "flag"])
-    raw = raw[(raw["indic_sb"] == "V16110") & (raw["nuts_level"] == "2") & (raw["value"] == "")
-              & raw["flag"].str.contains("c")]
+    raw = pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        usecols=["geo", "nuts_level", "nace_r2", "indic_sb", "year", "value", "flag"],
+    )
+    raw = raw[
+        (raw["indic_sb"] == "V16110")
+        & (raw["nuts_level"] == "2")
+        & (raw["value"] == "")
+        & raw["flag"].str.contains("c")
+    ]
     out = np.zeros(m.shape, dtype=bool)
     p = m.periods.get_indexer(raw["year"].astype(np.int64))
     r = m.regions.get_indexer(raw["geo"])
@@ -254,33 +277,51 @@ def sbs_variants(source: Path) -> tuple[list[Scores], dict]:
         out.append(zeroed)
     out.append(fitness_scores(SBS, "Fitness-Complexity (RCA)", m))
     mp, pp = with_population(m, pop)
-    rpop = complexity_scores(SBS, "RPOP presence (population)", mp, presence="rpop",
-                             population=pp)
+    rpop = complexity_scores(SBS, "RPOP presence (population)", mp, presence="rpop", population=pp)
     out.append(rpop)
-    facts["rpop_unrestricted"] = external_validity(
-        complexity_scores(SBS, "", m, presence="rpop", population=pop).region, gdp
-    )["rho"].round(3).tolist()
+    facts["rpop_unrestricted"] = (
+        external_validity(
+            complexity_scores(SBS, "", m, presence="rpop", population=pop).region, gdp
+        )["rho"]
+        .round(3)
+        .tolist()
+    )
     me, pe = with_population(m, emp)
-    out.append(complexity_scores(SBS, "RPOP presence (employment)", me, presence="rpop",
-                                 population=pe,
-                                 note="RCA against ARDECO all-sector employment; no UK, NO"))
-    out.append(complexity_scores(SBS, "RCA and RPOP both", mp, presence="both",
-                                 population=pp))
-    out.append(complexity_scores(SBS, "RCA or RPOP (Stata either)", mp, presence="either",
-                                 population=pp))
-    out.append(fitness_scores(SBS, "Fitness-Complexity (RPOP)", mp, presence="rpop",
-                              population=pp))
+    out.append(
+        complexity_scores(
+            SBS,
+            "RPOP presence (employment)",
+            me,
+            presence="rpop",
+            population=pe,
+            note="RCA against ARDECO all-sector employment; no UK, NO",
+        )
+    )
+    out.append(complexity_scores(SBS, "RCA and RPOP both", mp, presence="both", population=pp))
+    out.append(
+        complexity_scores(SBS, "RCA or RPOP (Stata either)", mp, presence="either", population=pp)
+    )
+    out.append(fitness_scores(SBS, "Fitness-Complexity (RPOP)", mp, presence="rpop", population=pp))
     ubiquity = get_profile("atlas").with_options(sign="ubiquity")
-    out.append(complexity_scores(SBS, "RPOP presence, ubiquity sign rule", mp,
-                                 presence="rpop", population=pp, profile=ubiquity))
+    out.append(
+        complexity_scores(
+            SBS,
+            "RPOP presence, ubiquity sign rule",
+            mp,
+            presence="rpop",
+            population=pp,
+            profile=ubiquity,
+        )
+    )
     out.append(complexity_scores(SBS, "default, ubiquity sign rule", m, profile=ubiquity))
     for tag, sections in TRADABLE.items():
         acts = [a for a in m.activities if a[0] in sections]
         sub = m.select(activities=acts)
         subp, subpop = with_population(sub, pop)
         out.append(complexity_scores(SBS, f"{tag} only (RCA)", sub))
-        out.append(complexity_scores(SBS, f"{tag} only (RPOP)", subp, presence="rpop",
-                                     population=subpop))
+        out.append(
+            complexity_scores(SBS, f"{tag} only (RPOP)", subp, presence="rpop", population=subpop)
+        )
         out.append(fitness_scores(SBS, f"{tag} only, Fitness (RCA)", sub))
     # confidential cells
     conf = sbs_confidential(m, source)
@@ -289,39 +330,70 @@ def sbs_variants(source: Path) -> tuple[list[Scores], dict]:
         has = dense.sum(axis=2) > 0
         share = conf.sum(axis=2) / m.n_activities
         keep_r = (share <= REGION_CONFIDENTIAL_MAX)[:, :, None] & np.ones(m.shape, bool)
-        out.append(complexity_scores(
-            SBS, f"regions with <= {REGION_CONFIDENTIAL_MAX:.0%} confidential cells",
-            keep_lines(m, keep_r)))
+        out.append(
+            complexity_scores(
+                SBS,
+                f"regions with <= {REGION_CONFIDENTIAL_MAX:.0%} confidential cells",
+                keep_lines(m, keep_r),
+            )
+        )
         act_share = conf.sum(axis=1) / np.maximum(has.sum(axis=1), 1)[:, None]
         keep_a = (act_share <= ACTIVITY_CONFIDENTIAL_MAX)[:, None, :] & np.ones(m.shape, bool)
-        out.append(complexity_scores(
-            SBS, f"activities confidential in <= {ACTIVITY_CONFIDENTIAL_MAX:.0%} of regions",
-            keep_lines(m, keep_a)))
+        out.append(
+            complexity_scores(
+                SBS,
+                f"activities confidential in <= {ACTIVITY_CONFIDENTIAL_MAX:.0%} of regions",
+                keep_lines(m, keep_a),
+            )
+        )
         block = complete_block(conf, has)
         kept = keep_lines(m, block)
         facts["complete_block"] = {
-            str(p): {"regions": int(block[i].any(axis=1).sum()),
-                     "activities": int(block[i].any(axis=0).sum())}
+            str(p): {
+                "regions": int(block[i].any(axis=1).sum()),
+                "activities": int(block[i].any(axis=0).sum()),
+            }
             for i, p in enumerate(m.periods)
         }
         out.append(complexity_scores(SBS, "complete block (no confidential cell)", kept))
         kp, kpop = with_population(kept, pop)
-        out.append(complexity_scores(SBS, "complete block, RPOP", kp, presence="rpop",
-                                     population=kpop))
+        out.append(
+            complexity_scores(SBS, "complete block, RPOP", kp, presence="rpop", population=kpop)
+        )
         facts["confidential"] = conf
     # the sign anchored on income
     for base in (default, rpop, next(s for s in out if s.variant == "B-C only (RCA)")):
         eci, pci, flips = flip_to_income(base.region, base.activity, gdp)
-        out.append(Scores(SBS, f"{base.variant} + sign anchored on income", eci, pci,
-                          note=f"flipped {flips}"))
+        out.append(
+            Scores(
+                SBS, f"{base.variant} + sign anchored on income", eci, pci, note=f"flipped {flips}"
+            )
+        )
     eci, pci = orient_by_continuity(default.region, default.activity, gdp, 2008)
-    out.append(Scores(SBS, "default + sign anchored on 2008 income, then continuity", eci, pci,
-                      note="income used in 2008 only"))
+    out.append(
+        Scores(
+            SBS,
+            "default + sign anchored on 2008 income, then continuity",
+            eci,
+            pci,
+            note="income used in 2008 only",
+        )
+    )
     facts["regions_ranked"] = {
-        "default": dict(zip(map(str, default.diagnostics["period"]),
-                            map(int, default.diagnostics["regions_ranked"]), strict=True)),
-        "rpop": dict(zip(map(str, rpop.diagnostics["period"]),
-                         map(int, rpop.diagnostics["regions_ranked"]), strict=True)),
+        "default": dict(
+            zip(
+                map(str, default.diagnostics["period"]),
+                map(int, default.diagnostics["regions_ranked"]),
+                strict=True,
+            )
+        ),
+        "rpop": dict(
+            zip(
+                map(str, rpop.diagnostics["period"]),
+                map(int, rpop.diagnostics["regions_ranked"]),
+                strict=True,
+            )
+        ),
     }
     return out, facts
 
@@ -367,8 +439,9 @@ def sbs_diagnostics(variants: list[Scores], facts: dict) -> pd.DataFrame:
         share_k = region_series(kis[i] / np.where(total[i] > 0, total[i], 1))
         p_pop = pop.xs(period) if period in pop.index.get_level_values(0) else None
         emp_per_head = region_series(total[i]) / p_pop if p_pop is not None else None
-        joined = pd.concat([g.rename("gdp"), share_s.rename("s"), share_c.rename("c")],
-                           axis=1, join="inner").dropna()
+        joined = pd.concat(
+            [g.rename("gdp"), share_s.rename("s"), share_c.rename("c")], axis=1, join="inner"
+        ).dropna()
         q = joined["gdp"].quantile([0.2, 0.8])
         rich, poor = joined[joined["gdp"] >= q[0.8]], joined[joined["gdp"] <= q[0.2]]
 
@@ -390,31 +463,38 @@ def sbs_diagnostics(variants: list[Scores], facts: dict) -> pd.DataFrame:
             "manufacturing_share_poorest_fifth": float(poor["c"].mean()),
             "rho_default_eci_manufacturing_share": rho(default.region.xs(period), share_c),
             "rho_sbs_employment_per_head_income": rho(emp_per_head)
-            if emp_per_head is not None else np.nan,
+            if emp_per_head is not None
+            else np.nan,
             "partial_rho_rpop_eci_income_given_employment_per_head": partial_spearman(
-                rpop.region.xs(period), g, emp_per_head) if emp_per_head is not None else np.nan,
+                rpop.region.xs(period), g, emp_per_head
+            )
+            if emp_per_head is not None
+            else np.nan,
         }
         if conf is not None:
             cshare = region_series(conf[i].sum(axis=1) / m.n_activities)
             cj = pd.concat([cshare.rename("c"), g.rename("g")], axis=1, join="inner").dropna()
             qq = cj["g"].quantile([0.2, 0.8])
-            row.update({
-                "confidential_share_mean": float(cshare.mean()),
-                "rho_confidential_share_income": rho(cshare),
-                "confidential_share_richest_fifth": float(cj[cj["g"] >= qq[0.8]]["c"].mean()),
-                "confidential_share_poorest_fifth": float(cj[cj["g"] <= qq[0.2]]["c"].mean()),
-            })
-        row["rho_default_pci_ubiquity"] = rho(default.activity.xs(period),
-                                              ubi_rca.xs(period))
+            row.update(
+                {
+                    "confidential_share_mean": float(cshare.mean()),
+                    "rho_confidential_share_income": rho(cshare),
+                    "confidential_share_richest_fifth": float(cj[cj["g"] >= qq[0.8]]["c"].mean()),
+                    "confidential_share_poorest_fifth": float(cj[cj["g"] <= qq[0.2]]["c"].mean()),
+                }
+            )
+        row["rho_default_pci_ubiquity"] = rho(default.activity.xs(period), ubi_rca.xs(period))
         row["rho_rpop_pci_ubiquity"] = rho(rpop.activity.xs(period), ubi_rpop.xs(period))
         for tag, s in (("default", default), ("rpop", rpop)):
             d = s.diagnostics.set_index("period").loc[period]
-            row.update({
-                f"{tag}_eigenvalue_2": float(d["eigenvalue_2"]),
-                f"{tag}_eigenvalue_3": float(d["eigenvalue_3"]),
-                f"{tag}_spectral_gap": float(d["spectral_gap"]),
-                f"{tag}_sign_correlation_diversity": float(d["sign_correlation"]),
-            })
+            row.update(
+                {
+                    f"{tag}_eigenvalue_2": float(d["eigenvalue_2"]),
+                    f"{tag}_eigenvalue_3": float(d["eigenvalue_3"]),
+                    f"{tag}_spectral_gap": float(d["spectral_gap"]),
+                    f"{tag}_sign_correlation_diversity": float(d["sign_correlation"]),
+                }
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -434,18 +514,26 @@ def other_variants(name: str) -> list[Scores]:
     m = load(name)
     ctx = context(name)
     income = series(ctx, OTHERS[name][0])
-    out = [complexity_scores(name, "default (RCA, diversity sign)", m),
-           fitness_scores(name, "Fitness-Complexity (RCA)", m)]
+    out = [
+        complexity_scores(name, "default (RCA, diversity sign)", m),
+        fitness_scores(name, "Fitness-Complexity (RCA)", m),
+    ]
     if OTHERS[name][2]:
         pop = series(ctx, "population")
         keep = [p for p in m.periods if p in pop.index.get_level_values(0)]
         sub, subpop = with_population(m.select(periods=keep), pop)
-        out.append(complexity_scores(name, "RPOP presence (population)", sub,
-                                     presence="rpop", population=subpop,
-                                     note=f"periods with a population: {keep[0]}-{keep[-1]}"))
+        out.append(
+            complexity_scores(
+                name,
+                "RPOP presence (population)",
+                sub,
+                presence="rpop",
+                population=subpop,
+                note=f"periods with a population: {keep[0]}-{keep[-1]}",
+            )
+        )
     eci, pci, flips = flip_to_income(out[0].region, out[0].activity, income)
-    out.append(Scores(name, "default + sign anchored on income", eci, pci,
-                      note=f"flipped {flips}"))
+    out.append(Scores(name, "default + sign anchored on income", eci, pci, note=f"flipped {flips}"))
     return out
 
 
@@ -474,16 +562,18 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     ok = table[table["n"] >= 4]
     groups = ok.groupby(["dataset", "variant", "series"], sort=False)
     return groups.apply(
-        lambda g: pd.Series({
-            "periods": len(g),
-            "rho_min": g["rho"].min(),
-            "rho_median": g["rho"].median(),
-            "rho_max": g["rho"].max(),
-            "low_min": g["low"].min(),
-            "above_zero": int((g["low"] > 0).sum()),
-            "below_zero": int((g["high"] < 0).sum()),
-            "n_min": int(g["n"].min()),
-        }),
+        lambda g: pd.Series(
+            {
+                "periods": len(g),
+                "rho_min": g["rho"].min(),
+                "rho_median": g["rho"].median(),
+                "rho_max": g["rho"].max(),
+                "low_min": g["low"].min(),
+                "above_zero": int((g["low"] > 0).sum()),
+                "below_zero": int((g["high"] < 0).sum()),
+                "n_min": int(g["n"].min()),
+            }
+        ),
         include_groups=False,
     ).reset_index()
 
@@ -499,8 +589,9 @@ def markdown(frame: pd.DataFrame, index: bool = True) -> str:
         return str(v)
 
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
-              for row in frame.itertuples(index=False)]
+    lines += [
+        "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)
+    ]
     return "\n".join(lines)
 
 
@@ -513,8 +604,12 @@ def fmt_rho(row: pd.Series) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
-                        help="shared/data folder (for the SBS confidential flags)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="shared/data folder (for the SBS confidential flags)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -551,8 +646,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, variant in RECOMMENDED.items():
         income = OTHERS[name][0] if name in OTHERS else "gdp_per_head"
         pick = variant or "default (RCA, diversity sign)"
-        row = summary[(summary["dataset"] == name) & (summary["variant"] == pick)
-                      & (summary["series"] == income)].iloc[0]
+        row = summary[
+            (summary["dataset"] == name)
+            & (summary["variant"] == pick)
+            & (summary["series"] == income)
+        ].iloc[0]
         recommended[name] = {
             "variant": variant,
             "meaningful": variant is not None,
@@ -568,8 +666,7 @@ def main(argv: list[str] | None = None) -> int:
         "recommended": recommended,
         "summary": json.loads(summary.round(4).to_json(orient="records")),
     }
-    (args.out / "summary.json").write_text(json.dumps(payload, indent=2) + "\n",
-                                           encoding="utf-8")
+    (args.out / "summary.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
     pd.set_option("display.width", 250)
     print("## ECI (or fitness) vs income, Spearman [95% CI] per period\n")
@@ -577,7 +674,8 @@ def main(argv: list[str] | None = None) -> int:
         income = OTHERS[name][0] if name in OTHERS else "gdp_per_head"
         sub = table[(table["dataset"] == name) & (table["series"] == income)]
         wide = sub.assign(cell=sub.apply(fmt_rho, axis=1)).pivot_table(
-            index="variant", columns="period", values="cell", aggfunc="first", sort=False)
+            index="variant", columns="period", values="cell", aggfunc="first", sort=False
+        )
         print(f"### {name} ({income})\n")
         print(markdown(wide))
         print()

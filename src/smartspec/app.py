@@ -249,14 +249,27 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
                 expected=setting.type.__name__,
                 found=repr(value),
             ) from None
-    for name in ("max_upload_mb", "cache_size", "cache_mb", "page_size", "max_page_size",
-                 "job_workers", "job_timeout_s", "job_memory_mb"):
+    for name in (
+        "max_upload_mb",
+        "cache_size",
+        "cache_mb",
+        "page_size",
+        "max_page_size",
+        "job_workers",
+        "job_timeout_s",
+        "job_memory_mb",
+    ):
         if values[name] <= 0:
             raise ValidationError(
                 f"setting {name!r} must be positive", expected="> 0", found=repr(values[name])
             )
-    for name in ("job_wait_s", "page_wait_s", "result_cache_mb", "response_cache_mb",
-                 "debris_grace_s"):
+    for name in (
+        "job_wait_s",
+        "page_wait_s",
+        "result_cache_mb",
+        "response_cache_mb",
+        "debris_grace_s",
+    ):
         if values[name] < 0:
             raise ValidationError(
                 f"setting {name!r} cannot be negative", expected=">= 0", found=repr(values[name])
@@ -407,7 +420,8 @@ class SmartSpecApp:
             return removed
         kept = {
             self.file_of(r).resolve()  # type: ignore[union-attr]
-            for r in self.store.list_datasets("uploaded") if r.path
+            for r in self.store.list_datasets("uploaded")
+            if r.path
         }
         kept |= {labels_path(p) for p in kept}
         staging = self.uploads_dir / ".staging"
@@ -451,8 +465,12 @@ class SmartSpecApp:
             p = Path(path).expanduser().resolve()
             m, resolved = self._read_file(p, mapping)
             same = [r.id for r in existing.values() if r.kind == "file" and r.path == str(p)]
-            dataset_id = same[0] if same and same[0] not in taken else self._unique_id(
-                p.name[: len(p.name) - len(file_ending(p.name))] or p.stem, taken
+            dataset_id = (
+                same[0]
+                if same and same[0] not in taken
+                else self._unique_id(
+                    p.name[: len(p.name) - len(file_ending(p.name))] or p.stem, taken
+                )
             )
             taken.add(dataset_id)
             records.append(self._record(dataset_id, p.name, "file", str(p), resolved, m))
@@ -525,8 +543,10 @@ class SmartSpecApp:
                 return candidate
             taken.add(candidate)
         raise ConflictError(
-            "no free dataset id", expected=f"an id derived from {text!r}",
-            found=f"{attempts} taken", fix="give the upload another title",
+            "no free dataset id",
+            expected=f"an id derived from {text!r}",
+            found=f"{attempts} taken",
+            fix="give the upload another title",
         )
 
     @staticmethod
@@ -844,8 +864,17 @@ class SmartSpecApp:
 
         r = self.dataset(dataset_id)
         stamp = r.created_at.isoformat() if r.created_at else None
-        return (__version__, r.id, r.kind, r.path, stamp, tuple(map(str, r.periods)),
-                r.n_regions, r.n_activities, json.dumps(r.mapping, sort_keys=True, default=str))
+        return (
+            __version__,
+            r.id,
+            r.kind,
+            r.path,
+            stamp,
+            tuple(map(str, r.periods)),
+            r.n_regions,
+            r.n_activities,
+            json.dumps(r.mapping, sort_keys=True, default=str),
+        )
 
     def framework(
         self,
@@ -869,9 +898,7 @@ class SmartSpecApp:
         **options
             ``profile``, ``threshold``, ``knn``, ``proximity`` as for :meth:`evidence`.
         """
-        return self._framework(
-            dataset_id, density_cutoff, complexity_cutoff, scope, options
-        ).value
+        return self._framework(dataset_id, density_cutoff, complexity_cutoff, scope, options).value
 
     def framework_warnings(
         self,
@@ -981,9 +1008,13 @@ class SmartSpecApp:
         if axis not in ("region", "activity"):
             raise ValidationError("unknown label axis", expected="region or activity", found=axis)
         if lang not in ("en", "es"):
-            raise RequestError("unknown label language", where="query parameter 'lang'",
-                               expected="'en' or 'es'", found=repr(lang),
-                               code="bad_request.label_language")
+            raise RequestError(
+                "unknown label language",
+                where="query parameter 'lang'",
+                expected="'en' or 'es'",
+                found=repr(lang),
+                code="bad_request.label_language",
+            )
         record = self.dataset(dataset_id)
 
         def build() -> pd.DataFrame:
@@ -1009,11 +1040,13 @@ class SmartSpecApp:
                 if spanish:  # Spanish names where given, the others where not
                     es = text_or_none(pd.Series(spanish).reindex(frame.index))
                     frame["name_lang"] = pd.Series(  # object: None stays None (JSON null)
-                        [None if s is None else "es" for s in es], frame.index, dtype=object)
+                        [None if s is None else "es" for s in es], frame.index, dtype=object
+                    )
                     frame["name"] = pd.Series(
-                        [s if s is not None else n for s, n in zip(es, frame["name"],
-                                                                   strict=True)],
-                        frame.index, dtype=object)
+                        [s if s is not None else n for s, n in zip(es, frame["name"], strict=True)],
+                        frame.index,
+                        dtype=object,
+                    )
             return frame
 
         return self.cached(("labels", record.id, axis, lang), build)
@@ -1121,8 +1154,12 @@ class SmartSpecApp:
             m, names = read_upload(
                 staged,
                 resolved,
-                {"region": region_name or "", "activity": activity_name or "",
-                 "region_es": region_name_es or "", "activity_es": activity_name_es or ""},
+                {
+                    "region": region_name or "",
+                    "activity": activity_name or "",
+                    "region_es": region_name_es or "",
+                    "activity_es": activity_name_es or "",
+                },
                 too_large=UploadTooLargeError,
             )
             staged_labels: Path | None = None
@@ -1139,9 +1176,14 @@ class SmartSpecApp:
             dataset_id = self._claim_id(
                 title or name[: len(name) - len(ending)],
                 lambda dataset_id: self._record(
-                    dataset_id, title or name, "uploaded",
-                    final.relative_to(self.data_dir).as_posix(), resolved, m,
-                    licence=licence, source=source,
+                    dataset_id,
+                    title or name,
+                    "uploaded",
+                    final.relative_to(self.data_dir).as_posix(),
+                    resolved,
+                    m,
+                    licence=licence,
+                    source=source,
                 ),
             )
         except BaseException as exc:
@@ -1270,6 +1312,16 @@ def _plain(x: Any) -> Any:
 
 
 def _differs(old: DatasetRecord, new: DatasetRecord) -> bool:
-    fields = ("title", "kind", "value_name", "n_regions", "n_activities", "periods", "path",
-              "mapping", "licence", "source")
+    fields = (
+        "title",
+        "kind",
+        "value_name",
+        "n_regions",
+        "n_activities",
+        "periods",
+        "path",
+        "mapping",
+        "licence",
+        "source",
+    )
     return any(getattr(old, f) != getattr(new, f) for f in fields)

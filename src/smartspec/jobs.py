@@ -170,8 +170,10 @@ class Job:
         start = self.started_at
         err = None
         if self.error is not None:
-            err = {k: getattr(self.error, k, None)
-                   for k in ("message", "expected", "found", "where", "fix")}
+            err = {
+                k: getattr(self.error, k, None)
+                for k in ("message", "expected", "found", "where", "fix")
+            }
             err["type"] = type(self.error).__name__
             err["code"] = getattr(self.error, "code", "error")
         return {
@@ -247,7 +249,9 @@ class Jobs:
             self._jobs.move_to_end(job_id)
             self._trim()
         thread = threading.Thread(
-            target=self._run, args=(job, func, args, on_done), name=f"job-{job_id[:8]}",
+            target=self._run,
+            args=(job, func, args, on_done),
+            name=f"job-{job_id[:8]}",
             daemon=True,
         )
         thread.start()
@@ -267,8 +271,12 @@ class Jobs:
             job.state = "running"
             try:
                 result = run_limited(
-                    _child, (func, args), timeout=self.timeout, memory=self.memory,
-                    what=f"the {job.kind} of dataset {job.dataset!r}", action="compute",
+                    _child,
+                    (func, args),
+                    timeout=self.timeout,
+                    memory=self.memory,
+                    what=f"the {job.kind} of dataset {job.dataset!r}",
+                    action="compute",
                     too_large=ComputeBudgetError,
                     fix="ask for less (fewer bootstrap resamples, fewer links), or run it "
                     "from the command line (smartspec validate, smartspec analyse), where "
@@ -305,8 +313,9 @@ class Jobs:
         if job.state != "queued":
             return None
         with self._lock:
-            return sum(1 for j in self._jobs.values() if j.state == "queued"
-                       and j._order < job._order)
+            return sum(
+                1 for j in self._jobs.values() if j.state == "queued" and j._order < job._order
+            )
 
     def all(self) -> list[Job]:
         """Every listed job, newest first."""

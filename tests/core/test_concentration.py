@@ -56,12 +56,17 @@ def test_hoover_by_hand():
 
 def test_hoover_population_by_period_and_missing():
     m = ActivityMatrix.from_dense(
-        np.stack([toy().to_dense()[0]] * 2), regions=list("ABC"),
-        activities=["C10", "C11", "F41", "F42"], periods=[2000, 2001],
+        np.stack([toy().to_dense()[0]] * 2),
+        regions=list("ABC"),
+        activities=["C10", "C11", "F41", "F42"],
+        periods=[2000, 2001],
     )
-    pop = pd.Series([1.0, 1.0, 2.0, 1.0, 1.0],
-                    index=pd.MultiIndex.from_tuples([(2000, "A"), (2000, "B"), (2000, "C"),
-                                                     (2001, "A"), (2001, "B")]))
+    pop = pd.Series(
+        [1.0, 1.0, 2.0, 1.0, 1.0],
+        index=pd.MultiIndex.from_tuples(
+            [(2000, "A"), (2000, "B"), (2000, "C"), (2001, "A"), (2001, "B")]
+        ),
+    )
     with pytest.warns(SmartSpecWarning, match=r"reference misses a region.*\(2001, 'C'\)"):
         h = cc.hoover(m, reference=pop)
     # 2000: ref (.25, .25, .5); C10 (2/3, 1/3, 0) -> 1/2 (5/12 + 1/12 + 1/2) = .5
@@ -88,8 +93,9 @@ def test_hoover_curve_errors():
     m = ActivityMatrix.from_dense([[1, 0], [1, 0]], regions=["A", "B"], activities=["x", "y"])
     with pytest.raises(ValidationError, match="zero total"):
         cc.hoover_curve(m, "y")
-    two = ActivityMatrix.from_dense(np.ones((2, 2, 2)), regions=["A", "B"],
-                                    activities=["x", "y"], periods=[1, 2])
+    two = ActivityMatrix.from_dense(
+        np.ones((2, 2, 2)), regions=["A", "B"], activities=["x", "y"], periods=[1, 2]
+    )
     with pytest.raises(KeyError, match="several periods"):
         cc.hoover_curve(two, "x")
     assert len(cc.hoover_curve(two, "x", period=2)) == 2
@@ -100,8 +106,9 @@ def test_krugman_by_hand():
     expected_a = abs(0.25 - 3 / 16) * 2 + abs(0.5 - 5 / 16) + 5 / 16
     expected_b = abs(0.25 - 3 / 16) * 2 + abs(0.25 - 5 / 16) * 2
     expected_c = 3 / 16 * 2 + 5 / 16 + abs(1 - 5 / 16)
-    np.testing.assert_allclose(values(cc.krugman(toy())),
-                               [expected_a, expected_b, expected_c], **EXACT)
+    np.testing.assert_allclose(
+        values(cc.krugman(toy())), [expected_a, expected_b, expected_c], **EXACT
+    )
     # against the rest: A vs B + C = (1, 1, 1, 5)/8
     rest_a = 2 * abs(0.25 - 1 / 8) + abs(0.5 - 1 / 8) + 5 / 8
     assert cc.krugman(toy(), reference="rest")[("all", "A")] == pytest.approx(rest_a, abs=1e-15)
@@ -111,18 +118,21 @@ def test_herfindahl_entropy_gini_by_hand():
     m = toy()
     # A (.25, .25, .5, 0), B (.25,)*4, C (0, 0, 0, 1)
     np.testing.assert_allclose(values(cc.herfindahl(m)), [0.375, 0.25, 1.0], **EXACT)
-    np.testing.assert_allclose(values(cc.herfindahl(m, normalise=True)),
-                               [(4 * 0.375 - 1) / 3, 0.0, 1.0], **EXACT)
+    np.testing.assert_allclose(
+        values(cc.herfindahl(m, normalise=True)), [(4 * 0.375 - 1) / 3, 0.0, 1.0], **EXACT
+    )
     np.testing.assert_allclose(values(cc.entropy(m)), [1.5, 2.0, 0.0], **EXACT)
-    np.testing.assert_allclose(values(cc.entropy(m, base=math.e)),
-                               [1.5 * math.log(2), 2 * math.log(2), 0.0], **EXACT)
+    np.testing.assert_allclose(
+        values(cc.entropy(m, base=math.e)), [1.5 * math.log(2), 2 * math.log(2), 0.0], **EXACT
+    )
     # Gini of A: sorted (0, 2, 2, 4)/8 -> L = (0, .25, .5, 1): 1 - (0 + .25 + .75 + 1.5)/4
     np.testing.assert_allclose(values(cc.gini(m)), [0.375, 0.0, 0.75], **EXACT)
     # activity axis: C10 over regions (2, 1, 0): H = (4 + 1)/9; E; Gini 1 - (0 + 1/3 + 4/3)/3
     np.testing.assert_allclose(values(cc.herfindahl(m, axis="activity"))[0], 5 / 9, **EXACT)
     np.testing.assert_allclose(
         values(cc.entropy(m, axis="activity"))[0],
-        -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3), **EXACT,
+        -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3),
+        **EXACT,
     )
     np.testing.assert_allclose(values(cc.gini(m, axis="activity"))[0], 1 - 5 / 9, **EXACT)
 
@@ -210,8 +220,9 @@ def test_empty_region_cells_and_activity_measures():
 
 
 def test_empty_activity_is_nan_with_reason():
-    m = ActivityMatrix.from_dense([[1, 0, 3], [2, 0, 1]], regions=["A", "B"],
-                                  activities=["x", "y", "z"])
+    m = ActivityMatrix.from_dense(
+        [[1, 0, 3], [2, 0, 1]], regions=["A", "B"], activities=["x", "y", "z"]
+    )
     for fn in (cc.hoover, cc.locational_gini):
         with pytest.warns(SmartSpecWarning, match=r"activity's total is 0.*\('all', 'y'\)"):
             out = fn(m)
@@ -230,8 +241,9 @@ def test_krugman_rest_without_other_regions():
 
 
 def test_one_activity_region():
-    m = ActivityMatrix.from_dense([[0, 5, 0, 0], [1, 1, 1, 1]], regions=["S", "D"],
-                                  activities=list("wxyz"))
+    m = ActivityMatrix.from_dense(
+        [[0, 5, 0, 0], [1, 1, 1, 1]], regions=["S", "D"], activities=list("wxyz")
+    )
     at = ("all", "S")
     assert cc.herfindahl(m)[at] == 1.0
     assert cc.herfindahl(m, normalise=True)[at] == 1.0
@@ -247,8 +259,9 @@ def test_one_activity_region():
 
 def test_all_equal_distribution():
     n_r, n_a = 4, 5
-    m = ActivityMatrix.from_dense(np.full((n_r, n_a), 7.0), regions=list("ABCD"),
-                                  activities=list("vwxyz"))
+    m = ActivityMatrix.from_dense(
+        np.full((n_r, n_a), 7.0), regions=list("ABCD"), activities=list("vwxyz")
+    )
     np.testing.assert_allclose(cc.gini(m), 0.0, atol=1e-15)
     np.testing.assert_allclose(cc.gini(m, axis="activity"), 0.0, atol=1e-15)
     np.testing.assert_allclose(cc.hoover(m), 0.0, atol=1e-15)
@@ -284,8 +297,9 @@ def test_variety_decomposes_entropy():
     X = rng.integers(0, 20, size=(3, 6, 12)).astype(float)
     X[0, 2] = 0.0  # an empty region: NaN on both sides
     acts = [f"{g}{i}" for g in "ABCD" for i in range(3)]
-    m = ActivityMatrix.from_dense(X, regions=list("uvwxyz"), activities=acts,
-                                  periods=[2001, 2002, 2003])
+    m = ActivityMatrix.from_dense(
+        X, regions=list("uvwxyz"), activities=acts, periods=[2001, 2002, 2003]
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmartSpecWarning)
         total = cc.entropy(m)
@@ -302,17 +316,29 @@ def test_variety_decomposes_entropy():
 
 def test_locational_gini_equal_reference_is_gini_over_regions():
     m = toy()
-    np.testing.assert_allclose(cc.locational_gini(m, reference="equal").to_numpy(),
-                               cc.gini(m, axis="activity").to_numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        cc.locational_gini(m, reference="equal").to_numpy(),
+        cc.gini(m, axis="activity").to_numpy(),
+        rtol=1e-12,
+        atol=1e-15,
+    )
 
 
 def test_vectorised_over_periods():
     rng = np.random.default_rng(3)
     X = rng.integers(0, 9, size=(3, 5, 4)).astype(float) + 1
-    m = ActivityMatrix.from_dense(X, regions=list("abcde"), activities=list("wxyz"),
-                                  periods=[10, 20, 30])
-    for fn in (cc.hoover, cc.krugman, cc.herfindahl, cc.entropy, cc.gini, cc.locational_gini,
-               lambda mm: cc.related_variety(mm, {"w": 0, "x": 0, "y": 1, "z": 1})):
+    m = ActivityMatrix.from_dense(
+        X, regions=list("abcde"), activities=list("wxyz"), periods=[10, 20, 30]
+    )
+    for fn in (
+        cc.hoover,
+        cc.krugman,
+        cc.herfindahl,
+        cc.entropy,
+        cc.gini,
+        cc.locational_gini,
+        lambda mm: cc.related_variety(mm, {"w": 0, "x": 0, "y": 1, "z": 1}),
+    ):
         whole = fn(m)
         for period in m.periods:
             pd.testing.assert_series_equal(whole.loc[[period]], fn(m.select(periods=[period])))
@@ -320,12 +346,20 @@ def test_vectorised_over_periods():
 
 def test_catalogue():
     m = toy()
-    for name, level in [("hoover", "activity"), ("krugman", "region"),
-                        ("herfindahl", "region"), ("herfindahl_activity", "activity"),
-                        ("entropy", "region"), ("entropy_activity", "activity"),
-                        ("gini", "region"), ("gini_activity", "activity"),
-                        ("locational_gini", "activity"), ("symmetric_rca", "cell"),
-                        ("related_variety", "region"), ("unrelated_variety", "region")]:
+    for name, level in [
+        ("hoover", "activity"),
+        ("krugman", "region"),
+        ("herfindahl", "region"),
+        ("herfindahl_activity", "activity"),
+        ("entropy", "region"),
+        ("entropy_activity", "activity"),
+        ("gini", "region"),
+        ("gini_activity", "activity"),
+        ("locational_gini", "activity"),
+        ("symmetric_rca", "cell"),
+        ("related_variety", "region"),
+        ("unrelated_variety", "region"),
+    ]:
         assert INDICATORS[name].level == level
     out = compute("gini_activity", m)
     assert out.columns.tolist() == ["period", "activity", "gini_activity"]
@@ -345,11 +379,19 @@ def matrices(draw):
     n_p = draw(st.integers(1, 2))
     n_r = draw(st.integers(2, 7))
     n_a = draw(st.integers(2, 7))
-    X = draw(arrays(np.float64, (n_p, n_r, n_a),
-                    elements=st.one_of(st.just(0.0), st.floats(0.5, 1e6, allow_nan=False))))
-    return ActivityMatrix.from_dense(X, regions=[f"r{i}" for i in range(n_r)],
-                                     activities=[f"a{j}" for j in range(n_a)],
-                                     periods=list(range(n_p)))
+    X = draw(
+        arrays(
+            np.float64,
+            (n_p, n_r, n_a),
+            elements=st.one_of(st.just(0.0), st.floats(0.5, 1e6, allow_nan=False)),
+        )
+    )
+    return ActivityMatrix.from_dense(
+        X,
+        regions=[f"r{i}" for i in range(n_r)],
+        activities=[f"a{j}" for j in range(n_a)],
+        periods=list(range(n_p)),
+    )
 
 
 def all_measures(m: ActivityMatrix) -> dict[str, pd.Series | pd.DataFrame]:
@@ -378,12 +420,14 @@ def all_measures(m: ActivityMatrix) -> dict[str, pd.Series | pd.DataFrame]:
 @PROPS
 @given(matrices(), st.sampled_from([1e-3, 7.0, 1e4]))
 def test_scale_invariance(m, c):
-    scaled = ActivityMatrix.from_dense(m.to_dense() * c, regions=m.regions,
-                                       activities=m.activities, periods=m.periods)
+    scaled = ActivityMatrix.from_dense(
+        m.to_dense() * c, regions=m.regions, activities=m.activities, periods=m.periods
+    )
     a, b = all_measures(m), all_measures(scaled)
     for name in a:
-        np.testing.assert_allclose(b[name].to_numpy(), a[name].to_numpy(), rtol=1e-9,
-                                   atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(
+            b[name].to_numpy(), a[name].to_numpy(), rtol=1e-9, atol=1e-12, err_msg=name
+        )
 
 
 @PROPS
@@ -401,8 +445,9 @@ def test_permutation_invariance(m, rnd):
         right = b[name].reindex(left.index)
         if isinstance(left, pd.DataFrame):
             right = right[left.columns]
-        np.testing.assert_allclose(right.to_numpy(), left.to_numpy(), rtol=1e-9, atol=1e-12,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            right.to_numpy(), left.to_numpy(), rtol=1e-9, atol=1e-12, err_msg=name
+        )
 
 
 @PROPS
@@ -445,23 +490,31 @@ def econgeo_case(case: str) -> tuple[ActivityMatrix, dict, pd.DataFrame]:
         json.dumps(inp, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
     assert digest == prov["input_sha256"], "the stored input changed"
-    m = ActivityMatrix.from_dense(inp["values"], regions=inp["regions"],
-                                  activities=inp["activities"])
+    m = ActivityMatrix.from_dense(
+        inp["values"], regions=inp["regions"], activities=inp["activities"]
+    )
     expected = pd.read_csv(REFERENCE / f"{case}.csv", dtype={"activity": str})
     return m, prov, expected.set_index("activity")
 
 
-def check(ours: pd.Series, prov: dict, expected: pd.DataFrame, econgeo_scale: float,
-          econgeo_digits: int | None) -> None:
+def check(
+    ours: pd.Series,
+    prov: dict,
+    expected: pd.DataFrame,
+    econgeo_scale: float,
+    econgeo_digits: int | None,
+) -> None:
     got = ours.loc["all"].reindex(expected.index)
     tol = prov["tolerance"]
-    np.testing.assert_allclose(got.to_numpy(), expected["exact"].to_numpy(),
-                               **tol["exact"], equal_nan=True)
+    np.testing.assert_allclose(
+        got.to_numpy(), expected["exact"].to_numpy(), **tol["exact"], equal_nan=True
+    )
     as_econgeo = got * econgeo_scale
     if econgeo_digits is not None:
         as_econgeo = as_econgeo.round(econgeo_digits)  # EconGeo's rounding, in the test only
-    np.testing.assert_allclose(as_econgeo.to_numpy(), expected["econgeo"].to_numpy(),
-                               **tol["econgeo"], equal_nan=True)
+    np.testing.assert_allclose(
+        as_econgeo.to_numpy(), expected["econgeo"].to_numpy(), **tol["econgeo"], equal_nan=True
+    )
 
 
 def test_econgeo_hoover_index_example():
@@ -475,8 +528,9 @@ def test_econgeo_hoover_index_example():
 def test_econgeo_locational_gini_example():
     m, prov, expected = econgeo_case("locational_gini")
     check(cc.locational_gini(m, scale="area"), prov, expected, 1, None)
-    np.testing.assert_allclose(cc.locational_gini(m).to_numpy(),
-                               2 * expected["exact"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        cc.locational_gini(m).to_numpy(), 2 * expected["exact"].to_numpy(), rtol=1e-12
+    )
 
 
 def test_econgeo_gini_example():
@@ -499,9 +553,15 @@ def test_ardeco_smoke(ardeco):
     P, R, A = m.shape
     out = all_measures(m)
     for name, res in out.items():
-        expected = {"hoover": P * A, "hoover_equal": P * A, "locational_gini": P * A,
-                    "herfindahl_activity": P * A, "entropy_activity": P * A,
-                    "gini_activity": P * A, "symmetric_rca": P * R}.get(name, P * R)
+        expected = {
+            "hoover": P * A,
+            "hoover_equal": P * A,
+            "locational_gini": P * A,
+            "herfindahl_activity": P * A,
+            "entropy_activity": P * A,
+            "gini_activity": P * A,
+            "symmetric_rca": P * R,
+        }.get(name, P * R)
         assert len(res) == expected, name
         assert res.notna().all(axis=None), name
     assert out["symmetric_rca"].shape == (P * R, A)

@@ -47,10 +47,20 @@ CLASSES = _error_classes()
 
 def test_the_classes_users_meet_are_all_found():
     names = {c.__name__ for c in CLASSES}
-    assert {"ValidationError", "UnknownRegionError", "UnknownActivityError", "UnknownPeriodError",
-            "UnknownDatasetError", "RequestError", "UploadTooLargeError", "ConflictError",
-            "ComputeBudgetError", "JobQueueFullError", "UnknownTableError",
-            "UnknownJobError"} <= names
+    assert {
+        "ValidationError",
+        "UnknownRegionError",
+        "UnknownActivityError",
+        "UnknownPeriodError",
+        "UnknownDatasetError",
+        "RequestError",
+        "UploadTooLargeError",
+        "ConflictError",
+        "ComputeBudgetError",
+        "JobQueueFullError",
+        "UnknownTableError",
+        "UnknownJobError",
+    } <= names
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
@@ -106,8 +116,11 @@ fastapi = pytest.importorskip("fastapi")
 def app(tmp_path_factory: pytest.TempPathFactory):
     from smartspec.app import SmartSpecApp
 
-    app = SmartSpecApp(data_dir=tmp_path_factory.mktemp("codes"), datasets=["mx-tamaulipas"],
-                       settings={"max_page_size": 50})
+    app = SmartSpecApp(
+        data_dir=tmp_path_factory.mktemp("codes"),
+        datasets=["mx-tamaulipas"],
+        settings={"max_page_size": 50},
+    )
     yield app
     app.close()
 
@@ -125,17 +138,26 @@ MX = "/api/v1/datasets/mx-tamaulipas"
     [
         ("get", f"{MX}/regions/28999/profile", {}, 404, "unknown_region"),
         ("get", f"{MX}/activities/77/profile", {}, 404, "unknown_activity"),
-        ("get", f"{MX}/regions/28032/profile", {"params": {"period": 1999}}, 404,
-         "unknown_period"),
+        ("get", f"{MX}/regions/28032/profile", {"params": {"period": 1999}}, 404, "unknown_period"),
         ("get", "/api/v1/datasets/nope", {}, 404, "unknown_dataset"),
         ("get", f"{MX}/indicators/nope", {}, 404, "unknown_table"),
         ("get", "/api/v1/jobs/nope", {}, 404, "unknown_job"),
-        ("get", f"{MX}/indicators/cells", {"params": {"limit": 51}}, 400,
-         "bad_request.page_too_large"),
+        (
+            "get",
+            f"{MX}/indicators/cells",
+            {"params": {"limit": 51}},
+            400,
+            "bad_request.page_too_large",
+        ),
         ("get", f"{MX}/indicators/cells", {"params": {"sort": "nope"}}, 400, "bad_request"),
         ("get", f"{MX}/regions", {"params": {"limit": "many"}}, 400, "bad_request.parameter"),
-        ("get", f"{MX}/validation", {"params": {"base": 2018, "end": 2008}}, 400,
-         "bad_request.period_order"),
+        (
+            "get",
+            f"{MX}/validation",
+            {"params": {"base": 2018, "end": 2008}},
+            400,
+            "bad_request.period_order",
+        ),
         ("delete", f"{MX}", {}, 409, "conflict"),
         ("get", "/api/v1/no/such/endpoint", {}, 404, "not_found"),
     ],
@@ -152,13 +174,18 @@ def test_error_answers_carry_their_code(client, method, url, kwargs, status, cod
 
 @pytest.mark.parametrize(
     ("filename", "content", "code"),
-    [("jobs.xyz", b"r,a,v\nx,y,1\n", "invalid.file_format"),
-     ("jobs.csv", b"r,a,v\nx,y,-1\n", "invalid.upload"),
-     ("jobs.csv", b"r,a,nothing\nx,y,1\n", "invalid.upload")],
+    [
+        ("jobs.xyz", b"r,a,v\nx,y,1\n", "invalid.file_format"),
+        ("jobs.csv", b"r,a,v\nx,y,-1\n", "invalid.upload"),
+        ("jobs.csv", b"r,a,nothing\nx,y,1\n", "invalid.upload"),
+    ],
 )
 def test_upload_problems_have_their_codes(client, filename, content, code):
-    r = client.post("/api/v1/datasets", files={"file": (filename, content)},
-                    data={"region": "r", "activity": "a", "value": "v"})
+    r = client.post(
+        "/api/v1/datasets",
+        files={"file": (filename, content)},
+        data={"region": "r", "activity": "a", "value": "v"},
+    )
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] == code
 
@@ -172,8 +199,7 @@ def test_the_openapi_error_shape_declares_the_code(client):
 def test_a_failed_job_carries_its_code(tmp_path):
     from smartspec.app import SmartSpecApp
 
-    app = SmartSpecApp(data_dir=tmp_path, datasets=["mx-tamaulipas"],
-                       settings={"job_memory_mb": 1})
+    app = SmartSpecApp(data_dir=tmp_path, datasets=["mx-tamaulipas"], settings={"job_memory_mb": 1})
     try:
         client = app.client()
         r = client.get(f"{MX}/validation", params={"base": 2008, "horizon": 2, "n_boot": 20})
@@ -201,9 +227,20 @@ def test_the_dashboard_explains_documented_codes_in_every_language():
     from smartspec.services.web.pages import ERROR_MESSAGES
 
     assert set(ERROR_MESSAGES) <= set(error_codes())
-    users_meet = {"unknown_region", "unknown_activity", "unknown_period", "unknown_dataset",
-                  "bad_request", "bad_request.parameter", "invalid.upload", "invalid.file_format",
-                  "invalid.file_missing", "upload_too_large", "compute_budget", "queue_full"}
+    users_meet = {
+        "unknown_region",
+        "unknown_activity",
+        "unknown_period",
+        "unknown_dataset",
+        "bad_request",
+        "bad_request.parameter",
+        "invalid.upload",
+        "invalid.file_format",
+        "invalid.file_missing",
+        "upload_too_large",
+        "compute_budget",
+        "queue_full",
+    }
     assert users_meet <= set(ERROR_MESSAGES)
     for lang in languages():
         if lang == "en":

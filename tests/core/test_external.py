@@ -78,7 +78,14 @@ def test_per_period_with_nan_scores_and_nearest_series_year():
     series = by_period({2009: [30, 10, 20, 99, 50, 40], 2013: [6, 5, 4, 3, 2, 1]})
     out = external_validity(scores, series)
     assert list(out.columns) == [
-        "period", "series_period", "n", "rho", "low", "high", "p_value", "reason"
+        "period",
+        "series_period",
+        "n",
+        "rho",
+        "low",
+        "high",
+        "p_value",
+        "reason",
     ]
     first, second = out.to_dict("records")
     # 2010: 2009 is nearer than 2013; region D has no ECI and is left out
@@ -100,8 +107,12 @@ def test_equal_distance_takes_the_earlier_year_and_max_gap():
 
 def test_tables_and_series_without_periods():
     regions = pd.DataFrame(
-        {"period": [2020] * 5, "region": list("ABCDE"), "diversity": [1, 2, 3, 4, 5],
-         "eci": [0.5, -0.2, 0.1, 0.9, -1.0]}
+        {
+            "period": [2020] * 5,
+            "region": list("ABCDE"),
+            "diversity": [1, 2, 3, 4, 5],
+            "eci": [0.5, -0.2, 0.1, 0.9, -1.0],
+        }
     )
     income = pd.Series([5.0, 2.0, 3.0, 9.0, 1.0], index=list("ABCDE"))
     out = external_validity(regions, income, score_column="eci")
@@ -144,8 +155,9 @@ def test_eci_of_ardeco_ranks_like_gdp_per_head():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         regions = ss.analyse(m).regions
-    out = external_validity(regions, context("eu-nuts2-ardeco"), score_column="eci",
-                            series_column="gdp_per_head")
+    out = external_validity(
+        regions, context("eu-nuts2-ardeco"), score_column="eci", series_column="gdp_per_head"
+    )
     row = out.iloc[0]
     assert row["series_period"] == 2015 and row["n"] == 270
     assert 0.5 < row["low"] < row["rho"] < row["high"]

@@ -28,8 +28,10 @@ def panel() -> ActivityMatrix:
     p1[1, 1] = 0  # region r1 exits a1
     p2 = p1.copy()
     return ActivityMatrix.from_dense(
-        np.stack([base, p1, p2]), regions=[f"r{i}" for i in range(5)],
-        activities=[f"a{j}" for j in range(4)], periods=[2000, 2005, 2010],
+        np.stack([base, p1, p2]),
+        regions=[f"r{i}" for i in range(5)],
+        activities=[f"a{j}" for j in range(4)],
+        periods=[2000, 2005, 2010],
     )
 
 
@@ -47,12 +49,16 @@ def test_transitions_entries_and_exits():
 
 def test_transition_filters():
     m = ActivityMatrix.from_dense(
-        np.stack([
-            [[5, 1, 1], [1, 5, 1], [1, 1, 5], [3, 3, 3]],
-            [[5, 4, 1], [1, 5, 1], [1, 1, 5], [3, 3, 3]],
-            [[5, 1, 1], [1, 5, 1], [1, 1, 5], [3, 3, 3]],
-        ]).astype(float),
-        regions=["r0", "r1", "r2", "r3"], activities=["a0", "a1", "a2"], periods=[1, 2, 3],
+        np.stack(
+            [
+                [[5, 1, 1], [1, 5, 1], [1, 1, 5], [3, 3, 3]],
+                [[5, 4, 1], [1, 5, 1], [1, 1, 5], [3, 3, 3]],
+                [[5, 1, 1], [1, 5, 1], [1, 1, 5], [3, 3, 3]],
+            ]
+        ).astype(float),
+        regions=["r0", "r1", "r2", "r3"],
+        activities=["a0", "a1", "a2"],
+        periods=[1, 2, 3],
     )
     # r0 had RCA(a1) = (1/7)/(10/30) = 0.43 in period 1, then presence in period 2 only
     entries = transitions(m, start=1, end=2).set_index(["region", "activity"]).event
@@ -154,7 +160,11 @@ def test_complexity_intervals_contain_the_estimate():
 
 
 MULTI_PERIOD = [
-    "nz-urban-industry", "au-sa3-industry", "eu-h2020-sdg", "mx-tamaulipas", "eu-nuts2-ardeco",
+    "nz-urban-industry",
+    "au-sa3-industry",
+    "eu-h2020-sdg",
+    "mx-tamaulipas",
+    "eu-nuts2-ardeco",
     "eu-nuts2-sbs",
 ]
 

@@ -39,9 +39,10 @@ def test_rpop_by_period_and_missing_population():
         np.ones((2, 3, 2)), regions=["A", "B", "C"], activities=["x", "y"], periods=[2000, 2001]
     )
     pop = pd.Series(
-        [1.0, 2.0, 1.0, 1.0, 1.0], index=pd.MultiIndex.from_tuples(
+        [1.0, 2.0, 1.0, 1.0, 1.0],
+        index=pd.MultiIndex.from_tuples(
             [(2000, "A"), (2000, "B"), (2000, "C"), (2001, "A"), (2001, "B")]
-        )
+        ),
     )
     r = ss.rpop(m, pop)
     assert r.loc[(2000, "B"), "x"] == pytest.approx((1 / 2) / (3 / 4))
@@ -53,8 +54,9 @@ def test_rpop_by_period_and_missing_population():
 
 
 def test_presence_threshold_and_strictness():
-    m = ActivityMatrix.from_dense([[1, 1], [1, 1], [2, 0]], regions=list("ABC"),
-                                  activities=["x", "y"])
+    m = ActivityMatrix.from_dense(
+        [[1, 1], [1, 1], [2, 0]], regions=list("ABC"), activities=["x", "y"]
+    )
     # A and B have RCA exactly 1 in y? y share 1/2 vs 2/6 -> 1.5; x: 0.5/(4/6) = 0.75
     assert ss.presence(m).loc[("all", "C"), "x"] == 1
     even = ActivityMatrix.from_dense([[1, 1], [1, 1]], regions=["A", "B"], activities=["x", "y"])
@@ -117,7 +119,8 @@ def test_density_by_hand():
 def test_knn_density_keeps_weights():
     m = ActivityMatrix.from_dense(
         [[1, 1, 0, 0], [1, 1, 1, 0], [0, 1, 1, 1], [0, 0, 1, 1], [1, 0, 0, 1]],
-        regions=list("ABCDE"), activities=list("wxyz"),
+        regions=list("ABCDE"),
+        activities=list("wxyz"),
     )
     full = ss.relatedness_density(m, presence="manual")
     all_neighbours = ss.relatedness_density(m, presence="manual", knn=3)
@@ -154,8 +157,9 @@ def test_eci_pci_equal_textbook_eigenvectors_after_standardising():
     M = (rng.random((12, 9)) < 0.45).astype(float)
     M[0] = 1  # connected, no empty rows
     M[:, 0] = 1
-    m = ActivityMatrix.from_dense(M, regions=[f"r{i}" for i in range(12)],
-                                  activities=[f"a{j}" for j in range(9)])
+    m = ActivityMatrix.from_dense(
+        M, regions=[f"r{i}" for i in range(12)], activities=[f"a{j}" for j in range(9)]
+    )
     res = ss.complexity(m, presence="manual")
     e, q = textbook_eci(M)
     mean = e.mean()
@@ -176,8 +180,9 @@ def test_both_eigen_sides_agree():
     a = ss.complexity(wide, presence="manual")
     b = ss.complexity(tall, presence="manual")
     # transposing swaps the roles: region side of one is the activity side of the other
-    assert np.corrcoef(a.eci.to_numpy(), b.pci.to_numpy())[0, 1] == pytest.approx(-1, abs=1e-9) \
-        or np.corrcoef(a.eci.to_numpy(), b.pci.to_numpy())[0, 1] == pytest.approx(1, abs=1e-9)
+    assert np.corrcoef(a.eci.to_numpy(), b.pci.to_numpy())[0, 1] == pytest.approx(
+        -1, abs=1e-9
+    ) or np.corrcoef(a.eci.to_numpy(), b.pci.to_numpy())[0, 1] == pytest.approx(1, abs=1e-9)
 
 
 def test_eci_sign_follows_diversity():
@@ -188,7 +193,8 @@ def test_eci_sign_follows_diversity():
 
 def test_zero_rows_get_nan_with_a_reason():
     m = ActivityMatrix.from_dense(
-        [[3, 1, 0], [0, 0, 0], [1, 2, 1], [1, 1, 4]], regions=list("ABCD"),
+        [[3, 1, 0], [0, 0, 0], [1, 2, 1], [1, 1, 4]],
+        regions=list("ABCD"),
         activities=list("xyz"),
     )
     with pytest.warns(SmartSpecWarning, match="B"):
@@ -210,9 +216,16 @@ def test_reflections_agree_with_eigen_in_ranking():
 
 def test_fitness_by_hand_and_convergence_report():
     block = ActivityMatrix.from_dense(
-        [[1, 1, 0, 0, 0], [0, 1, 1, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 1, 1], [1, 0, 0, 0, 1],
-         [1, 1, 1, 0, 1]],
-        regions=list("ABCDEF"), activities=list("vwxyz"),
+        [
+            [1, 1, 0, 0, 0],
+            [0, 1, 1, 0, 0],
+            [0, 0, 1, 1, 0],
+            [0, 0, 0, 1, 1],
+            [1, 0, 0, 0, 1],
+            [1, 1, 1, 0, 1],
+        ],
+        regions=list("ABCDEF"),
+        activities=list("vwxyz"),
     )
     res = ss.fitness(block, presence="manual")
     assert bool(res.converged.iloc[0])
@@ -244,16 +257,16 @@ def test_cog_formula_written_out():
         for a in range(7):
             if M[r, a]:
                 continue
-            cog[r, a] = sum(
-                phi[b, a] / phi[b].sum() * (1 - M[r, b]) * q[b] for b in range(7)
-            )
+            cog[r, a] = sum(phi[b, a] / phi[b].sum() * (1 - M[r, b]) * q[b] for b in range(7))
     np.testing.assert_allclose(ev.cells.cog.to_numpy().reshape(10, 7), cog, atol=1e-12)
 
 
 def test_region_profile():
     m = ActivityMatrix.from_dense(
         np.random.default_rng(5).gamma(0.5, 10.0, size=(3, 8, 6)),
-        regions=[f"R{i}" for i in range(8)], activities=list("abcdef"), periods=[2001, 2002, 2003],
+        regions=[f"R{i}" for i in range(8)],
+        activities=list("abcdef"),
+        periods=[2001, 2002, 2003],
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmartSpecWarning)
@@ -302,8 +315,14 @@ def test_presence_is_the_one_name_and_method_is_deprecated() -> None:
     assert new.equals(old)
     assert [w.category for w in caught] == [DeprecationWarning]
     assert "use presence=" in str(caught[0].message)
-    for fn in (ss.presence, ss.diversity, ss.ubiquity, ss.co_occurrence, ss.proximity,
-               ss.relatedness_density):
+    for fn in (
+        ss.presence,
+        ss.diversity,
+        ss.ubiquity,
+        ss.co_occurrence,
+        ss.proximity,
+        ss.relatedness_density,
+    ):
         import inspect
 
         params = inspect.signature(fn).parameters

@@ -70,8 +70,11 @@ def test_immutable(long):
         (lambda d: d.drop(columns="emp"), {}, ["value column 'emp'", "columns"]),
         (lambda d: d.rename(columns={"emp": "empl"}), {}, ["did you mean 'empl'"]),
         (lambda d: d.iloc[:0], {}, ["empty", "0 rows"]),
-        (lambda d: d.assign(emp=d.emp.astype(object).where(d.index != 3, "n/a")), {},
-         ["numbers", "row 4", "'n/a'"]),
+        (
+            lambda d: d.assign(emp=d.emp.astype(object).where(d.index != 3, "n/a")),
+            {},
+            ["numbers", "row 4", "'n/a'"],
+        ),
         (lambda d: d.assign(emp=d.emp.where(d.index != 2)), {}, ["missing", "row 3"]),
         (lambda d: d.assign(emp=d.emp.where(d.index != 5, np.inf)), {}, ["finite", "row 6"]),
         (lambda d: d.assign(emp=d.emp.where(d.index != 1, -1.0)), {}, ["non-negative", "row 2"]),
@@ -80,8 +83,19 @@ def test_immutable(long):
         (lambda d: d[d.nuts == "AT11"], {}, ["at least two regions", "1 region"]),
         (lambda d: d[d.nace == "C10"], {}, ["two activities"]),
     ],
-    ids=["missing-column", "misnamed", "empty", "non-numeric", "nan", "inf", "negative",
-         "missing-label", "duplicates", "one-region", "one-activity"],
+    ids=[
+        "missing-column",
+        "misnamed",
+        "empty",
+        "non-numeric",
+        "nan",
+        "inf",
+        "negative",
+        "missing-label",
+        "duplicates",
+        "one-region",
+        "one-activity",
+    ],
 )
 def test_bad_input_messages(long, change, kwargs, words):
     with pytest.raises(ValidationError) as err:

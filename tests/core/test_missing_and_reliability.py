@@ -16,17 +16,24 @@ from smartspec.datasets import info, load
 
 def _toy(missing: bool = True) -> ActivityMatrix:
     rows = [
-        ("A", "x", 10.0), ("A", "y", 5.0), ("A", "z", np.nan if missing else 0.0),
-        ("B", "x", 2.0), ("B", "y", 8.0), ("B", "z", 6.0),
-        ("C", "x", 4.0), ("C", "y", 1.0), ("C", "z", 9.0),
+        ("A", "x", 10.0),
+        ("A", "y", 5.0),
+        ("A", "z", np.nan if missing else 0.0),
+        ("B", "x", 2.0),
+        ("B", "y", 8.0),
+        ("B", "z", 6.0),
+        ("C", "x", 4.0),
+        ("C", "y", 1.0),
+        ("C", "z", 9.0),
     ]
     df = pd.DataFrame(rows, columns=["r", "a", "v"])
     return ActivityMatrix.from_long(df, region="r", activity="a", value="v", missing="flag")
 
 
 def test_empty_values_are_refused_unless_flagged() -> None:
-    df = pd.DataFrame({"r": ["A", "A", "B", "B"], "a": ["x", "y", "x", "y"],
-                       "v": [1.0, None, 3.0, 2.0]})
+    df = pd.DataFrame(
+        {"r": ["A", "A", "B", "B"], "a": ["x", "y", "x", "y"], "v": [1.0, None, 3.0, 2.0]}
+    )
     with pytest.raises(ValidationError, match="missing"):
         ActivityMatrix.from_long(df, region="r", activity="a", value="v")
     m = ActivityMatrix.from_long(df, region="r", activity="a", value="v", missing="flag")
@@ -81,8 +88,9 @@ def test_missing_cells_are_never_opportunities() -> None:
 
 def test_a_region_without_data_gets_no_recommendations() -> None:
     values = np.array([[[5, 3, 0], [1, 4, 6], [2, 2, 2]], [[0, 0, 0], [1, 4, 6], [2, 2, 3]]])
-    m = ActivityMatrix.from_dense(values, regions=["A", "B", "C"], activities=["x", "y", "z"],
-                                  periods=[2020, 2021])
+    m = ActivityMatrix.from_dense(
+        values, regions=["A", "B", "C"], activities=["x", "y", "z"], periods=[2020, 2021]
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ev = analyse(m)

@@ -29,7 +29,8 @@ from smartspec.core.profiles import PROFILES
 
 NESTED = ActivityMatrix.from_dense(
     [[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0]],
-    regions=list("ABCD"), activities=list("wxyz"),
+    regions=list("ABCD"),
+    activities=list("wxyz"),
 )
 
 
@@ -56,8 +57,12 @@ def test_every_density_is_at_most_one(seed):
     rng = np.random.default_rng(seed)
     R, A = rng.integers(3, 9), rng.integers(3, 8)
     values = rng.gamma(0.7, 10.0, (2, R, A)) * (rng.random((2, R, A)) < 0.7)
-    m = ActivityMatrix.from_dense(values, regions=[f"r{i}" for i in range(R)],
-                                  activities=[f"a{j}" for j in range(A)], periods=[1, 2])
+    m = ActivityMatrix.from_dense(
+        values,
+        regions=[f"r{i}" for i in range(R)],
+        activities=[f"a{j}" for j in range(A)],
+        periods=[1, 2],
+    )
     big_diagonal = np.diag(rng.uniform(5, 50, A)) + rng.random((A, A))
     weights = pd.DataFrame(big_diagonal, index=m.activities, columns=m.activities)
     with warnings.catch_warnings():
@@ -79,9 +84,18 @@ def test_every_density_is_at_most_one(seed):
 
 # ============================================================================ kNN weights
 KNN_TOY = ActivityMatrix.from_dense(
-    [[1, 1, 0, 0, 1], [1, 1, 1, 0, 1], [1, 0, 1, 0, 0], [0, 1, 0, 0, 1], [1, 0, 1, 1, 0],
-     [0, 1, 0, 1, 0], [1, 1, 0, 0, 1], [0, 1, 0, 0, 1]],
-    regions=list("ABCDEFGH"), activities=list("vwxyz"),
+    [
+        [1, 1, 0, 0, 1],
+        [1, 1, 1, 0, 1],
+        [1, 0, 1, 0, 0],
+        [0, 1, 0, 0, 1],
+        [1, 0, 1, 1, 0],
+        [0, 1, 0, 1, 0],
+        [1, 1, 0, 0, 1],
+        [0, 1, 0, 0, 1],
+    ],
+    regions=list("ABCDEFGH"),
+    activities=list("vwxyz"),
 )
 
 

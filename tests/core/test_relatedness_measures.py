@@ -39,7 +39,8 @@ TOY = ActivityMatrix.from_dense(
 )
 NESTED = ActivityMatrix.from_dense(
     [[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0]],
-    regions=list("ABCD"), activities=list("wxyz"),
+    regions=list("ABCD"),
+    activities=list("wxyz"),
 )
 
 
@@ -62,8 +63,9 @@ def test_cosine_by_hand():
 
 
 def test_cosine_on_values_by_hand():
-    m = ActivityMatrix.from_dense([[1, 2], [3, 0], [0, 4]], regions=list("ABC"),
-                                  activities=["x", "y"])
+    m = ActivityMatrix.from_dense(
+        [[1, 2], [3, 0], [0, 4]], regions=list("ABC"), activities=["x", "y"]
+    )
     # x = (1, 3, 0), y = (2, 0, 4): 2 / (sqrt(10) sqrt(20))
     got = rm.relatedness(m, measure="cosine", on="values").loc[("all", "x"), "y"]
     assert got == pytest.approx(2 / sqrt(200), rel=1e-15)
@@ -75,8 +77,9 @@ def test_jaccard_by_hand():
 
 
 def test_weighted_jaccard_is_ruzicka_by_hand():
-    m = ActivityMatrix.from_dense([[1, 2], [3, 0], [0, 4]], regions=list("ABC"),
-                                  activities=["x", "y"])
+    m = ActivityMatrix.from_dense(
+        [[1, 2], [3, 0], [0, 4]], regions=list("ABC"), activities=["x", "y"]
+    )
     # sum min = 1 + 0 + 0 = 1; sum max = 2 + 3 + 4 = 9
     got = rm.relatedness(m, measure="jaccard", on="values").loc[("all", "x"), "y"]
     assert got == pytest.approx(1 / 9, rel=1e-15)
@@ -84,8 +87,9 @@ def test_weighted_jaccard_is_ruzicka_by_hand():
 
 def test_association_strength_by_hand():
     # off-diagonal C: S = (1, 3, 2), T = 6; AS_xy = 1*6/(1*3), AS_yz = 2*6/(3*2)
-    np.testing.assert_allclose(rel("association_strength"),
-                               [[0, 2, 0], [2, 0, 2], [0, 2, 0]], rtol=1e-15)
+    np.testing.assert_allclose(
+        rel("association_strength"), [[0, 2, 0], [2, 0, 2], [0, 2, 0]], rtol=1e-15
+    )
 
 
 def test_observed_expected_by_hand():
@@ -124,12 +128,14 @@ def test_weighted_correlation_matches_numpy_weighted_covariance():
 
 
 def test_proximity_measure_is_proximity():
-    pd.testing.assert_frame_equal(rm.relatedness(TOY, presence="manual"),
-                                  ss.proximity(TOY, presence="manual"))
+    pd.testing.assert_frame_equal(
+        rm.relatedness(TOY, presence="manual"), ss.proximity(TOY, presence="manual")
+    )
 
 
 BLOCKS = ActivityMatrix.from_dense(
-    np.kron(np.eye(2), np.ones((6, 2))), regions=[f"r{i}" for i in range(12)],
+    np.kron(np.eye(2), np.ones((6, 2))),
+    regions=[f"r{i}" for i in range(12)],
     activities=list("abcd"),
 )
 
@@ -142,8 +148,9 @@ def test_validated_hypergeometric_by_hand():
     assert p[0, 2] == pytest.approx(1.0)  # C = 0: P(X >= 0)
     # BH over the 6 pairs: the two smallest p = 1/924 -> 1/924 * 6 / 2
     assert v.adjusted.loc["all"].to_numpy()[0, 1] == pytest.approx(3 / comb(12, 6))
-    np.testing.assert_array_equal(v.edges.loc["all"].to_numpy(),
-                                  [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]])
+    np.testing.assert_array_equal(
+        v.edges.loc["all"].to_numpy(), [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]
+    )
     assert v.null_mean.loc[("all", "a"), "b"] == 3.0
 
 
@@ -195,23 +202,27 @@ def test_options_a_measure_does_not_use_are_refused():
 
 # ============================================================================ LORO
 def test_loro_proximity_by_hand_and_by_brute_force():
-    m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1], [1, 1, 0]],
-                                  regions=list("ABCD"), activities=list("xyz"))
+    m = ActivityMatrix.from_dense(
+        [[1, 1, 0], [0, 1, 1], [0, 1, 1], [1, 1, 0]], regions=list("ABCD"), activities=list("xyz")
+    )
     lp = rm.loro_proximity(m, presence="manual")
     # without B: A, C, D -> k = (2, 3, 1), C_xy = 2, C_yz = 1
-    np.testing.assert_allclose(lp.loc[("all", "B")].to_numpy(),
-                               [[0, 2 / 3, 0], [2 / 3, 0, 1 / 3], [0, 1 / 3, 0]], **EXACT)
+    np.testing.assert_allclose(
+        lp.loc[("all", "B")].to_numpy(), [[0, 2 / 3, 0], [2 / 3, 0, 1 / 3], [0, 1 / 3, 0]], **EXACT
+    )
     rng = np.random.default_rng(0)
     M = (rng.random((2, 7, 5)) < 0.5).astype(float)
-    m = ActivityMatrix.from_dense(M, regions=list("ABCDEFG"), activities=list("vwxyz"),
-                                  periods=[1, 2])
+    m = ActivityMatrix.from_dense(
+        M, regions=list("ABCDEFG"), activities=list("vwxyz"), periods=[1, 2]
+    )
     lp = rm.loro_proximity(m, presence="manual")
     dl = rm.density_loro(m, presence="manual")
     for p_pos, period in enumerate(m.periods):
         for r, region in enumerate(m.regions):
             keep = [i for i in range(7) if i != r]
-            sub = ActivityMatrix.from_dense(M[p_pos][keep], regions=[m.regions[i] for i in keep],
-                                            activities=m.activities)
+            sub = ActivityMatrix.from_dense(
+                M[p_pos][keep], regions=[m.regions[i] for i in keep], activities=m.activities
+            )
             phi = ss.proximity(sub, presence="manual").to_numpy()
             np.testing.assert_allclose(lp.loc[(period, region)].to_numpy(), phi, **EXACT)
             W = np.nan_to_num(phi)
@@ -226,8 +237,9 @@ def test_density_loro_with_knn_keeps_weights():
     m = ActivityMatrix.from_dense(M, regions=list("ABCDEFGHI"), activities=list("uvwxyz"))
     dl = rm.density_loro(m, presence="manual", knn=2).to_numpy()
     assert np.nanmax(dl) <= 1 and np.nanmin(dl) >= 0
-    assert not np.allclose(np.nan_to_num(dl), np.nan_to_num(
-        rm.density_loro(m, presence="manual").to_numpy()))
+    assert not np.allclose(
+        np.nan_to_num(dl), np.nan_to_num(rm.density_loro(m, presence="manual").to_numpy())
+    )
 
 
 # ============================================================================ user weights
@@ -244,10 +256,10 @@ def test_density_from_reproduces_relatedness_density():
 
 
 def test_density_from_by_hand_and_label_order():
-    m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1]], regions=list("ABC"),
-                                  activities=list("xyz"))
-    flows = pd.DataFrame([[0, 4, 0], [4, 0, 1], [0, 1, 0]], index=list("xyz"),
-                         columns=list("xyz"))
+    m = ActivityMatrix.from_dense(
+        [[1, 1, 0], [0, 1, 1], [0, 1, 1]], regions=list("ABC"), activities=list("xyz")
+    )
+    flows = pd.DataFrame([[0, 4, 0], [4, 0, 1], [0, 1, 0]], index=list("xyz"), columns=list("xyz"))
     d = rm.density_from(m, flows, presence="manual")
     # y: (M_x 4 + M_z 1) / 5 -> A: 4/5, B: 1/5
     assert d.loc[("all", "A"), "y"] == pytest.approx(0.8)
@@ -275,16 +287,19 @@ def test_density_from_refuses_bad_weights():
         rm.density_from(m, good.to_numpy())
     with pytest.raises(ValidationError, match="no period 2020"):
         prox = ss.proximity(toy())
-        two = ActivityMatrix.from_dense(np.ones((1, 2, 5)), regions=["a", "b"],
-                                        activities=toy().activities, periods=[2020])
+        two = ActivityMatrix.from_dense(
+            np.ones((1, 2, 5)), regions=["a", "b"], activities=toy().activities, periods=[2020]
+        )
         rm.density_from(two, prox.rename(index={2020: 1999}, level=0))
 
 
 def test_cross_relatedness_by_hand_and_cross_density():
-    tech = ActivityMatrix.from_dense([[1, 0], [1, 1], [0, 1]], regions=list("ABC"),
-                                     activities=["t1", "t2"])
-    ind = ActivityMatrix.from_dense([[1, 0], [1, 0], [0, 1], [1, 1]], regions=list("ABCD"),
-                                    activities=["i1", "i2"])
+    tech = ActivityMatrix.from_dense(
+        [[1, 0], [1, 1], [0, 1]], regions=list("ABC"), activities=["t1", "t2"]
+    )
+    ind = ActivityMatrix.from_dense(
+        [[1, 0], [1, 0], [0, 1], [1, 1]], regions=list("ABCD"), activities=["i1", "i2"]
+    )
     # shared regions A, B, C: t1 = (1,1,0), t2 = (0,1,1); i1 = (1,1,0), i2 = (0,0,1)
     x = rm.cross_relatedness(tech, ind, presence="manual")
     np.testing.assert_allclose(x.to_numpy(), [[2 / 2, 0 / 2], [1 / 2, 1 / 2]], **EXACT)
@@ -296,24 +311,25 @@ def test_cross_relatedness_by_hand_and_cross_density():
     np.testing.assert_allclose(d["i1"].to_numpy(), [1 / 1.5, 1, 0.5 / 1.5], rtol=1e-15)
     with pytest.raises(ValidationError, match="one activity space"):
         rm.density_from(tech, x, presence="manual", knn=1)
-    other = ActivityMatrix.from_dense([[1, 0], [0, 1]], regions=["Q", "S"],
-                                      activities=["i1", "i2"])
+    other = ActivityMatrix.from_dense([[1, 0], [0, 1]], regions=["Q", "S"], activities=["i1", "i2"])
     with pytest.raises(ValidationError, match="share no regions"):
         rm.cross_relatedness(tech, other, presence="manual")
 
 
 # ============================================================================ density variants
 def test_external_density_by_hand():
-    m = ActivityMatrix.from_dense([[1, 1, 0], [0, 1, 1], [0, 1, 1]], regions=list("ABC"),
-                                  activities=list("xyz"))
+    m = ActivityMatrix.from_dense(
+        [[1, 1, 0], [0, 1, 1], [0, 1, 1]], regions=list("ABC"), activities=list("xyz")
+    )
     d = rm.external_density(m, {"A": ["B"], "B": ["A", "C"]}, presence="manual")
     # phi_xy = 1/3, phi_yz = 2/3; A's neighbour B has y, z: d_Ay = (0 * 1/3 + 1 * 2/3) / 1
     assert d.loc[("all", "A"), "y"] == pytest.approx(2 / 3)
     # B's neighbours A, C: Mbar = (0.5, 1, 0.5): d_By = 0.5 * 1/3 + 0.5 * 2/3
     assert d.loc[("all", "B"), "y"] == pytest.approx(0.5)
     assert d.loc[("all", "C")].isna().all()
-    frame = pd.DataFrame({"B": [1.0, 0, 0], "A": [0, 1.0, 0], "C": [0, 1.0, 0]},
-                         index=["A", "B", "C"])
+    frame = pd.DataFrame(
+        {"B": [1.0, 0, 0], "A": [0, 1.0, 0], "C": [0, 1.0, 0]}, index=["A", "B", "C"]
+    )
     pd.testing.assert_frame_equal(rm.external_density(m, frame, presence="manual"), d)
     with pytest.raises(ValidationError, match="unknown regions"):
         rm.external_density(m, {"A": ["Z"]}, presence="manual")
@@ -344,8 +360,9 @@ def test_portfolio_density_splits_density_and_distance_complements_it():
 def test_cog_variants():
     m = toy()
     pd.testing.assert_frame_equal(rm.cog_variant(m), ss.cog(m))
-    pd.testing.assert_frame_equal(rm.cog_variant(m, variant="oec", profile="oec"),
-                                  ss.cog(m, profile="oec"))
+    pd.testing.assert_frame_equal(
+        rm.cog_variant(m, variant="oec", profile="oec"), ss.cog(m, profile="oec")
+    )
     # coi_change is the exact change of the raw COI, weights and PCI held fixed
     steps = Steps(NESTED, presence="manual")
     q = steps.pci_unshifted[0]
@@ -369,15 +386,27 @@ def test_cog_variants():
 
 def test_catalogue_entries():
     m = toy()
-    for name in ("relatedness_conditional", "relatedness_cosine", "relatedness_jaccard",
-                 "relatedness_association_strength", "relatedness_correlation",
-                 "relatedness_observed_expected", "relatedness_validated"):
+    for name in (
+        "relatedness_conditional",
+        "relatedness_cosine",
+        "relatedness_jaccard",
+        "relatedness_association_strength",
+        "relatedness_correlation",
+        "relatedness_observed_expected",
+        "relatedness_validated",
+    ):
         assert catalogue.INDICATORS[name].level == "activity_pair"
     long = catalogue.compute("relatedness_cosine", m)
     assert list(long.columns) == ["period", "activity_from", "activity_to", "relatedness_cosine"]
     assert len(long) == m.n_periods * m.n_activities**2
-    for name in ("density_loro", "relative_density", "distance", "portfolio_density",
-                 "cog_oec", "cog_coi_change"):
+    for name in (
+        "density_loro",
+        "relative_density",
+        "distance",
+        "portfolio_density",
+        "cog_oec",
+        "cog_coi_change",
+    ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             long = catalogue.compute(name, m)
@@ -389,15 +418,17 @@ def test_catalogue_entries():
 def trade():
     ecomplexity = pytest.importorskip("ecomplexity")
     df = pd.read_csv(TRADE)
-    m = ActivityMatrix.from_long(df, region="origin", activity="hs92", value="export_val",
-                                 period="year")
+    m = ActivityMatrix.from_long(
+        df, region="origin", activity="hs92", value="export_val", period="year"
+    )
     return ecomplexity, df, m
 
 
 @pytest.mark.peers
 @pytest.mark.filterwarnings("ignore")
-@pytest.mark.parametrize(("option", "measure"), [("asymmetric", "conditional"),
-                                                 ("continuous", "correlation")])
+@pytest.mark.parametrize(
+    ("option", "measure"), [("asymmetric", "conditional"), ("continuous", "correlation")]
+)
 def test_matches_py_ecomplexity_proximity(trade, option, measure):
     """py-ecomplexity 0.5.3 ``proximity(asymmetric=True)`` is P(to | from) with RCA >= 1 and
     the formula's diagonal; ``proximity(continuous=True)`` is (1 + corr(RCA)) / 2."""
@@ -423,12 +454,19 @@ def presence_matrices(draw, min_r=3, max_r=8, min_a=3, max_a=7):
     A = draw(st.integers(min_a, max_a))
     rng = np.random.default_rng(seed)
     M = (rng.random((R, A)) < rng.uniform(0.2, 0.8)).astype(float)
-    return ActivityMatrix.from_dense(M, regions=[f"r{i}" for i in range(R)],
-                                     activities=[f"a{j}" for j in range(A)]), seed
+    return ActivityMatrix.from_dense(
+        M, regions=[f"r{i}" for i in range(R)], activities=[f"a{j}" for j in range(A)]
+    ), seed
 
 
-SYMMETRIC = ("proximity", "cosine", "jaccard", "association_strength", "correlation",
-             "observed_expected")
+SYMMETRIC = (
+    "proximity",
+    "cosine",
+    "jaccard",
+    "association_strength",
+    "correlation",
+    "observed_expected",
+)
 
 
 @SETTINGS
@@ -458,15 +496,28 @@ def test_measures_permute_with_regions_and_activities(case, rnd):
     a_perm = list(range(m.n_activities))
     rnd.shuffle(r_perm)
     rnd.shuffle(a_perm)
-    mp = ActivityMatrix.from_dense(M[np.ix_(r_perm, a_perm)],
-                                   regions=m.regions[r_perm], activities=m.activities[a_perm])
-    for measure in ("conditional", "cosine", "jaccard", "association_strength", "correlation",
-                    "observed_expected"):
+    mp = ActivityMatrix.from_dense(
+        M[np.ix_(r_perm, a_perm)], regions=m.regions[r_perm], activities=m.activities[a_perm]
+    )
+    for measure in (
+        "conditional",
+        "cosine",
+        "jaccard",
+        "association_strength",
+        "correlation",
+        "observed_expected",
+    ):
         a = rm.relatedness(m, measure=measure, presence="manual")
         b = rm.relatedness(mp, measure=measure, presence="manual")
         b = b.loc["all"].loc[m.activities, m.activities]
-        np.testing.assert_allclose(b.to_numpy(), a.loc["all"].to_numpy(), rtol=1e-12,
-                                   atol=1e-12, equal_nan=True, err_msg=measure)
+        np.testing.assert_allclose(
+            b.to_numpy(),
+            a.loc["all"].to_numpy(),
+            rtol=1e-12,
+            atol=1e-12,
+            equal_nan=True,
+            err_msg=measure,
+        )
     d = rm.density_loro(m, presence="manual").loc["all"]
     dp = rm.density_loro(mp, presence="manual").loc["all"].loc[m.regions, m.activities]
     np.testing.assert_allclose(dp.to_numpy(), d.to_numpy(), rtol=1e-12, equal_nan=True)
@@ -490,10 +541,12 @@ def test_density_variants_stay_in_bounds(case):
     m, seed = case
     rng = np.random.default_rng(seed)
     A = m.n_activities
-    weights = pd.DataFrame(rng.gamma(0.5, 1.0, (A, A)) * (rng.random((A, A)) < 0.7),
-                           index=m.activities, columns=m.activities)
-    nbrs = pd.DataFrame(rng.random((m.n_regions, m.n_regions)), index=m.regions,
-                        columns=m.regions)
+    weights = pd.DataFrame(
+        rng.gamma(0.5, 1.0, (A, A)) * (rng.random((A, A)) < 0.7),
+        index=m.activities,
+        columns=m.activities,
+    )
+    nbrs = pd.DataFrame(rng.random((m.n_regions, m.n_regions)), index=m.regions, columns=m.regions)
     outs = {
         "loro": rm.density_loro(m, presence="manual"),
         "from": rm.density_from(m, weights, presence="manual"),

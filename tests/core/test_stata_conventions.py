@@ -24,7 +24,8 @@ from smartspec.core.errors import ValidationError
 #: C_cd = 0, so phi = C / 2: column a holds b = 1, c = 0.5, d = 0.5 (c and d tie).
 TIE = ActivityMatrix.from_dense(
     [[1, 1, 1, 0], [1, 1, 0, 1], [0, 0, 1, 0], [0, 0, 0, 1]],
-    regions=["R1", "R2", "R3", "R4"], activities=["a", "b", "c", "d"],
+    regions=["R1", "R2", "R3", "R4"],
+    activities=["a", "b", "c", "d"],
 )
 
 
@@ -163,8 +164,9 @@ def test_asymmetric_density_and_cog_follow_the_stata_formulas():
     ubiquity cancels in the density: d_ra = sum_a' M_ra' C_a'a / sum_{a' != a} C_a'a."""
     rng = np.random.default_rng(11)
     X = rng.integers(0, 9, (14, 8)).astype(float) * rng.pareto(1.5, (14, 1))
-    m = ActivityMatrix.from_dense(X + 0.1, regions=[f"r{i}" for i in range(14)],
-                                  activities=[f"a{j}" for j in range(8)])
+    m = ActivityMatrix.from_dense(
+        X + 0.1, regions=[f"r{i}" for i in range(14)], activities=[f"a{j}" for j in range(8)]
+    )
     s = Steps(m, proximity="asymmetric")
     M = s.presence[0]
     C = M.T @ M
@@ -196,9 +198,10 @@ def test_coi_cog_and_framework_take_the_proximity():
     fa = framework(m, proximity="asymmetric").candidates
     np.testing.assert_allclose(
         fa["density"].to_numpy(),
-        ss.relatedness_density(m, proximity="asymmetric").stack().loc[
-            list(zip(fa["period"], fa["region"], fa["activity"], strict=True))
-        ].to_numpy(),
+        ss.relatedness_density(m, proximity="asymmetric")
+        .stack()
+        .loc[list(zip(fa["period"], fa["region"], fa["activity"], strict=True))]
+        .to_numpy(),
     )
     with pytest.raises(ValidationError) as err:
         ss.relatedness_density(m, proximity="asym")
@@ -218,7 +221,9 @@ def test_loro_refuses_the_asymmetric_proximity():
 def test_population_by_period_is_used_per_period():
     m = ActivityMatrix.from_dense(
         np.array([[[2, 2], [1, 3]], [[2, 2], [1, 3]]], dtype=float),
-        regions=["A", "B"], activities=["x", "y"], periods=[2000, 2001],
+        regions=["A", "B"],
+        activities=["x", "y"],
+        periods=[2000, 2001],
     )
     pop = pd.Series(
         [1.0, 4.0, 4.0, 1.0],

@@ -163,7 +163,8 @@ def test_us_payroll_and_mx_value_added() -> None:
 @needs_shared
 def test_values_rederived_from_original() -> None:
     raw = pd.read_csv(
-        SHARED / "eu-regional-context" / "eu_all_geo_data.csv.gz", dtype=str,
+        SHARED / "eu-regional-context" / "eu_all_geo_data.csv.gz",
+        dtype=str,
         keep_default_na=False,
     )
     gdp = raw[raw["input_var_code"] == "tgs00003"].set_index(["time", "geo"])["values"]
@@ -171,17 +172,23 @@ def test_values_rederived_from_original() -> None:
     for row in ctx.sample(100, random_state=0).itertuples():
         assert row.gdp == float(gdp.loc[(str(row.period), row.region)])
     us = pd.read_csv(
-        SHARED / "us-state-industry" / "us_state_2digitnaics_2021.csv", encoding="utf-8-sig",
+        SHARED / "us-state-industry" / "us_state_2digitnaics_2021.csv",
+        encoding="utf-8-sig",
         dtype=str,
     )
     ca = us[us["State"] == "06"]
-    expected = ca["Annual_Payroll_($1,000)"].astype(float).sum() * 1e3 / ca[
-        "Employment"].astype(float).sum()
+    expected = (
+        ca["Annual_Payroll_($1,000)"].astype(float).sum()
+        * 1e3
+        / ca["Employment"].astype(float).sum()
+    )
     assert context("us-state-industry").set_index("region").loc[
-        "06", "payroll_per_employee"] == pytest.approx(expected)
+        "06", "payroll_per_employee"
+    ] == pytest.approx(expected)
     world = pd.read_csv(SHARED / "world-trade-complexity" / "world_gdp_avg_1998_to_2000.csv")
-    assert context("world-trade").set_index("region").loc["ROU", "gdp_per_head"] == (
-        world.set_index("country").loc["rou", "value"]
+    assert (
+        context("world-trade").set_index("region").loc["ROU", "gdp_per_head"]
+        == (world.set_index("country").loc["rou", "value"])
     )
 
 
@@ -195,8 +202,9 @@ def test_build_script_reproduces_bundled_files(tmp_path: Path) -> None:
     sys.modules[spec.name] = tool
     try:
         spec.loader.exec_module(tool)
-        assert tool.main(["--source", str(SHARED), "--data", str(DATA), "--out",
-                          str(tmp_path)]) == 0
+        assert (
+            tool.main(["--source", str(SHARED), "--data", str(DATA), "--out", str(tmp_path)]) == 0
+        )
     finally:
         sys.modules.pop(spec.name, None)
     names = json.loads((tmp_path / "context.json").read_text(encoding="utf-8"))

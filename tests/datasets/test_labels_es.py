@@ -71,18 +71,22 @@ def test_cnae_2009_division_titles_are_ine_wording():
     assert sbs["C28"] == "Fabricación de maquinaria y equipo n.c.o.p."
     assert sbs["C33"] == "Reparación e instalación de maquinaria y equipo"  # 2009, not 2025
     assert sbs["I55"] == "Servicios de alojamiento"
-    assert sbs["J62"] == ("Programación, consultoría y otras actividades relacionadas con la "
-                          "informática")
-    assert sbs["S95"] == ("Reparación de ordenadores, efectos personales y artículos de uso "
-                          "doméstico")
+    assert sbs["J62"] == (
+        "Programación, consultoría y otras actividades relacionadas con la informática"
+    )
+    assert sbs["S95"] == (
+        "Reparación de ordenadores, efectos personales y artículos de uso doméstico"
+    )
 
 
 def test_nace_a10_groups_join_the_cnae_section_titles():
     a10 = labels("eu-nuts2-ardeco", "activity", lang="es")["name"]
     assert a10["A"] == "Agricultura, ganadería, silvicultura y pesca"
     assert a10["F"] == "Construcción"
-    assert a10["G-I"] == ("Comercio al por mayor y al por menor; reparación de vehículos de "
-                          "motor y motocicletas; transporte y almacenamiento; hostelería")
+    assert a10["G-I"] == (
+        "Comercio al por mayor y al por menor; reparación de vehículos de "
+        "motor y motocicletas; transporte y almacenamiento; hostelería"
+    )
     assert a10["B-E"].startswith("Industrias extractivas; industria manufacturera; ")
     assert a10["R-U"].endswith("; actividades de organizaciones y organismos extraterritoriales")
 
@@ -146,10 +150,20 @@ def test_build_script_writes_the_bundled_label_files(tmp_path):
         spec.loader.exec_module(build)
     finally:
         sys.modules.pop(spec.name, None)
-    names = ["us-state-industry", "world-trade", "eu-h2020-sdg", "mx-tamaulipas",
-             "eu-nuts2-ardeco", "eu-nuts2-sbs"]
-    assert build.main(["--source", str(SHARED), "--out", str(tmp_path), "--labels-only",
-                       "--only", *names]) == 0
+    names = [
+        "us-state-industry",
+        "world-trade",
+        "eu-h2020-sdg",
+        "mx-tamaulipas",
+        "eu-nuts2-ardeco",
+        "eu-nuts2-sbs",
+    ]
+    assert (
+        build.main(
+            ["--source", str(SHARED), "--out", str(tmp_path), "--labels-only", "--only", *names]
+        )
+        == 0
+    )
     assert not (tmp_path / "registry.json").exists()  # labels only: no data, no registry
     assert not list(tmp_path.glob("*.csv.gz"))
     for name in names:
@@ -158,8 +172,12 @@ def test_build_script_writes_the_bundled_label_files(tmp_path):
             bundled = data_file(f"{name}.{axis}.csv").read_text(encoding="utf-8")
             assert written == bundled, f"{name}.{axis}.csv is not what the build script writes"
     # every NACE Rev.2 division and A*10 group has its Spanish title
-    nace = pd.read_csv(SHARED / "classifications" / "nace" / "nace_rev2.csv", sep=";",
-                       dtype=str, keep_default_na=False)
+    nace = pd.read_csv(
+        SHARED / "classifications" / "nace" / "nace_rev2.csv",
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+    )
     assert set(nace.loc[nace["Level"] == "2", "Code"]) == set(build.CNAE_DIVISIONS_ES)
     assert set(nace.loc[nace["Level"] == "1", "Code"]) == set(build.CNAE_SECTIONS_ES)
     assert all(build.nace_a10_es(g) for g in build.NACE_A10)

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_generated_references_are_current():
     res = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert res.returncode == 0, res.stdout + res.stderr
 

@@ -43,8 +43,9 @@ def _values(m) -> dict[tuple, float]:
     long = m.to_long()
     return {
         (int(p), str(r), str(a)): float(v)
-        for p, r, a, v in zip(long["period"], long["region"], long["activity"], long["value"],
-                              strict=True)
+        for p, r, a, v in zip(
+            long["period"], long["region"], long["activity"], long["value"], strict=True
+        )
     }
 
 
@@ -91,8 +92,16 @@ def test_missing_markers_stay_missing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "pointed"),
-    [("1.5", True), ("1234.5", True), ("1.23", True), ("1.2345", True), ("12 kg", False),
-     ("1,2,3", False), ("1.234.56", False), ("1.234 567,5", False)],
+    [
+        ("1.5", True),
+        ("1234.5", True),
+        ("1.23", True),
+        ("1.2345", True),
+        ("12 kg", False),
+        ("1,2,3", False),
+        ("1.234.56", False),
+        ("1.234 567,5", False),
+    ],
 )
 def test_refused_numbers_name_the_line(tmp_path: Path, cell: str, pointed: bool) -> None:
     path = tmp_path / "bad.csv"
@@ -133,8 +142,9 @@ def test_no_hint_for_values_that_are_not_decimal_commas(tmp_path: Path, cell: st
 
 def test_decimal_points_are_read_as_before(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_text("nuts,nace,empleo\nES30,C,1234.5\nES30,J,0.5\nES51,C,2\nES51,J,3\n",
-                    encoding="utf-8")
+    path.write_text(
+        "nuts,nace,empleo\nES30,C,1234.5\nES30,J,0.5\nES51,C,2\nES51,J,3\n", encoding="utf-8"
+    )
     m = read_table(path, **COLS, decimal=".")
     assert sorted(m.to_long()["value"]) == [0.5, 2.0, 3.0, 1234.5]
     assert read_table(path, **COLS).equals(m)
@@ -158,8 +168,9 @@ def test_a_comma_separated_file_with_unquoted_decimal_commas(tmp_path: Path) -> 
     assert err.where == "file 'c.csv', line 3"
     assert "separated by ';'" in (err.fix or "")
     quoted = tmp_path / "q.csv"
-    quoted.write_text('nuts,nace,empleo\nES30,C,"1,5"\nES30,J,"1.000"\nES51,C,2\nES51,J,3\n',
-                      encoding="utf-8")
+    quoted.write_text(
+        'nuts,nace,empleo\nES30,C,"1,5"\nES30,J,"1.000"\nES51,C,2\nES51,J,3\n', encoding="utf-8"
+    )
     values = read_table(quoted, **COLS, decimal=",").to_long()["value"]
     assert sorted(values) == [1.5, 2.0, 3.0, 1000.0]
 
@@ -199,12 +210,14 @@ def test_excel_text_with_a_decimal_point_is_refused_with_the_option(tmp_path: Pa
 
 def test_parquet_text_column(tmp_path: Path) -> None:
     path = tmp_path / "e.parquet"
-    pd.DataFrame({"nuts": ["A", "A", "B"], "nace": ["x", "y", "x"],
-                  "empleo": ["1.234,5", None, "3"]}).to_parquet(path)
+    pd.DataFrame(
+        {"nuts": ["A", "A", "B"], "nace": ["x", "y", "x"], "empleo": ["1.234,5", None, "3"]}
+    ).to_parquet(path)
     err = _error(path, decimal=",")
     assert err.problem == "values are missing"  # None stays missing
-    pd.DataFrame({"nuts": ["A", "A", "B"], "nace": ["x", "y", "x"],
-                  "empleo": np.array([1.5, 2.0, 3.0])}).to_parquet(path)  # numbers: kept
+    pd.DataFrame(
+        {"nuts": ["A", "A", "B"], "nace": ["x", "y", "x"], "empleo": np.array([1.5, 2.0, 3.0])}
+    ).to_parquet(path)  # numbers: kept
     assert sorted(read_table(path, **COLS, decimal=",").to_long()["value"]) == [1.5, 2.0, 3.0]
 
 

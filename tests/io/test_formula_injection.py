@@ -21,8 +21,12 @@ from smartspec.io.writers import FORMULA_PREFIXES, neutralise_formulas, neutrali
 from smartspec.services.cli import main
 
 #: The payloads of the finding: each is run by a spreadsheet opening an unescaped CSV.
-PAYLOADS = ["=cmd|' /C calc'!A0", '+HYPERLINK("http://evil.example","x")', "-2+3+cmd",
-            "@SUM(1+1)*cmd|' /C calc'!A0"]
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    '+HYPERLINK("http://evil.example","x")',
+    "-2+3+cmd",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
 #: Tab and carriage return, the other two characters OWASP names.
 CONTROL = ["\t=1+1", "\r=1+1"]
 ORDINARY = ["R1", "Île de France", "31-33", "a=b", "O'Brien", "", "1+1"]
@@ -43,14 +47,16 @@ def test_formula_text_is_quoted_other_values_kept(text: str) -> None:
 
 
 def test_frame_cells_and_names_are_neutralised_numbers_kept() -> None:
-    frame = pd.DataFrame({
-        "region": [*PAYLOADS, "R1"],
-        "code": pd.Series([1, "-5", None, "ok", -2.5], dtype=object),  # mixed: only text quoted
-        "kind": pd.Categorical(["=x", "a", "=x", "a", "a"]),
-        "value": [-1.0, -2.0, 3.0, np.nan, 0.5],
-        "n": [-1, 2, -3, 4, 5],
-        "=SUM(A1)": ["a", "b", "c", "d", "e"],
-    })
+    frame = pd.DataFrame(
+        {
+            "region": [*PAYLOADS, "R1"],
+            "code": pd.Series([1, "-5", None, "ok", -2.5], dtype=object),  # mixed: only text quoted
+            "kind": pd.Categorical(["=x", "a", "=x", "a", "a"]),
+            "value": [-1.0, -2.0, 3.0, np.nan, 0.5],
+            "n": [-1, 2, -3, 4, 5],
+            "=SUM(A1)": ["a", "b", "c", "d", "e"],
+        }
+    )
     safe = neutralise_formulas(frame)
     assert list(safe.columns) == ["region", "code", "kind", "value", "n", "'=SUM(A1)"]
     assert list(safe["region"]) == ["'" + p for p in PAYLOADS] + ["R1"]
@@ -75,11 +81,13 @@ def test_categories_that_would_collide_are_spelled_out() -> None:
 
 
 def test_write_tables_csv_quotes_formulas(tmp_path: Path) -> None:
-    frame = pd.DataFrame({
-        "region": PAYLOADS + CONTROL,
-        "value": [-1.5, 2.0, -3.0, 4.0, 5.0, -6.0],
-        "@name": ["x"] * 6,
-    })
+    frame = pd.DataFrame(
+        {
+            "region": PAYLOADS + CONTROL,
+            "value": [-1.5, 2.0, -3.0, 4.0, 5.0, -6.0],
+            "@name": ["x"] * 6,
+        }
+    )
     path = write_tables({"t": frame}, tmp_path)[0]
     rows = _rows(path)
     assert rows[0] == ["region", "value", "'@name"]
@@ -91,8 +99,13 @@ def test_write_tables_csv_quotes_formulas(tmp_path: Path) -> None:
     assert list(back["region"]) == PAYLOADS + CONTROL
     assert list(back.columns) == ["region", "value", "@name"]
     # an ordinary table: the CSV is byte for byte what it was
-    ordinary = pd.DataFrame({"region": ORDINARY, "value": np.linspace(-3, 3, len(ORDINARY)),
-                             "n": np.arange(len(ORDINARY)) - 4})
+    ordinary = pd.DataFrame(
+        {
+            "region": ORDINARY,
+            "value": np.linspace(-3, 3, len(ORDINARY)),
+            "n": np.arange(len(ORDINARY)) - 4,
+        }
+    )
     path = write_tables({"o": ordinary}, tmp_path)[0]
     assert path.read_bytes() == ordinary.to_csv(index=False, lineterminator="\n").encode()
 
@@ -100,21 +113,27 @@ def test_write_tables_csv_quotes_formulas(tmp_path: Path) -> None:
 def test_a_carriage_return_never_starts_a_row(tmp_path: Path) -> None:
     """Unquoted, a carriage return would start a spreadsheet row whose first cell is text
     after it ("=cmd..."): such a table has its text fields quoted, and stays one row each."""
-    frame = pd.DataFrame({"region": ["R1", "a\r=cmd|' /C calc'!A0", "\r@SUM(1)"],
-                          "value": [-1.0, 2.0, 3.5]})
+    frame = pd.DataFrame(
+        {"region": ["R1", "a\r=cmd|' /C calc'!A0", "\r@SUM(1)"], "value": [-1.0, 2.0, 3.5]}
+    )
     path = write_tables({"t": frame}, tmp_path)[0]
     text = path.read_bytes().decode("utf-8")  # read_text would turn "\r" into "\n"
-    assert '"a\r=cmd|\' /C calc\'!A0",2.0' in text and '"\'\r@SUM(1)",3.5' in text
+    assert "\"a\r=cmd|' /C calc'!A0\",2.0" in text and '"\'\r@SUM(1)",3.5' in text
     # a reader that ends a row at any unquoted carriage return sees three rows and a header
     assert len(_rows(path)) == 4
     back = pd.read_csv(path)
     assert list(back["region"]) == ["R1", "a\r=cmd|' /C calc'!A0", "'\r@SUM(1)"]
     assert list(back["value"]) == [-1.0, 2.0, 3.5]
     # the streamed writer, too
-    stream = TableStream(("region", "value"), [{
-        "region": Coded(np.arange(3), pd.Index(frame["region"])),
-        "value": frame["value"].to_numpy(),
-    }])
+    stream = TableStream(
+        ("region", "value"),
+        [
+            {
+                "region": Coded(np.arange(3), pd.Index(frame["region"])),
+                "value": frame["value"].to_numpy(),
+            }
+        ],
+    )
     assert write_tables({"s": stream}, tmp_path)[0].read_bytes().decode("utf-8") == text
 
 
@@ -132,18 +151,27 @@ def test_streamed_csv_quotes_labels_names_and_text_columns(tmp_path: Path) -> No
     rng = np.random.default_rng(3)
     parts = []
     for size in (7, 0, 11):
-        parts.append({
-            "period": Coded(rng.integers(0, 2, size), periods),
-            "region": Coded(rng.integers(0, len(regions), size), regions),
-            "note": np.array(rng.choice(["=bad()", "fine", "+x"], size), dtype=object),
-            "value": rng.normal(size=size) - 1.0,
-        })
+        parts.append(
+            {
+                "period": Coded(rng.integers(0, 2, size), periods),
+                "region": Coded(rng.integers(0, len(regions), size), regions),
+                "note": np.array(rng.choice(["=bad()", "fine", "+x"], size), dtype=object),
+                "value": rng.normal(size=size) - 1.0,
+            }
+        )
     columns = ("period", "region", "note", "value")
     stream = TableStream(columns, parts)
     streamed = write_tables({"s": stream}, tmp_path / "a")[0]
     whole = pd.concat(
-        [pd.DataFrame({c: p[c].labels.take(p[c].codes) if isinstance(p[c], Coded) else p[c]
-                       for c in columns}) for p in parts],
+        [
+            pd.DataFrame(
+                {
+                    c: p[c].labels.take(p[c].codes) if isinstance(p[c], Coded) else p[c]
+                    for c in columns
+                }
+            )
+            for p in parts
+        ],
         ignore_index=True,
     )
     assert stream.rows == len(whole) == 18
@@ -176,9 +204,22 @@ def _panel(tmp_path: Path) -> Path:
 
 
 def _analyse(tmp_path: Path, out: Path, *extra: str) -> None:
-    res = CliRunner().invoke(main, ["analyse", str(_panel(tmp_path)), "--region", "geo",
-                                    "--activity", "sector", "--value", "jobs", "--out", str(out),
-                                    *extra])
+    res = CliRunner().invoke(
+        main,
+        [
+            "analyse",
+            str(_panel(tmp_path)),
+            "--region",
+            "geo",
+            "--activity",
+            "sector",
+            "--value",
+            "jobs",
+            "--out",
+            str(out),
+            *extra,
+        ],
+    )
     assert res.exit_code == 0, res.output
 
 
@@ -201,9 +242,20 @@ def test_analyse_cells_csv_is_neutralised_parquet_exact(tmp_path: Path) -> None:
 
 @pytest.mark.filterwarnings("ignore::smartspec.SmartSpecWarning")
 def test_indicators_csv_on_stdout_is_neutralised(tmp_path: Path) -> None:
-    res = CliRunner().invoke(main, ["indicators", "diversity", str(_panel(tmp_path)),
-                                    "--region-col", "geo", "--activity-col", "sector",
-                                    "--value-col", "jobs"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "indicators",
+            "diversity",
+            str(_panel(tmp_path)),
+            "--region-col",
+            "geo",
+            "--activity-col",
+            "sector",
+            "--value-col",
+            "jobs",
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = list(csv.reader(io.StringIO(res.output)))
     region = rows[0].index("region")

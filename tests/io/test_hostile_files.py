@@ -80,11 +80,21 @@ def _write_xlsx(path: Path, sheet_xml: bytes) -> Path:
 
 def _table_xlsx(path: Path, rows: list[tuple[str, str, float]]) -> Path:
     """A small valid workbook: header geo, sector, jobs, then ``rows``."""
-    body = [b'<row r="1">' + _cell("A1", "geo") + _cell("B1", "sector") + _cell("C1", "jobs")
-            + b"</row>"]
+    body = [
+        b'<row r="1">'
+        + _cell("A1", "geo")
+        + _cell("B1", "sector")
+        + _cell("C1", "jobs")
+        + b"</row>"
+    ]
     for i, (g, s, v) in enumerate(rows, start=2):
-        body.append(f'<row r="{i}">'.encode() + _cell(f"A{i}", g) + _cell(f"B{i}", s)
-                    + _cell(f"C{i}", v) + b"</row>")
+        body.append(
+            f'<row r="{i}">'.encode()
+            + _cell(f"A{i}", g)
+            + _cell(f"B{i}", s)
+            + _cell(f"C{i}", v)
+            + b"</row>"
+        )
     return _write_xlsx(path, _SHEET_HEAD + b"".join(body) + _SHEET_TAIL)
 
 
@@ -116,9 +126,7 @@ def _refused(call, *words: str) -> tuple[ValidationError, float, int]:
 def test_a_small_workbook_expanding_to_millions_of_rows_is_refused_unread(tmp_path: Path) -> None:
     bomb = _bomb_xlsx(tmp_path / "bomb.xlsx")
     assert bomb.stat().st_size < 2 * 1024 * 1024  # small on disk, ~100 MB once expanded
-    err, elapsed, peak = _refused(
-        lambda: read_table(bomb, **COLS), "too large", "expands too much"
-    )
+    err, elapsed, peak = _refused(lambda: read_table(bomb, **COLS), "too large", "expands too much")
     assert "sheet1.xml" in (err.found or "") and ":1" in (err.found or "")
     assert elapsed < 10
     assert peak < 20 * 1024 * 1024  # decided from the zip's directory, not by parsing the sheet
@@ -264,8 +272,18 @@ def test_duplicate_key_hint_names_the_option_of_each_interface(tmp_path: Path) -
     assert "duplicates='sum'" in (info.value.fix or "")
     result = CliRunner().invoke(
         main,
-        ["analyse", str(path), "--region", "geo", "--activity", "sector", "--value", "jobs",
-         "--out", str(tmp_path / "out")],
+        [
+            "analyse",
+            str(path),
+            "--region",
+            "geo",
+            "--activity",
+            "sector",
+            "--value",
+            "jobs",
+            "--out",
+            str(tmp_path / "out"),
+        ],
     )
     assert result.exit_code != 0
     assert "--duplicates sum|" in result.output and "duplicates='sum'" not in result.output

@@ -22,16 +22,19 @@ def _read(content: bytes, engine: str = "openpyxl") -> pd.DataFrame:
 def _table(n: int = 2000) -> pd.DataFrame:
     rng = np.random.default_rng(15)
     codes = [f"R{i:03d}" for i in range(n // 10)]
-    return pd.DataFrame({
-        "period": np.repeat([2019, 2020], n // 2),
-        "code": pd.Categorical(rng.choice(codes, n)),
-        "name": pd.array(rng.choice(["Île-de-France", "Bizkaia", "A & B <c>", " padded "], n),
-                         dtype="string"),
-        "value": rng.normal(0, 1e3, n) * 10.0 ** rng.integers(-8, 12, n),
-        "small": rng.integers(0, 5, n),
-        "present": rng.random(n) > 0.5,
-        "maybe": np.where(rng.random(n) > 0.8, np.nan, rng.random(n)),
-    })
+    return pd.DataFrame(
+        {
+            "period": np.repeat([2019, 2020], n // 2),
+            "code": pd.Categorical(rng.choice(codes, n)),
+            "name": pd.array(
+                rng.choice(["Île-de-France", "Bizkaia", "A & B <c>", " padded "], n), dtype="string"
+            ),
+            "value": rng.normal(0, 1e3, n) * 10.0 ** rng.integers(-8, 12, n),
+            "small": rng.integers(0, 5, n),
+            "present": rng.random(n) > 0.5,
+            "maybe": np.where(rng.random(n) > 0.8, np.nan, rng.random(n)),
+        }
+    )
 
 
 @pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
@@ -44,29 +47,37 @@ def test_the_same_table_as_pandas_writes(engine: str) -> None:
 
 
 def test_cells_keep_their_types() -> None:
-    frame = pd.DataFrame({
-        "text": ["=1+2", "2.5", "http://example.com", None],
-        "mixed": [1, "x", 2.5, True],
-        "ints": pd.array([1, None, 3, -4], dtype="Int64"),
-        "floats": [1.5, np.nan, np.inf, -np.inf],
-        "flags": pd.array([True, None, False, True], dtype="boolean"),
-    })
+    frame = pd.DataFrame(
+        {
+            "text": ["=1+2", "2.5", "http://example.com", None],
+            "mixed": [1, "x", 2.5, True],
+            "ints": pd.array([1, None, 3, -4], dtype="Int64"),
+            "floats": [1.5, np.nan, np.inf, -np.inf],
+            "flags": pd.array([True, None, False, True], dtype="boolean"),
+        }
+    )
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, sheet="data")))
     sheet = book.active
     assert sheet.title == "data"
     rows = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)]
     assert rows[0] == [("=1+2", "s"), (1, "n"), (1, "n"), (1.5, "n"), (True, "b")]
     assert rows[1] == [("2.5", "s"), ("x", "s"), (None, "n"), (None, "n"), (None, "n")]
-    assert rows[2] == [("http://example.com", "s"), (2.5, "n"), (3, "n"), ("inf", "s"),
-                       (False, "b")]
+    assert rows[2] == [
+        ("http://example.com", "s"),
+        (2.5, "n"),
+        (3, "n"),
+        ("inf", "s"),
+        (False, "b"),
+    ]
     assert rows[3] == [(None, "n"), (True, "b"), (-4, "n"), ("-inf", "s"), (True, "b")]
     assert not sheet._hyperlinks
     assert all(c.font.b for c in sheet[1])  # the header in bold, as pandas writes it
 
 
 def test_text_xml_cannot_hold_and_long_text() -> None:
-    frame = pd.DataFrame({"a": ["x\x01y", "_x0041_", "tab\tin", "é" * (XLSX_MAX_TEXT + 10)],
-                          "b": [1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {"a": ["x\x01y", "_x0041_", "tab\tin", "é" * (XLSX_MAX_TEXT + 10)], "b": [1, 2, 3, 4]}
+    )
     content = xlsx_bytes(frame, sheet="t")
     back = _read(content, "calamine")  # calamine reads Excel's _xHHHH_ escapes back
     assert back["a"].tolist()[:3] == ["x\x01y", "_x0041_", "tab\tin"]

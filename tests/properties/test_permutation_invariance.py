@@ -60,8 +60,11 @@ def _unique_eci(ev) -> bool:
     """ECI is defined by the data alone: a clear spectral gap and a clear sign."""
     d = ev.diagnostics
     gaps = np.r_[d.eigenvalue_1 - d.eigenvalue_2, d.eigenvalue_2 - d.eigenvalue_3, d.eigenvalue_2]
-    return bool(np.all(np.isfinite(gaps)) and np.all(gaps > 1e-6)
-                and np.all(np.abs(d.sign_correlation) > 1e-3))
+    return bool(
+        np.all(np.isfinite(gaps))
+        and np.all(gaps > 1e-6)
+        and np.all(np.abs(d.sign_correlation) > 1e-3)
+    )
 
 
 def _coi_spread(ev) -> bool:
@@ -79,8 +82,14 @@ def _same(a: pd.DataFrame, b: pd.DataFrame, key: list[str], columns: list[str]) 
         if col in ("presence", "diversity", "ubiquity"):
             np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy(), err_msg=col)
         else:
-            np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9,
-                                       atol=1e-9, equal_nan=True, err_msg=col)
+            np.testing.assert_allclose(
+                a[col].to_numpy(),
+                b[col].to_numpy(),
+                rtol=1e-9,
+                atol=1e-9,
+                equal_nan=True,
+                err_msg=col,
+            )
 
 
 @pytest.mark.parametrize("proximity", PROXIMITY_MEASURES)
@@ -108,8 +117,7 @@ def test_every_output_is_invariant_to_the_order_of_regions_and_activities(presen
         _same(a.cells, b.cells, ["period", "region", "activity"], cell_cols)
         _same(a.regions, b.regions, ["period", "region"], region_cols)
         _same(a.activities, b.activities, ["period", "activity"], activity_cols)
-        _same(a.proximity, b.proximity, ["period", "activity_from", "activity_to"],
-              ["proximity"])
+        _same(a.proximity, b.proximity, ["period", "activity_from", "activity_to"], ["proximity"])
 
     check()
 
@@ -118,7 +126,8 @@ def test_the_old_position_rule_was_not_invariant():
     """The property above fails for kNN by position: a case where it matters (ties)."""
     m = ActivityMatrix.from_dense(
         [[1, 1, 1, 0], [1, 1, 0, 1], [0, 0, 1, 0], [0, 0, 0, 1]],
-        regions=["R1", "R2", "R3", "R4"], activities=["a", "b", "c", "d"],
+        regions=["R1", "R2", "R3", "R4"],
+        activities=["a", "b", "c", "d"],
     )
     phi = ss.proximity(m, presence="manual").loc["all"]
     col = phi["a"].drop("a")
@@ -126,6 +135,7 @@ def test_the_old_position_rule_was_not_invariant():
     by_position_rev = col[::-1].sort_values(ascending=False, kind="stable").head(2).index
     assert set(by_position) != set(by_position_rev)  # the old rule depends on the order
     a = ss.relatedness_density(m, presence="manual", knn=2).loc["all"]
-    b = ss.relatedness_density(m.select(activities=["d", "c", "b", "a"]), presence="manual",
-                               knn=2).loc["all"]
+    b = ss.relatedness_density(
+        m.select(activities=["d", "c", "b", "a"]), presence="manual", knn=2
+    ).loc["all"]
     pd.testing.assert_frame_equal(a, b[a.columns])

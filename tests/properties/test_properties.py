@@ -22,8 +22,11 @@ def matrices(draw, min_side=3, max_side=9, periods=(1, 3)):
     n_r = draw(st.integers(min_side, max_side))
     n_a = draw(st.integers(min_side, max_side))
     values = draw(
-        arrays(np.float64, (n_p, n_r, n_a),
-               elements=st.one_of(st.just(0.0), st.floats(0.5, 1e6, allow_nan=False)))
+        arrays(
+            np.float64,
+            (n_p, n_r, n_a),
+            elements=st.one_of(st.just(0.0), st.floats(0.5, 1e6, allow_nan=False)),
+        )
     )
     return ActivityMatrix.from_dense(
         values,
@@ -116,9 +119,13 @@ def test_results_permute_with_the_labels(m, rnd):
 @given(matrices())
 def test_long_object_long_round_trip(m):
     long = m.to_long()
-    back = ActivityMatrix.from_long(
-        long, region="region", activity="activity", value="value", period="period"
-    ) if long.region.nunique() > 1 and long.activity.nunique() > 1 else None
+    back = (
+        ActivityMatrix.from_long(
+            long, region="region", activity="activity", value="value", period="period"
+        )
+        if long.region.nunique() > 1 and long.activity.nunique() > 1
+        else None
+    )
     if back is not None:
         pd.testing.assert_frame_equal(back.to_long(), long)
     full = m.to_long(zeros=True)

@@ -79,7 +79,11 @@ def assert_agree(a: pd.DataFrame, b: pd.DataFrame, tolerance: dict) -> None:
     for col, tol in tolerance.items():
         rtol, atol = (tol["rtol"], tol["atol"]) if isinstance(tol, dict) else tol
         np.testing.assert_allclose(
-            a[col].to_numpy(), b[col].to_numpy(), rtol=rtol, atol=atol, equal_nan=True,
+            a[col].to_numpy(),
+            b[col].to_numpy(),
+            rtol=rtol,
+            atol=atol,
+            equal_nan=True,
             err_msg=col,
         )
 
@@ -162,8 +166,7 @@ def test_ecomplexity_proximity_has_diagonal_one():
 
     d = data("trade-sample").data
     with contextlib.redirect_stdout(io.StringIO()):
-        prox = proximity(d, {"time": "period", "loc": "region", "prod": "activity",
-                             "val": "value"})
+        prox = proximity(d, {"time": "period", "loc": "region", "prod": "activity", "val": "value"})
     diag = prox[prox["activity_1"] == prox["activity_2"]]["proximity"]
     assert (diag == 1.0).all()
     # smartspec's ecomplexity profile keeps the 1; atlas (Stata) sets it to 0
@@ -247,8 +250,7 @@ def test_ecomplexity_both_presence_adds_the_two_tests():
         pop["population"].to_numpy(),
         index=pd.MultiIndex.from_arrays([pop["year"].astype(str), pop["origin"]]),
     )
-    both = smartspec_options("trade-sample", "ecomplexity", presence="both",
-                             population=population)
+    both = smartspec_options("trade-sample", "ecomplexity", presence="both", population=population)
     assert set(np.unique(both["presence"])) == {0.0, 1.0}
     np.testing.assert_array_equal(peer["presence"] == 2, both["presence"] == 1)
     assert (peer["diversity"] > both["diversity"]).any()

@@ -39,7 +39,8 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize(
-    "options", [{}, {"profile": "oec"}, {"profile": "ecomplexity", "knn": 5}],
+    "options",
+    [{}, {"profile": "oec"}, {"profile": "ecomplexity", "knn": 5}],
     ids=["atlas", "oec", "ecomplexity-knn"],
 )
 def test_distributed_equals_in_process(client, nz, options):
@@ -58,8 +59,11 @@ def test_distributed_equals_in_process(client, nz, options):
         )
     for name in ("density", "eci", "pci", "coi", "cog"):
         np.testing.assert_allclose(
-            getattr(remote._steps, name), getattr(local._steps, name), rtol=1e-13,
-            atol=1e-14, err_msg=name,
+            getattr(remote._steps, name),
+            getattr(local._steps, name),
+            rtol=1e-13,
+            atol=1e-14,
+            err_msg=name,
         )
 
 
@@ -67,8 +71,9 @@ def test_distributed_proximity_and_profile(client, nz):
     local = ss.analyse(nz)
     remote = analyse_distributed(nz, client)
     _same(remote.proximity, local.proximity)
-    a = remote.region_profile("Wellington Zone" if "Wellington Zone" in nz.regions
-                              else nz.regions[0], top=5)
+    a = remote.region_profile(
+        "Wellington Zone" if "Wellington Zone" in nz.regions else nz.regions[0], top=5
+    )
     b = local.region_profile(a.region, top=5)
     assert a.to_dict() == b.to_dict()
 
@@ -94,8 +99,12 @@ def _microdata(tmp_path, n=20_000, seed=1):
 def test_microdata_aggregation_equals_pandas_groupby(client, tmp_path):
     df, folder = _microdata(tmp_path)
     m = aggregate_microdata(
-        str(folder / "*.parquet"), region="nuts", activity="ipc", period="year",
-        weight="share", client=client,
+        str(folder / "*.parquet"),
+        region="nuts",
+        activity="ipc",
+        period="year",
+        weight="share",
+        client=client,
     )
     expected = df.groupby(["year", "nuts", "ipc"])["share"].sum().rename("value").reset_index()
     ref = ss.ActivityMatrix.from_long(
@@ -130,11 +139,23 @@ def test_cli_dask_engine_matches_local(client, tmp_path):
     _, folder = _microdata(tmp_path, n=5000)
     address = client.scheduler.address
     runner = CliRunner()
-    common = ["analyse", str(folder), "--region", "nuts", "--activity", "ipc", "--period", "year",
-              "--weight", "share", "-q"]
+    common = [
+        "analyse",
+        str(folder),
+        "--region",
+        "nuts",
+        "--activity",
+        "ipc",
+        "--period",
+        "year",
+        "--weight",
+        "share",
+        "-q",
+    ]
     r1 = runner.invoke(main, [*common, "--out", str(tmp_path / "local")])
-    r2 = runner.invoke(main, [*common, "--engine", "dask", "--scheduler", address,
-                              "--out", str(tmp_path / "dask")])
+    r2 = runner.invoke(
+        main, [*common, "--engine", "dask", "--scheduler", address, "--out", str(tmp_path / "dask")]
+    )
     assert r1.exit_code == 0, r1.output
     assert r2.exit_code == 0, r2.output
     for name in ("cells", "regions", "activities"):

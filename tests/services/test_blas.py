@@ -38,10 +38,19 @@ SCRIPT = textwrap.dedent(
 
 
 def _run(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env={**clean, **env},
-                         capture_output=True, text=True, timeout=120, check=True)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -77,10 +86,19 @@ SERVE = textwrap.dedent(
 
 
 def test_serve_limits_the_threads(tmp_path) -> None:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    out = subprocess.run([sys.executable, "-c", SERVE, str(tmp_path)], env=clean,
-                         capture_output=True, text=True, timeout=300, check=True)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", SERVE, str(tmp_path)],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["exit"] == 0, got["output"]
     assert got["env"] == "1"

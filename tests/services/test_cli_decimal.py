@@ -29,14 +29,17 @@ def tables(tmp_path: Path) -> tuple[Path, Path]:
     """The same panel twice: a Spanish CSV (';', decimal commas, thousands points) and an
     ordinary CSV (decimal points)."""
     rng = np.random.default_rng(15)
-    rows = [(y, r, a, round(float(rng.uniform(1, 5000)), 2))
-            for y in YEARS for r in REGIONS for a in ACTIVITIES]
+    rows = [
+        (y, r, a, round(float(rng.uniform(1, 5000)), 2))
+        for y in YEARS
+        for r in REGIONS
+        for a in ACTIVITIES
+    ]
     frame = pd.DataFrame(rows, columns=["año", "nuts", "cnae", "empleo"])
     assert (frame["empleo"] >= 1000).any()  # some values need a thousands point
     es = tmp_path / "empleo-es.csv"
     es.write_text(
-        "año;nuts;cnae;empleo\n"
-        + "".join(f"{y};{r};{a};{spanish(v)}\n" for y, r, a, v in rows),
+        "año;nuts;cnae;empleo\n" + "".join(f"{y};{r};{a};{spanish(v)}\n" for y, r, a, v in rows),
         encoding="utf-8",
     )
     plain = tmp_path / "empleo.csv"
@@ -49,8 +52,16 @@ def run(*args: str | Path) -> Result:
 
 
 COLS = ["--region", "nuts", "--activity", "cnae", "--value", "empleo", "--period", "año"]
-FILE_COLS = ["--region-col", "nuts", "--activity-col", "cnae", "--value-col", "empleo",
-             "--period-col", "año"]
+FILE_COLS = [
+    "--region-col",
+    "nuts",
+    "--activity-col",
+    "cnae",
+    "--value-col",
+    "empleo",
+    "--period-col",
+    "año",
+]
 
 
 def test_analyse_reads_decimal_commas(tables: tuple[Path, Path], tmp_path: Path) -> None:
@@ -67,8 +78,7 @@ def test_analyse_reads_decimal_commas(tables: tuple[Path, Path], tmp_path: Path)
     assert run_json["input"]["decimal"] == ","
 
 
-def test_without_decimal_the_error_suggests_it(tables: tuple[Path, Path], tmp_path: Path
-                                               ) -> None:
+def test_without_decimal_the_error_suggests_it(tables: tuple[Path, Path], tmp_path: Path) -> None:
     es, _ = tables
     result = run("analyse", es, *COLS, "--out", tmp_path / "o")
     assert result.exit_code == 2, result.output
@@ -79,8 +89,9 @@ def test_without_decimal_the_error_suggests_it(tables: tuple[Path, Path], tmp_pa
     assert "--decimal ," in line
 
 
-def test_a_decimal_point_file_read_with_decimal_comma(tables: tuple[Path, Path],
-                                                      tmp_path: Path) -> None:
+def test_a_decimal_point_file_read_with_decimal_comma(
+    tables: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, plain = tables
     result = run("analyse", plain, *COLS, "--decimal", ",", "--out", tmp_path / "o")
     assert result.exit_code == 2, result.output
@@ -96,8 +107,9 @@ def test_other_separators_are_refused() -> None:
 
 
 def test_decimal_is_for_files_not_datasets(tmp_path: Path) -> None:
-    result = run("analyse", "--dataset", "us-state-industry", "--decimal", ",", "--out",
-                 tmp_path / "o")
+    result = run(
+        "analyse", "--dataset", "us-state-industry", "--decimal", ",", "--out", tmp_path / "o"
+    )
     assert result.exit_code == 2
     assert "--decimal" in result.output and "--dataset" in result.output
 
@@ -105,15 +117,32 @@ def test_decimal_is_for_files_not_datasets(tmp_path: Path) -> None:
 def test_population_with_decimal_commas(tables: tuple[Path, Path], tmp_path: Path) -> None:
     es, _ = tables
     pop = tmp_path / "poblacion.csv"
-    pop.write_text("nuts;habitantes\n" + "".join(
-        f"{r};{spanish(1_000_000 + 12_345.5 * i)}\n" for i, r in enumerate(REGIONS)),
-        encoding="utf-8")
+    pop.write_text(
+        "nuts;habitantes\n"
+        + "".join(f"{r};{spanish(1_000_000 + 12_345.5 * i)}\n" for i, r in enumerate(REGIONS)),
+        encoding="utf-8",
+    )
     out = tmp_path / "o"
-    result = run("analyse", es, *COLS, "--decimal", ",", "--presence", "both",
-                 "--population", pop, "--population-value", "habitantes", "--out", out, "-q")
+    result = run(
+        "analyse",
+        es,
+        *COLS,
+        "--decimal",
+        ",",
+        "--presence",
+        "both",
+        "--population",
+        pop,
+        "--population-value",
+        "habitantes",
+        "--out",
+        out,
+        "-q",
+    )
     assert result.exit_code == 0, result.output
     assert json.loads((out / "run.json").read_text())["population"]["columns"]["value"] == (
-        "habitantes")
+        "habitantes"
+    )
 
 
 def test_profile_opportunities_and_validate(tables: tuple[Path, Path], tmp_path: Path) -> None:
@@ -121,10 +150,11 @@ def test_profile_opportunities_and_validate(tables: tuple[Path, Path], tmp_path:
     got = run("profile", es, *FILE_COLS, "--decimal", ",", "--region", "ES30", "--json")
     assert got.exit_code == 0, got.output
     want = run("profile", plain, *FILE_COLS, "--region", "ES30", "--json")
-    assert json.loads(got.stdout)["specialisations"] == json.loads(want.stdout)[
-        "specialisations"]
-    for command, extra in (("opportunities", ["--region", "ES30", "--json"]),
-                           ("validate", ["--n-boot", "10", "--out", str(tmp_path / "v")])):
+    assert json.loads(got.stdout)["specialisations"] == json.loads(want.stdout)["specialisations"]
+    for command, extra in (
+        ("opportunities", ["--region", "ES30", "--json"]),
+        ("validate", ["--n-boot", "10", "--out", str(tmp_path / "v")]),
+    ):
         ok = run(command, es, *FILE_COLS, "--decimal", ",", *extra)
         assert ok.exit_code == 0, (command, ok.output)
         bad = run(command, es, *FILE_COLS, *extra)
@@ -134,14 +164,29 @@ def test_profile_opportunities_and_validate(tables: tuple[Path, Path], tmp_path:
 
 def test_serve_data_file_with_decimal_commas(tables: tuple[Path, Path], tmp_path: Path) -> None:
     es, _plain = tables
-    args = ["serve", "--data", es, "--region", "nuts", "--activity", "cnae", "--value",
-            "empleo", "--period", "año", "--decimal", ",", "--data-dir", tmp_path / "d", "--get"]
+    args = [
+        "serve",
+        "--data",
+        es,
+        "--region",
+        "nuts",
+        "--activity",
+        "cnae",
+        "--value",
+        "empleo",
+        "--period",
+        "año",
+        "--decimal",
+        ",",
+        "--data-dir",
+        tmp_path / "d",
+        "--get",
+    ]
     result = run(*args, "/api/v1/datasets/empleo-es/indicators/regions?limit=100")
     assert result.exit_code == 0, result.output
     got = json.loads(result.output)
     assert got["total"] == len(REGIONS) * len(YEARS)
     detail = json.loads(run(*args, "/api/v1/datasets/empleo-es").output)
     assert detail["mapping"]["decimal"] == ","
-    result = run("serve", "--decimal", ",", "--data-dir", tmp_path / "d", "--get",
-                 "/api/v1/health")
+    result = run("serve", "--decimal", ",", "--data-dir", tmp_path / "d", "--get", "/api/v1/health")
     assert result.exit_code == 2 and "--decimal need --data FILE" in result.output

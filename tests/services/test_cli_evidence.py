@@ -15,8 +15,17 @@ def run(*args: str):
 
 
 def test_opportunities_for_a_region(tmp_path):
-    res = run("opportunities", "--dataset", "us-state-industry", "--region", "California",
-              "--top", "2", "--out", str(tmp_path))
+    res = run(
+        "opportunities",
+        "--dataset",
+        "us-state-industry",
+        "--region",
+        "California",
+        "--top",
+        "2",
+        "--out",
+        str(tmp_path),
+    )
     assert res.exit_code == 0, res.output
     assert "most attractive" in res.output
     cands = pd.read_csv(tmp_path / "candidates.csv")
@@ -31,14 +40,33 @@ def test_opportunities_json_and_errors(tmp_path):
     assert doc["region"] == "48" and doc["candidates"]
     bad = CliRunner().invoke(main, ["opportunities", "--dataset", "us-state-industry"])
     assert bad.exit_code == 2 and "--region" in bad.output
-    bad = CliRunner().invoke(main, ["opportunities", "--dataset", "us-state-industry",
-                                    "--region", "06", "--density-cutoff", "lots"])
+    bad = CliRunner().invoke(
+        main,
+        [
+            "opportunities",
+            "--dataset",
+            "us-state-industry",
+            "--region",
+            "06",
+            "--density-cutoff",
+            "lots",
+        ],
+    )
     assert bad.exit_code == 2 and "cut-off" in bad.output
 
 
 def test_validate_writes_table_chart_and_json(tmp_path):
-    res = run("validate", "--dataset", "mx-tamaulipas", "--n-boot", "20", "--k", "5",
-              "--out", str(tmp_path))
+    res = run(
+        "validate",
+        "--dataset",
+        "mx-tamaulipas",
+        "--n-boot",
+        "20",
+        "--k",
+        "5",
+        "--out",
+        str(tmp_path),
+    )
     assert res.exit_code == 0, res.output
     assert "ROC-AUC" in res.output and "ubiquity (baseline)" in res.output
     metrics = pd.read_csv(tmp_path / "metrics.csv")
@@ -52,10 +80,13 @@ def test_validate_writes_table_chart_and_json(tmp_path):
 
 def test_validate_on_a_file_and_one_period_error(tmp_path):
     path = tmp_path / "one.csv"
-    pd.DataFrame({"r": ["a", "a", "b", "b"], "x": ["p", "q", "p", "q"],
-                  "v": [1, 2, 3, 1]}).to_csv(path, index=False)
-    res = CliRunner().invoke(main, ["validate", str(path), "--region-col", "r",
-                                    "--activity-col", "x", "--value-col", "v"])
+    pd.DataFrame({"r": ["a", "a", "b", "b"], "x": ["p", "q", "p", "q"], "v": [1, 2, 3, 1]}).to_csv(
+        path, index=False
+    )
+    res = CliRunner().invoke(
+        main,
+        ["validate", str(path), "--region-col", "r", "--activity-col", "x", "--value-col", "v"],
+    )
     assert res.exit_code == 2
     assert "two periods" in res.output and "Traceback" not in res.output
 
@@ -63,8 +94,16 @@ def test_validate_on_a_file_and_one_period_error(tmp_path):
 def test_indicators_list_and_compute(tmp_path):
     res = run("indicators")
     assert res.exit_code == 0 and "density" in res.output and "Balassa" in res.output
-    res = run("indicators", "density", "--dataset", "us-state-industry", "--option", "knn=5",
-              "--out", str(tmp_path / "d.csv"))
+    res = run(
+        "indicators",
+        "density",
+        "--dataset",
+        "us-state-industry",
+        "--option",
+        "knn=5",
+        "--out",
+        str(tmp_path / "d.csv"),
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(tmp_path / "d.csv", dtype={"region": str, "activity": str})
     assert list(table.columns) == ["period", "region", "activity", "density"]
@@ -73,9 +112,11 @@ def test_indicators_list_and_compute(tmp_path):
     assert res.output.splitlines()[0] == "period,region,eci"
     bad = CliRunner().invoke(main, ["indicators", "nope", "--dataset", "us-state-industry"])
     assert bad.exit_code == 2 and "unknown indicator" in bad.output
-    bad = CliRunner().invoke(main, ["indicators", "density", "--dataset", "us-state-industry",
-                                    "--option", "knn"])
+    bad = CliRunner().invoke(
+        main, ["indicators", "density", "--dataset", "us-state-industry", "--option", "knn"]
+    )
     assert bad.exit_code == 2 and "KEY=VALUE" in bad.output
-    bad = CliRunner().invoke(main, ["indicators", "density", "--dataset", "us-state-industry",
-                                    "--option", "colour=red"])
+    bad = CliRunner().invoke(
+        main, ["indicators", "density", "--dataset", "us-state-industry", "--option", "colour=red"]
+    )
     assert bad.exit_code == 2 and "bad options" in bad.output

@@ -31,8 +31,22 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _analyse(trade: Path, out: Path, *extra: str):
-    args = ["analyse", str(trade), "--region", "origin", "--activity", "hs92", "--value",
-            "export_val", "--period", "year", "--out", str(out), "-q", *extra]
+    args = [
+        "analyse",
+        str(trade),
+        "--region",
+        "origin",
+        "--activity",
+        "hs92",
+        "--value",
+        "export_val",
+        "--period",
+        "year",
+        "--out",
+        str(out),
+        "-q",
+        *extra,
+    ]
     return CliRunner().invoke(main, args)
 
 
@@ -67,8 +81,9 @@ def test_explicit_population_period_still_wins(files, tmp_path):
     renamed = tmp_path / "pop2.csv"
     pd.read_csv(pop).rename(columns={"year": "yr"}).to_csv(renamed, index=False)
     out = tmp_path / "out"
-    result = _analyse(trade, out, "--presence", "rpop", "--population", str(renamed),
-                      "--population-period", "yr")
+    result = _analyse(
+        trade, out, "--presence", "rpop", "--population", str(renamed), "--population-period", "yr"
+    )
     assert result.exit_code == 0, result.output
     run = json.loads((out / "run.json").read_text())
     assert run["population"]["columns"]["period"] == "yr"
@@ -97,15 +112,18 @@ def test_proximity_asymmetric(files, tmp_path):
     run = json.loads((out / "run.json").read_text())
     assert run["profile"]["proximity"] == "asymmetric"
     prox = pd.read_csv(out / "proximity.csv", dtype={"activity_from": str, "activity_to": str})
-    wide = prox[prox.period == 1995].pivot(index="activity_from", columns="activity_to",
-                                           values="proximity")
+    wide = prox[prox.period == 1995].pivot(
+        index="activity_from", columns="activity_to", values="proximity"
+    )
     assert not np.allclose(wide.to_numpy(), wide.to_numpy().T)
 
 
 @pytest.mark.parametrize(
     ("option", "value", "choices"),
-    [("--proximity", "asym", "'min_conditional', 'asymmetric'"),
-     ("--presence", "any", "'either', 'both'")],
+    [
+        ("--proximity", "asym", "'min_conditional', 'asymmetric'"),
+        ("--presence", "any", "'either', 'both'"),
+    ],
 )
 def test_bad_choice_is_a_usage_error(files, tmp_path, option, value, choices):
     trade, _ = files

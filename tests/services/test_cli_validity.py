@@ -31,10 +31,18 @@ def test_bundled_income_series_is_reported(tmp_path: Path) -> None:
 
 def test_sign_income_with_an_income_file(tmp_path: Path) -> None:
     data = tmp_path / "data.csv"
-    rows = [(r, a, v) for r, vals in {"A": [9, 1, 1, 1, 2], "B": [1, 8, 2, 1, 1],
-                                         "C": [1, 1, 7, 3, 2], "D": [2, 2, 2, 6, 9],
-                                         "E": [5, 5, 1, 1, 1], "F": [3, 1, 4, 1, 5]}.items()
-            for a, v in zip(["v", "w", "x", "y", "z"], vals, strict=True)]
+    rows = [
+        (r, a, v)
+        for r, vals in {
+            "A": [9, 1, 1, 1, 2],
+            "B": [1, 8, 2, 1, 1],
+            "C": [1, 1, 7, 3, 2],
+            "D": [2, 2, 2, 6, 9],
+            "E": [5, 5, 1, 1, 1],
+            "F": [3, 1, 4, 1, 5],
+        }.items()
+        for a, v in zip(["v", "w", "x", "y", "z"], vals, strict=True)
+    ]
     pd.DataFrame(rows, columns=["region", "activity", "value"]).to_csv(data, index=False)
     cols = ("--region", "region", "--activity", "activity", "--value", "value", "-q")
     plain = tmp_path / "plain"
@@ -44,7 +52,8 @@ def test_sign_income_with_an_income_file(tmp_path: Path) -> None:
     income = tmp_path / "income.csv"
     ranks = eci_plain.rank(method="first")
     pd.DataFrame({"region": ranks.index, "income": 1000 - 10 * ranks.to_numpy()}).to_csv(
-        income, index=False)
+        income, index=False
+    )
     out = tmp_path / "out"
     res = run("analyse", data, *cols, "--sign", "income", "--income", income, "--out", out)
     assert res.exit_code == 0, res.output
@@ -85,8 +94,20 @@ def test_empty_values_can_be_kept_as_suppressed_cells(tmp_path: Path) -> None:
     assert bool(cells.loc[("A", "y"), "missing"]) and pd.isna(cells.loc[("A", "y"), "rca"])
     record = json.loads((tmp_path / "o2" / "run.json").read_text())
     assert record["input"]["missing"] == "flag"
-    prof = run("profile", data, "--region-col", "r", "--activity-col", "a", "--value-col", "v",
-               "--missing", "flag", "-r", "A")
+    prof = run(
+        "profile",
+        data,
+        "--region-col",
+        "r",
+        "--activity-col",
+        "a",
+        "--value-col",
+        "v",
+        "--missing",
+        "flag",
+        "-r",
+        "A",
+    )
     assert prof.exit_code == 0
     assert "50% of the region's activity cells are suppressed" in prof.output
 

@@ -35,7 +35,8 @@ def test_activity_page_renders(client, url, expected, lang):
     if lang == "es":
         text = visible_text(html)
         leftovers = [
-            s for s in {*ENGLISH, *interface_strings()}
+            s
+            for s in {*ENGLISH, *interface_strings()}
             if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)
         ]
         assert not leftovers, f"untranslated on {url}: {leftovers}"
@@ -82,8 +83,9 @@ def test_activity_picker_redirects(client):
     assert r.headers["location"] == "/datasets/eu-nuts2-ardeco/activities/B-E?period=2010"
 
 
-@pytest.mark.parametrize(("lang", "title"), [("en", "Unknown activity"),
-                                             ("es", "Actividad desconocida")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Unknown activity"), ("es", "Actividad desconocida")]
+)
 def test_unknown_activity_is_a_404_page(client, lang, title):
     r = client.get(f"/datasets/eu-nuts2-ardeco/activities/XX99?lang={lang}")
     assert r.status_code == 404

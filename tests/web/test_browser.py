@@ -214,9 +214,7 @@ def test_compare_regions(page):
 
 def test_regions_without_shapes(page):
     page.goto(page.base + "/datasets/mx-tamaulipas/regions/28032?lang=es")
-    assert "no tiene límites" in page.inner_text("main") or "No hay mapa" in page.inner_text(
-        "main"
-    )
+    assert "no tiene límites" in page.inner_text("main") or "No hay mapa" in page.inner_text("main")
     drawn(page, "specialisations")
     drawn(page, "opportunities")
     shot(page, "region-no-shapes")

@@ -43,7 +43,8 @@ def test_validation_run_a_backtest_then_spanish(page):  # noqa: F811
     assert page.locator("#f-score-pci").is_checked()
     shot(page, "validation")
     page.locator("#curves-heading").locator("..").screenshot(
-        path=str(SHOTS / "validation-chart.png"))
+        path=str(SHOTS / "validation-chart.png")
+    )
     # the same backtest in Spanish: labels, numbers and the chart axes
     page.locator("nav.lang").get_by_role("link", name="Español").click()
     page.wait_for_url(re.compile(r"lang=es"))
@@ -79,4 +80,5 @@ def test_region_framework_chart_and_quadrant_tables(page):  # noqa: F811
     page.locator("#opp-heading").scroll_into_view_if_needed()
     shot(page, "region-framework")
     page.locator("#opp-heading").locator("..").screenshot(
-        path=str(SHOTS / "region-framework-chart.png"))
+        path=str(SHOTS / "region-framework-chart.png")
+    )

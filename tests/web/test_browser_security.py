@@ -79,9 +79,12 @@ def hostile_site(target: str) -> Iterator[str]:
 def victim(tmp_path: Path) -> Iterator[tuple[str, SmartSpecApp]]:
     """A real smartspec server with one uploaded dataset (``victim``)."""
     app = SmartSpecApp(data_dir=tmp_path / "data", datasets=["us-state-industry"])
-    app.add_dataset(CSV.replace("\\n", "\n").encode(),
-                    {"region": "geo", "activity": "sector", "value": "jobs"},
-                    "victim", filename="victim.csv")
+    app.add_dataset(
+        CSV.replace("\\n", "\n").encode(),
+        {"region": "geo", "activity": "sector", "value": "jobs"},
+        "victim",
+        filename="victim.csv",
+    )
     with serving(app) as url:
         yield url, app
     app.close()

@@ -31,8 +31,9 @@ MX = "/datasets/mx-tamaulipas"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from smartspec.app import SmartSpecApp
 
-    app = SmartSpecApp(data_dir=tmp_path_factory.mktemp("validity"),
-                       datasets=["eu-nuts2-sbs", "mx-tamaulipas"])
+    app = SmartSpecApp(
+        data_dir=tmp_path_factory.mktemp("validity"), datasets=["eu-nuts2-sbs", "mx-tamaulipas"]
+    )
     with serving(app) as url:
         yield url
     app.close()
@@ -68,8 +69,7 @@ def test_the_caveat_appears_when_the_checks_fail(page) -> None:
     caveat = page.locator(".caveat").first
     assert caveat.is_visible()
     assert "Advertencia" in caveat.inner_text()
-    assert "Lea las cifras de complejidad con cautela" in page.locator(
-        "section.brief").inner_text()
+    assert "Lea las cifras de complejidad con cautela" in page.locator("section.brief").inner_text()
     # EU SBS with its default (presence by RPOP) passes: no caveat, the checks table says why
     page.goto(page.base + f"{SBS}/regions/ES30?period=2014&lang=en")
     assert page.locator(".caveat").count() == 0
@@ -82,8 +82,11 @@ def test_the_summary_reads_correctly_in_both_languages(page) -> None:
     page.goto(page.base + f"{SBS}/regions/ES51?period=2014&lang=en")
     brief = page.locator("section.brief")
     text = brief.inner_text()
-    assert re.search(r"Cataluña is specialised in \d+ activities in 2014; the strongest are "
-                     r".+ \(RCA \d\.\d\d\)", text), text
+    assert re.search(
+        r"Cataluña is specialised in \d+ activities in 2014; the strongest are "
+        r".+ \(RCA \d\.\d\d\)",
+        text,
+    ), text
     assert re.search(r"By economic complexity it ranks \d+ of \d+ \(ECI -?\d\.\d\d\)", text)
     assert "The ranking passes its checks: across" in text
     assert "The most promising related moves are" in text
@@ -101,8 +104,11 @@ def test_the_summary_reads_correctly_in_both_languages(page) -> None:
     page.goto(page.base + f"{SBS}/regions/ES51?period=2014&lang=es")
     text = page.locator("section.brief").inner_text()
     assert page.locator("#brief-heading").inner_text() == "En resumen"
-    assert re.search(r"Cataluña está especializada en \d+ actividades en 2014; las más fuertes "
-                     r"son .+ \(VCR \d,\d\d\)", text), text
+    assert re.search(
+        r"Cataluña está especializada en \d+ actividades en 2014; las más fuertes "
+        r"son .+ \(VCR \d,\d\d\)",
+        text,
+    ), text
     assert "Por complejidad económica ocupa el puesto" in text
     assert "Los pasos relacionados más prometedores son" in text
     # no English left in the Spanish summary (activity names are CNAE-2009's Spanish titles)

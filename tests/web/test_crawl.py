@@ -128,8 +128,10 @@ def crawl(http, start: str, lang: str, *, within: str | None = None) -> tuple[li
         local = parts.path + (f"?{parts.query}" if parts.query else "")
         if local in visited or "lang=" in parts.query:
             continue
-        if local != start and within is not None and not local.startswith(
-            (within, "/static", "/api")
+        if (
+            local != start
+            and within is not None
+            and not local.startswith((within, "/static", "/api"))
         ):
             continue
         kind = _kind(parts.path, parts.query)
@@ -205,7 +207,8 @@ def _fill(http, path: str, op: dict, dataset: str) -> list[str]:
             values[name] = [f"{t}.csv" for t in DOWNLOADS] + [f"regions.{f}" for f in FORMATS]
         elif name == "name" and "/measures/" in path:
             values[name] = [
-                m["name"] for m in http.get("/api/v1/indicators").json()["items"]
+                m["name"]
+                for m in http.get("/api/v1/indicators").json()["items"]
                 if m["name"] not in HEAVY_MEASURES or dataset == SMALLEST
             ]
         elif name == "job_id":  # the jobs this crawl started, and one that does not exist
@@ -252,9 +255,12 @@ def test_main_pages_of_every_dataset_in_a_browser(browser, platform_server, http
     or replaced by its table, no script error, no console error, nothing fetched from outside."""
     region = _first(http, dataset, "regions")
     activity = _first(http, dataset, "activities")
-    pages = [(f"/datasets/{dataset}", "en"), (f"/datasets/{dataset}?lang=es", "es"),
-             (f"/datasets/{dataset}/regions/{quote(region, safe='')}?lang=en", "en"),
-             (f"/datasets/{dataset}/activities/{quote(activity, safe='')}", "en")]
+    pages = [
+        (f"/datasets/{dataset}", "en"),
+        (f"/datasets/{dataset}?lang=es", "es"),
+        (f"/datasets/{dataset}/regions/{quote(region, safe='')}?lang=en", "en"),
+        (f"/datasets/{dataset}/activities/{quote(activity, safe='')}", "en"),
+    ]
     with open_page(browser, platform_server) as pg:
         for path, lang in pages:
             response = pg.goto(platform_server + path)

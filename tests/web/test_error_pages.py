@@ -28,8 +28,10 @@ HTML = {"accept": "text/html,application/xhtml+xml"}
 
 @pytest.mark.parametrize(
     ("lang", "title", "message"),
-    [("en", "Page not found", "There is no page at /no/such/page."),
-     ("es", "Página no encontrada", "No hay ninguna página en /no/such/page.")],
+    [
+        ("en", "Page not found", "There is no page at /no/such/page."),
+        ("es", "Página no encontrada", "No hay ninguna página en /no/such/page."),
+    ],
 )
 def test_unknown_url_is_an_html_page_in_the_language(failing_client, lang, title, message):
     r = failing_client.get("/no/such/page", headers={**HTML, "cookie": f"{COOKIE}={lang}"})
@@ -41,12 +43,13 @@ def test_unknown_url_is_an_html_page_in_the_language(failing_client, lang, title
 
 
 @pytest.mark.parametrize(
-    ("lang", "title"), [("en", "Something went wrong on our side"),
-                        ("es", "Algo ha fallado por nuestra parte")],
+    ("lang", "title"),
+    [("en", "Something went wrong on our side"), ("es", "Algo ha fallado por nuestra parte")],
 )
 def test_a_failing_page_is_an_html_page_in_the_language(failing_client, lang, title):
-    r = failing_client.get("/datasets/us-state-industry/broken",
-                           headers={**HTML, "cookie": f"{COOKIE}={lang}"})
+    r = failing_client.get(
+        "/datasets/us-state-industry/broken", headers={**HTML, "cookie": f"{COOKIE}={lang}"}
+    )
     assert r.status_code == 500
     assert r.headers["content-type"].startswith("text/html")
     assert title in r.text and 'href="/"' in r.text

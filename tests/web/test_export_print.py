@@ -24,11 +24,20 @@ REGION = "/datasets/eu-nuts2-ardeco/regions/ES61?period=2019"
 ACTIVITY = "/datasets/eu-nuts2-ardeco/activities/J?period=2019"
 
 LABELS = {
-    "en": {"png": "PNG image", "svg": "SVG (vector) image", "group": "Download the chart:",
-           "print": "Print / save as PDF", "measure": "Activity complexity (PCI)"},
-    "es": {"png": "Imagen PNG", "svg": "Imagen SVG (vectorial)",
-           "group": "Descargar el gráfico:", "print": "Imprimir / guardar como PDF",
-           "measure": "Complejidad de la actividad (ICP)"},
+    "en": {
+        "png": "PNG image",
+        "svg": "SVG (vector) image",
+        "group": "Download the chart:",
+        "print": "Print / save as PDF",
+        "measure": "Activity complexity (PCI)",
+    },
+    "es": {
+        "png": "Imagen PNG",
+        "svg": "Imagen SVG (vectorial)",
+        "group": "Descargar el gráfico:",
+        "print": "Imprimir / guardar como PDF",
+        "measure": "Complejidad de la actividad (ICP)",
+    },
 }
 
 
@@ -59,7 +68,8 @@ def test_every_chart_downloads_as_png_and_svg(page, lang):  # noqa: F811
         download = info.value
         assert download.failure() is None
         assert download.suggested_filename == (
-            f"smartspec-eu-nuts2-ardeco-regions-ES61-2019-{chart}.png")
+            f"smartspec-eu-nuts2-ardeco-regions-ES61-2019-{chart}.png"
+        )
         w, h = png_size(download.path().read_bytes())
         assert 1.5 * width <= w <= 2.2 * width + 80, (chart, w, width)
         assert h > 100
@@ -105,14 +115,23 @@ def test_print_to_a4_pdf(page, url, lang):  # noqa: F811
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base + f"{url}&lang={lang}")
     page.wait_for_selector(".vis.drawn svg", timeout=15_000)
-    page.wait_for_function("document.querySelectorAll('.vis:not(.drawn):not(.failed)')"
-                           ".length === 0", timeout=15_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.vis:not(.drawn):not(.failed)').length === 0", timeout=15_000
+    )
     button = page.get_by_role("button", name=words["print"])
     assert button.is_visible()
     # on paper: no navigation, forms, switchers, buttons or download links
     page.emulate_media(media="print")
-    for selector in ("header.top", "nav.subnav", "nav.lang", "form.picker", ".chart-export",
-                     "button[data-print]", "ul.downloads", "footer.foot"):
+    for selector in (
+        "header.top",
+        "nav.subnav",
+        "nav.lang",
+        "form.picker",
+        ".chart-export",
+        "button[data-print]",
+        "ul.downloads",
+        "footer.foot",
+    ):
         hidden = page.locator(selector)
         assert hidden.count() >= 1, selector
         assert all(not h.is_visible() for h in hidden.all()), selector
@@ -145,7 +164,8 @@ def test_print_to_a4_pdf(page, url, lang):  # noqa: F811
     assert page.locator("header.top").is_visible()
     # the button opens the browser's print (beforeprint fires; headless Chromium then stays
     # "printing", so this comes last)
-    page.evaluate("window.__printed = 0; addEventListener('beforeprint', "
-                  "() => { window.__printed += 1; })")
+    page.evaluate(
+        "window.__printed = 0; addEventListener('beforeprint', () => { window.__printed += 1; })"
+    )
     button.click()
     page.wait_for_function("window.__printed === 1", timeout=5_000)

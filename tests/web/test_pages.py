@@ -74,7 +74,7 @@ def test_page_renders(client, url, lang):
     assert '<main id="main"' in html
     assert 'nav class="lang"' in html  # the language switcher on every page
     assert "https://" not in html.replace("https://vega.github.io/schema", "")  # no CDN
-    assert "<script src=\"http" not in html and "<link rel=\"stylesheet\" href=\"http" not in html
+    assert '<script src="http' not in html and '<link rel="stylesheet" href="http' not in html
     data = page_data(html)
     for key, spec in data["charts"].items():
         assert f'data-chart="{key}"' in html
@@ -83,7 +83,8 @@ def test_page_renders(client, url, lang):
     if lang == "es":
         text = visible_text(html)
         leftovers = [
-            s for s in {*ENGLISH, *interface_strings()}
+            s
+            for s in {*ENGLISH, *interface_strings()}
             if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)
         ]
         assert not leftovers, f"untranslated on {url}: {leftovers}"
@@ -169,8 +170,13 @@ def test_upload_then_analysis_and_error(client):
     bad = client.post(
         "/upload?lang=es",
         files={"file": ("bad.csv", UPLOAD_CSV.encode(), "text/csv")},
-        data={"region": "nope", "activity": "sector", "value": "jobs", "period": "year",
-              "csrf_token": csrf_token(client)},
+        data={
+            "region": "nope",
+            "activity": "sector",
+            "value": "jobs",
+            "period": "year",
+            "csrf_token": csrf_token(client),
+        },
     )
     assert bad.status_code in (400, 422)
     assert 'role="alert"' in bad.text and "Se esperaba" in bad.text

@@ -66,8 +66,10 @@ def test_region_page_uses_the_framework(client):
     assert 'id="f-cutoff"' in html and "Medias de las candidatas" in html
     # median cut-offs: the lines move to the medians
     med = page_data(client.get(f"{ARDECO}/regions/ES61?period=2019&cutoff=median").text)
-    api_med = client.get(f"/api/v1{ARDECO}/regions/ES61/framework", params={
-        "period": 2019, "density_cutoff": "median", "complexity_cutoff": "median"}).json()
+    api_med = client.get(
+        f"/api/v1{ARDECO}/regions/ES61/framework",
+        params={"period": 2019, "density_cutoff": "median", "complexity_cutoff": "median"},
+    ).json()
     layer = med["charts"]["opportunities"]["layer"][0]
     assert layer["encoding"]["x"]["datum"] == pytest.approx(api_med["cutoffs"]["density"])
 
@@ -152,4 +154,3 @@ def test_overview_variety_with_an_activity_hierarchy(nz_client):
     assert "Related variety" in head and "Unrelated variety" in head
     assert "parent categories in the dataset's classification" in html
     assert "measures/related_variety?period=2013&amp;groups=auto&format=csv" in html
-

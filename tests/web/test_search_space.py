@@ -86,8 +86,9 @@ def test_pick_region_resolves_typed_names(wide_client):  # noqa: F811
     no_english_left(compare.text, "compare")
 
 
-@pytest.mark.parametrize("url", ["/?dataset=eu-nuts2-sbs", SBS, f"{SBS}/regions/ES30",
-                                 f"{SBS}/compare?regions=ES30"])
+@pytest.mark.parametrize(
+    "url", ["/?dataset=eu-nuts2-sbs", SBS, f"{SBS}/regions/ES30", f"{SBS}/compare?regions=ES30"]
+)
 def test_search_fields_and_their_suggestions(wide_client, url):  # noqa: F811
     html = wide_client.get(url + ("&" if "?" in url else "?") + "lang=es").text
     n = len(labels("eu-nuts2-sbs", "region"))
@@ -152,17 +153,25 @@ def quadrant_bodies(html: str) -> dict[str, str]:
 def test_quadrant_tables_list_top_rows(wide_client, top, rank_by):  # noqa: F811
     url = f"{SBS}/regions/ES51?period=2012&top={top}&rank_by={rank_by}&lang=en"
     html = wide_client.get(url).text
-    api = wide_client.get(f"/api/v1{SBS}/regions/ES51/framework",
-                          params={"period": 2012}).json()
-    cells = {str(c["activity"]): c for c in wide_client.get(
-        f"/api/v1{SBS}/indicators/cells", params={"period": 2012, "region": "ES51",
-                                                   "limit": 1000}).json()["items"]}
+    api = wide_client.get(f"/api/v1{SBS}/regions/ES51/framework", params={"period": 2012}).json()
+    cells = {
+        str(c["activity"]): c
+        for c in wide_client.get(
+            f"/api/v1{SBS}/indicators/cells",
+            params={"period": 2012, "region": "ES51", "limit": 1000},
+        ).json()["items"]
+    }
     column = {"density": 1, "pci": 2, "cog": 3}[rank_by]  # Activity, density, PCI, COG, RCA
     field = RANK_FIELD[rank_by]
     longer = 0
     for code, table in quadrant_bodies(html).items():
-        members = [c for c in api["candidates"] if c["quadrant"] == code
-                   and c.get("density") is not None and c.get("complexity") is not None]
+        members = [
+            c
+            for c in api["candidates"]
+            if c["quadrant"] == code
+            and c.get("density") is not None
+            and c.get("complexity") is not None
+        ]
         body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
         rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
         if not members:
@@ -172,9 +181,17 @@ def test_quadrant_tables_list_top_rows(wide_client, top, rank_by):  # noqa: F811
         shown = [float(re.findall(r'data-value="([^"]*)"', r)[column]) for r in rows]
         assert shown == sorted(shown, reverse=True), (code, shown)
         # the best of the quadrant, by the chosen measure (COG from the cells)
-        values = sorted((v for v in (cells[str(c["activity"])]["cog"] if field == "cog"
-                                     else c[field] for c in members) if v is not None),
-                        reverse=True)
+        values = sorted(
+            (
+                v
+                for v in (
+                    cells[str(c["activity"])]["cog"] if field == "cog" else c[field]
+                    for c in members
+                )
+                if v is not None
+            ),
+            reverse=True,
+        )
         assert shown == pytest.approx(values[: len(shown)], abs=1e-3)
         if len(members) > top:
             longer += 1
@@ -183,8 +200,11 @@ def test_quadrant_tables_list_top_rows(wide_client, top, rank_by):  # noqa: F811
         else:
             assert "<tfoot>" not in table
     assert longer >= 1  # the case is exercised
-    by = {"density": "relatedness density", "cog": "complexity outlook gain (COG)",
-          "pci": "activity complexity (PCI)"}[rank_by]
+    by = {
+        "density": "relatedness density",
+        "cog": "complexity outlook gain (COG)",
+        "pci": "activity complexity (PCI)",
+    }[rank_by]
     assert f"Each quadrant lists its {top} best candidates by {by}" in html
 
 
@@ -195,8 +215,10 @@ def test_framework_plane_labels_and_measure(wide_client):  # noqa: F811
     point = next(layer for layer in spec["layer"] if layer["mark"].get("type") == "point")
     assert point["encoding"]["y"]["title"] == "Complejidad de la actividad (ICP)"
     named = [r for r in spec["data"]["values"] if r.get("label")]
-    best = sorted((r for r in spec["data"]["values"] if r["quadrant"] == "Más atractivas"),
-                  key=lambda r: -(r["cog"] if r["cog"] is not None else -1e9))[:5]
+    best = sorted(
+        (r for r in spec["data"]["values"] if r["quadrant"] == "Más atractivas"),
+        key=lambda r: -(r["cog"] if r["cog"] is not None else -1e9),
+    )[:5]
     assert [r["name"] for r in named] == [r["name"] for r in best]
     assert all(r["label"] == charts._short(r["name"], 32) for r in named)
     assert {r["align"] for r in named} <= {"left", "right", "center"}
@@ -206,36 +228,60 @@ def test_framework_plane_labels_and_measure(wide_client):  # noqa: F811
     assert listed == [r["name"] for r in best]
     # another complexity measure, passed in: axis, tooltip and title say it
     other = charts.framework_plane(
-        named, title="Opportunities", x_label="Density", name_label="Activity",
-        quadrant_label="Quadrant", cog_label="COG", x_cut=0.5, y_cut=0.0,
-        legend=("Most", "Safe", "Ambitious", "Least"), corners=("a", "b", "c", "d"),
-        measure="Economic fitness")
+        named,
+        title="Opportunities",
+        x_label="Density",
+        name_label="Activity",
+        quadrant_label="Quadrant",
+        cog_label="COG",
+        x_cut=0.5,
+        y_cut=0.0,
+        legend=("Most", "Safe", "Ambitious", "Least"),
+        corners=("a", "b", "c", "d"),
+        measure="Economic fitness",
+    )
     assert other["title"] == "Opportunities · Economic fitness"
     point = next(layer for layer in other["layer"] if layer["mark"].get("type") == "point")
     assert point["encoding"]["y"]["title"] == "Economic fitness"
     default = charts.framework_plane(
-        named, title="Opportunities", x_label="Density", name_label="Activity",
-        quadrant_label="Quadrant", cog_label="COG", x_cut=0.5, y_cut=0.0,
-        legend=("Most", "Safe", "Ambitious", "Least"), corners=("a", "b", "c", "d"))
+        named,
+        title="Opportunities",
+        x_label="Density",
+        name_label="Activity",
+        quadrant_label="Quadrant",
+        cog_label="COG",
+        x_cut=0.5,
+        y_cut=0.0,
+        legend=("Most", "Safe", "Ambitious", "Least"),
+        corners=("a", "b", "c", "d"),
+    )
     assert default["title"] == "Opportunities · Activity complexity (PCI)"
-    assert not [layer for layer in default["layer"]
-                if "label" in str(layer.get("transform", ""))]  # label_top=0: no names
+    assert not [
+        layer for layer in default["layer"] if "label" in str(layer.get("transform", ""))
+    ]  # label_top=0: no names
 
 
 def text_boxes(page, selector: str) -> list[dict]:
     """The visible text elements under ``selector``: text and bounding box."""
-    return page.evaluate("""(sel) => Array.from(document.querySelectorAll(sel))
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel))
         .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0'
                      && t.getAttribute('opacity') !== '0')
         .map(t => { const b = t.getBoundingClientRect();
                     return {text: t.textContent, x0: b.left, y0: b.top, x1: b.right,
-                            y1: b.bottom}; })""", selector)
+                            y1: b.bottom}; })""",
+        selector,
+    )
 
 
 def overlapping(boxes: list[dict], slack: float = 1.0) -> list[tuple[str, str]]:
-    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-            if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > slack
-            and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > slack]
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > slack
+        and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > slack
+    ]
 
 
 @browser_only
@@ -272,8 +318,9 @@ def settled(client, url: str) -> str:
     return r.text
 
 
-@pytest.mark.parametrize(("url", "groups"), [(f"{WORLD}/space", 10), (f"{SBS}/space", 13),
-                                             (f"{NZ}/space", 16)])
+@pytest.mark.parametrize(
+    ("url", "groups"), [(f"{WORLD}/space", 10), (f"{SBS}/space", 13), (f"{NZ}/space", 16)]
+)
 def test_space_colours_by_top_level_sector(wide_client, url, groups):  # noqa: F811
     html = settled(wide_client, f"{url}?lang=es")
     spec = page_data(html)["charts"]["space"]
@@ -297,7 +344,8 @@ def test_space_group_names():
     assert sectors.group_name("7", "SITC Rev.2 4-digit") == "Machinery and transport equipment"
     assert sectors.group_name("C", "NACE Rev.2 division") == "Manufacturing"
     assert sectors.group_name("GH", "NZSIOC 2013 industry groups") == (
-        "Retail trade and accommodation")
+        "Retail trade and accommodation"
+    )
     assert sectors.group_name("Q", "Something else") == "Q"
     sbs = labels("eu-nuts2-sbs", "activity")
     assert set(sectors.top_groups(sbs["parent"].to_dict()).values()) == set(sbs["parent"])
@@ -305,8 +353,9 @@ def test_space_group_names():
 
 
 def test_space_without_sectors_keeps_red_specialisations(client):
-    spec = page_data(settled(client, "/datasets/us-state-industry/space?region=06"))[
-        "charts"]["space"]
+    spec = page_data(settled(client, "/datasets/us-state-industry/space?region=06"))["charts"][
+        "space"
+    ]
     assert not any(s["name"] == "group" for s in spec["scales"])
     assert spec["legends"][0]["fill"] == "colour"  # specialised (red) / not specialised
     assert sum(1 for n in spec["data"][0]["values"] if n["label"]) == 20  # 20 nodes: all

@@ -26,16 +26,22 @@ def app(tmp_path: Path) -> Iterator[SmartSpecApp]:
 
 @pytest.fixture
 def read_only_app(tmp_path: Path) -> Iterator[SmartSpecApp]:
-    app = SmartSpecApp(data_dir=tmp_path / "ro", datasets=["us-state-industry"],
-                       settings={"read_only": True})
+    app = SmartSpecApp(
+        data_dir=tmp_path / "ro", datasets=["us-state-industry"], settings={"read_only": True}
+    )
     yield app
     app.close()
 
 
 def _post(client, token: str | None, **extra: str):
     data = {**FIELDS, **({"csrf_token": token} if token is not None else {}), **extra}
-    return client.post("/upload?lang=en", files={"file": ("spain.csv", UPLOAD_CSV.encode())},
-                       data=data, headers={"accept": "text/html"}, follow_redirects=False)
+    return client.post(
+        "/upload?lang=en",
+        files={"file": ("spain.csv", UPLOAD_CSV.encode())},
+        data=data,
+        headers={"accept": "text/html"},
+        follow_redirects=False,
+    )
 
 
 def test_the_upload_form_carries_a_token_bound_to_a_cookie(app: SmartSpecApp) -> None:
@@ -82,8 +88,12 @@ def test_a_form_without_a_valid_token_is_refused(app: SmartSpecApp) -> None:
 
 
 def test_the_refusal_page_is_translated(app: SmartSpecApp) -> None:
-    r = app.client().post("/upload?lang=es", files={"file": ("x.csv", b"a")}, data=FIELDS,
-                          headers={"accept": "text/html"})
+    r = app.client().post(
+        "/upload?lang=es",
+        files={"file": ("x.csv", b"a")},
+        data=FIELDS,
+        headers={"accept": "text/html"},
+    )
     assert r.status_code == 403 and "No se pudo aceptar el formulario" in r.text
 
 

@@ -59,8 +59,9 @@ def english_only(dataset: str) -> set[str]:
 
 def found_in(page: str, names: set[str]) -> list[str]:
     """The names that appear in the page, as text or inside its JSON (charts)."""
-    return sorted(n for n in names
-                  if htmllib.escape(n) in page or n in page or json.dumps(n)[1:-1] in page)
+    return sorted(
+        n for n in names if htmllib.escape(n) in page or n in page or json.dumps(n)[1:-1] in page
+    )
 
 
 # ----------------------------------------------------------------------------- the API
@@ -78,8 +79,9 @@ def test_labels_route_gives_spanish_names_and_their_language(client):
     # search in the names of the language asked for
     found = client.get(url, params={"lang": "es", "q": "farmacéuticos"}).json()["items"]
     assert [i["code"] for i in found] == ["C21"]
-    nz = client.get("/api/v1/datasets/nz-urban-industry/activities",
-                    params={"lang": "es", "limit": 3}).json()["items"]
+    nz = client.get(
+        "/api/v1/datasets/nz-urban-industry/activities", params={"lang": "es", "limit": 3}
+    ).json()["items"]
     assert all(i["name_lang"] == "en" for i in nz)  # no Spanish source: English, said so
     bad = client.get(url, params={"lang": "fr"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request.parameter"
@@ -89,8 +91,9 @@ def test_labels_route_gives_spanish_names_and_their_language(client):
 def test_region_page_in_spanish_names_activities_in_spanish(client):
     page = client.get("/datasets/eu-nuts2-sbs/regions/ES30?lang=es").text
     es = labels("eu-nuts2-sbs", "activity", lang="es")["name"]
-    links = re.findall(r'href="/datasets/eu-nuts2-sbs/activities/([A-Z]\d\d)\?[^"]*">([^<]+)</a>',
-                       page)
+    links = re.findall(
+        r'href="/datasets/eu-nuts2-sbs/activities/([A-Z]\d\d)\?[^"]*">([^<]+)</a>', page
+    )
     assert len(links) >= 10
     for code, shown in links:
         assert htmllib.unescape(shown) == es[code], code
@@ -106,9 +109,11 @@ def test_activity_page_heading_and_map_title_are_spanish(client):
     title = re.search(r'<figcaption id="cap-map"[^>]*>(.*?)</figcaption>', page, re.S)
     assert title and re.fullmatch(
         r"Especialización en Fabricación de productos farmacéuticos \(VCR\) · \d{4}",
-        text(title.group(1)))
+        text(title.group(1)),
+    )
     assert page_data(page)["charts"]["map"]["title"] == (
-        "Especialización en Fabricación de productos farmacéuticos (VCR)")
+        "Especialización en Fabricación de productos farmacéuticos (VCR)"
+    )
     assert found_in(page, english_only("eu-nuts2-sbs")) == []
     english = client.get("/datasets/eu-nuts2-sbs/activities/C21?lang=en").text
     assert h1_name(english) == labels("eu-nuts2-sbs", "activity").loc["C21", "name"]
@@ -118,8 +123,12 @@ def test_scian_names_on_tamaulipas_pages(client):
     region = client.get("/datasets/mx-tamaulipas/regions/28032?lang=es").text
     assert h1_name(region) == "Reynosa"
     names = set(labels("mx-tamaulipas", "activity", lang="es")["name"])
-    shown = {htmllib.unescape(n) for n in re.findall(
-        r'href="/datasets/mx-tamaulipas/activities/[^"?]+\?[^"]*">([^<]+)</a>', region)}
+    shown = {
+        htmllib.unescape(n)
+        for n in re.findall(
+            r'href="/datasets/mx-tamaulipas/activities/[^"?]+\?[^"]*">([^<]+)</a>', region
+        )
+    }
     assert shown and shown <= names
     assert "Industrias manufactureras" in shown
     assert h1_name(client.get("/datasets/mx-tamaulipas/activities/21?lang=es").text) == "Minería"
@@ -129,8 +138,12 @@ def test_scian_names_on_tamaulipas_pages(client):
     ("dataset", "code", "lang", "heading"),
     [
         ("eu-nuts2-sbs", "C21", "es", "Fabricación de productos farmacéuticos"),
-        ("eu-nuts2-sbs", "C21", "en", "Manufacture of basic pharmaceutical products and "
-         "pharmaceutical preparations"),
+        (
+            "eu-nuts2-sbs",
+            "C21",
+            "en",
+            "Manufacture of basic pharmaceutical products and pharmaceutical preparations",
+        ),
         ("nz-urban-industry", "AA131", "es", "«Dairy cattle farming»"),  # no Spanish name
         ("nz-urban-industry", "AA131", "en", "Dairy cattle farming"),
         ("mx-tamaulipas", "21", "es", "Minería"),
@@ -140,8 +153,9 @@ def test_scian_names_on_tamaulipas_pages(client):
 def test_no_heading_mixes_two_languages(client, dataset, code, lang, heading):
     page = client.get(f"/datasets/{dataset}/activities/{code}?lang={lang}").text
     assert h1_name(page) == heading
-    label = client.get(f"/api/v1/datasets/{dataset}/activities",
-                       params={"lang": lang, "q": code}).json()["items"]
+    label = client.get(
+        f"/api/v1/datasets/{dataset}/activities", params={"lang": lang, "q": code}
+    ).json()["items"]
     item = next(i for i in label if i["code"] == code)
     assert heading == in_sentence(item["name"], item["name_lang"], lang)
     for caption in re.findall(r"<caption>(.*?)</caption>", page, re.S):
@@ -151,8 +165,10 @@ def test_no_heading_mixes_two_languages(client, dataset, code, lang, heading):
 
 def test_home_map_label_in_spanish(client):
     page = client.get("/?dataset=eu-nuts2-sbs&indicator=rca&activity=C21&lang=es").text
-    assert ("Especialización en una actividad (VCR): Fabricación de productos farmacéuticos"
-            in htmllib.unescape(page))
+    assert (
+        "Especialización en una actividad (VCR): Fabricación de productos farmacéuticos"
+        in htmllib.unescape(page)
+    )
 
 
 def test_uploaded_spanish_names_are_served_and_shown(tmp_path):
@@ -161,26 +177,44 @@ def test_uploaded_spanish_names_are_served_and_shown(tmp_path):
     rows = "".join(
         f"R{r},Region {r},{a},{en},{es},{(r * 5 + i * 3) % 7 + 1}\n"
         for r in range(1, 5)
-        for i, (a, en, es) in enumerate([("x", "Farming", "Agricultura"),
-                                         ("y", "Software", "Programación"),
-                                         ("z", "Tourism", "")])  # no Spanish name for z
+        for i, (a, en, es) in enumerate(
+            [
+                ("x", "Farming", "Agricultura"),
+                ("y", "Software", "Programación"),
+                ("z", "Tourism", ""),
+            ]
+        )  # no Spanish name for z
     )
     csv = "geo,geo_label,sector,sector_en,sector_es,jobs\n" + rows
     app = SmartSpecApp(data_dir=tmp_path, datasets=[])
     try:
         client = app.client()
-        r = client.post("/api/v1/datasets", files={"file": ("named.csv", csv.encode())},
-                        data={"region": "geo", "activity": "sector", "value": "jobs",
-                              "title": "Named", "region_name": "geo_label",
-                              "activity_name": "sector_en", "activity_name_es": "sector_es"})
+        r = client.post(
+            "/api/v1/datasets",
+            files={"file": ("named.csv", csv.encode())},
+            data={
+                "region": "geo",
+                "activity": "sector",
+                "value": "jobs",
+                "title": "Named",
+                "region_name": "geo_label",
+                "activity_name": "sector_en",
+                "activity_name_es": "sector_es",
+            },
+        )
         assert r.status_code == 201, r.text
         sidecar = json.loads(labels_path(app.file_of(app.dataset("named"))).read_text())
         assert sidecar["activity_es"] == {"x": "Agricultura", "y": "Programación"}
         url = "/api/v1/datasets/named/activities"
-        es = {i["code"]: (i["name"], i["name_lang"])
-              for i in client.get(url, params={"lang": "es"}).json()["items"]}
-        assert es == {"x": ("Agricultura", "es"), "y": ("Programación", "es"),
-                      "z": ("Tourism", None)}
+        es = {
+            i["code"]: (i["name"], i["name_lang"])
+            for i in client.get(url, params={"lang": "es"}).json()["items"]
+        }
+        assert es == {
+            "x": ("Agricultura", "es"),
+            "y": ("Programación", "es"),
+            "z": ("Tourism", None),
+        }
         en = {i["code"]: (i["name"], i["name_lang"]) for i in client.get(url).json()["items"]}
         assert en == {"x": ("Farming", None), "y": ("Software", None), "z": ("Tourism", None)}
         assert h1_name(client.get("/datasets/named/activities/y?lang=es").text) == "Programación"
@@ -192,10 +226,20 @@ def test_uploaded_spanish_names_are_served_and_shown(tmp_path):
 # ----------------------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     ("lang", "title", "meaning", "engine"),
-    [("es", "Región desconocida", "Esta región no está en el conjunto de datos.",
-      "Detalles del motor de análisis"),
-     ("en", "Unknown region", "This region is not in the dataset.",
-      "Details from the analysis engine")],
+    [
+        (
+            "es",
+            "Región desconocida",
+            "Esta región no está en el conjunto de datos.",
+            "Detalles del motor de análisis",
+        ),
+        (
+            "en",
+            "Unknown region",
+            "This region is not in the dataset.",
+            "Details from the analysis engine",
+        ),
+    ],
 )
 def test_unknown_region_page_explains_the_error_in_the_page_language(
     client, lang, title, meaning, engine
@@ -241,19 +285,22 @@ def test_spanish_pages_in_a_browser(app):
     from playwright.sync_api import sync_playwright
 
     with serving(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             with open_page(browser, base) as pg:
                 pg.goto(f"{base}/datasets/eu-nuts2-sbs/activities/C21?lang=es")
                 pg.wait_for_selector("#chart-map.drawn svg", timeout=15_000)
                 assert pg.inner_text("h1").startswith("Fabricación de productos farmacéuticos")
                 assert "Especialización en Fabricación de productos farmacéuticos (VCR)" in (
-                    pg.inner_text("body"))
+                    pg.inner_text("body")
+                )
                 pg.goto(f"{base}/datasets/eu-nuts2-sbs/regions/XX99?lang=es")
                 assert pg.inner_text("h1") == "Región desconocida"
                 assert pg.inner_text("#error-meaning") == (
-                    "Esta región no está en el conjunto de datos.")
+                    "Esta región no está en el conjunto de datos."
+                )
                 assert pg.inner_text("#error-code") == "unknown_region"
         finally:
             browser.close()

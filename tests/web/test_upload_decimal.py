@@ -23,8 +23,12 @@ SECTORS = ["agri", "manuf", "ict", "tourism"]
 
 
 def _rows() -> list[tuple[str, str, float, int]]:
-    return [(r, a, 1000 * (i + 1) + 10.5 * j + (2.25 if i == j else 0), y)
-            for y in (2019, 2020) for i, r in enumerate(REGIONS) for j, a in enumerate(SECTORS)]
+    return [
+        (r, a, 1000 * (i + 1) + 10.5 * j + (2.25 if i == j else 0), y)
+        for y in (2019, 2020)
+        for i, r in enumerate(REGIONS)
+        for j, a in enumerate(SECTORS)
+    ]
 
 
 def _es(x: float) -> str:
@@ -35,7 +39,8 @@ def _es(x: float) -> str:
 #: Six Spanish regions x four sectors x two years, as Spanish Excel saves a CSV: fields
 #: separated by ';', decimals by ',', thousands by '.' (every value is above 1000).
 SPANISH_CSV = "nuts;sector;empleo;year\n" + "".join(
-    f"{r};{a};{_es(v)};{y}\n" for r, a, v, y in _rows())
+    f"{r};{a};{_es(v)};{y}\n" for r, a, v, y in _rows()
+)
 #: The same values with decimal points.
 PLAIN_CSV = "nuts,sector,empleo,year\n" + "".join(f"{r},{a},{v},{y}\n" for r, a, v, y in _rows())
 FIELDS = {"region": "nuts", "activity": "sector", "value": "empleo", "period": "year"}
@@ -49,8 +54,11 @@ def app(tmp_path: Path) -> Iterator[SmartSpecApp]:
 
 
 def _post(client, text: str, name: str = "empleo.csv", **fields: str):
-    return client.post("/api/v1/datasets", files={"file": (name, io.BytesIO(text.encode()))},
-                       data={**FIELDS, **fields})
+    return client.post(
+        "/api/v1/datasets",
+        files={"file": (name, io.BytesIO(text.encode()))},
+        data={**FIELDS, **fields},
+    )
 
 
 def test_api_upload_with_decimal_comma(app: SmartSpecApp, tmp_path: Path) -> None:
@@ -63,8 +71,9 @@ def test_api_upload_with_decimal_comma(app: SmartSpecApp, tmp_path: Path) -> Non
     got = pd.read_csv(io.StringIO(cells))
     got = got.rename(columns={got.columns[-1]: "read"})
     want = pd.read_csv(io.StringIO(PLAIN_CSV))
-    merged = got.merge(want, left_on=["period", "region", "activity"],
-                       right_on=["year", "nuts", "sector"])
+    merged = got.merge(
+        want, left_on=["period", "region", "activity"], right_on=["year", "nuts", "sector"]
+    )
     assert len(merged) == len(want) == len(got)
     assert (merged["read"] == merged["empleo"]).all()
     # the stored file is read again with its mapping by a new process on the same folder
@@ -95,7 +104,8 @@ def test_api_refuses_other_separators(app: SmartSpecApp) -> None:
     r = _post(app.client(), PLAIN_CSV, decimal=",")
     assert r.status_code == 422
     assert r.json()["error"]["message"].startswith(
-        "values must be numbers written with a decimal comma;")
+        "values must be numbers written with a decimal comma;"
+    )
 
 
 def test_form_in_process(app: SmartSpecApp) -> None:
@@ -103,9 +113,12 @@ def test_form_in_process(app: SmartSpecApp) -> None:
     html = client.get("/upload?lang=es").text
     assert "Separador decimal" in html and 'value=","' in html
     token = csrf_token(client)
-    r = client.post("/upload", files={"file": ("e.csv", SPANISH_CSV.encode())},
-                    data={**FIELDS, "title": "Form", "decimal": ",", "csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/upload",
+        files={"file": ("e.csv", SPANISH_CSV.encode())},
+        data={**FIELDS, "title": "Form", "decimal": ",", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     assert r.headers["location"].startswith("/datasets/form")
     assert app.dataset("form").mapping["decimal"] == ","
@@ -122,8 +135,12 @@ def test_browser_upload_with_comma(browser, app: SmartSpecApp, tmp_path: Path) -
         page.goto(url + "/upload?lang=es")
         page.set_input_files("#f-file", str(data))
         page.fill("#f-title", "Empleo coma")
-        for field, col in (("region", "nuts"), ("activity", "sector"), ("value", "empleo"),
-                           ("period", "year")):
+        for field, col in (
+            ("region", "nuts"),
+            ("activity", "sector"),
+            ("value", "empleo"),
+            ("period", "year"),
+        ):
             page.fill(f"#f-col-{field}", col)
         # the point is the default: the upload fails with the hint towards the comma
         assert page.is_checked("#f-decimal-point")
@@ -141,15 +158,22 @@ def test_browser_upload_with_comma(browser, app: SmartSpecApp, tmp_path: Path) -
 
 
 @pytestmark_browser
-def test_browser_comma_on_a_point_file_keeps_the_choice(browser, app: SmartSpecApp,  # noqa: F811
-                                                        tmp_path: Path) -> None:
+def test_browser_comma_on_a_point_file_keeps_the_choice(
+    browser,  # noqa: F811
+    app: SmartSpecApp,
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "points.csv"
     data.write_text(PLAIN_CSV, encoding="utf-8")
     with serving(app) as url, open_page(browser, url) as page:
         page.goto(url + "/upload?lang=en")
         page.set_input_files("#f-file", str(data))
-        for field, col in (("region", "nuts"), ("activity", "sector"), ("value", "empleo"),
-                           ("period", "year")):
+        for field, col in (
+            ("region", "nuts"),
+            ("activity", "sector"),
+            ("value", "empleo"),
+            ("period", "year"),
+        ):
             page.fill(f"#f-col-{field}", col)
         page.get_by_label("comma (1.234,5)").check()
         page.get_by_role("button", name="Upload and analyse").click()

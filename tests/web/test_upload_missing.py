@@ -14,16 +14,25 @@ CSV = "nuts,sector,jobs\nES11,agri,5\nES11,ict,\nES21,agri,3\nES21,ict,7\nES30,a
 def test_the_upload_form_keeps_empty_values_as_suppressed_cells(client) -> None:
     form = client.get("/upload?lang=en").text
     assert 'name="missing" type="checkbox" value="flag"' in form
-    fields = {"region": "nuts", "activity": "sector", "value": "jobs", "period": "",
-              "title": "Suppressed test"}
+    fields = {
+        "region": "nuts",
+        "activity": "sector",
+        "value": "jobs",
+        "period": "",
+        "title": "Suppressed test",
+    }
     before = len(client.get("/api/v1/datasets").json()["items"])
-    refused = client.post("/upload?lang=en", files={"file": ("s.csv", CSV.encode(), "text/csv")},
-                          data={**fields, "csrf_token": csrf_token(client)})
+    refused = client.post(
+        "/upload?lang=en",
+        files={"file": ("s.csv", CSV.encode(), "text/csv")},
+        data={**fields, "csrf_token": csrf_token(client)},
+    )
     assert refused.status_code == 422
     assert "values are missing" in refused.text
     assert len(client.get("/api/v1/datasets").json()["items"]) == before
     made = client.post(
-        "/upload?lang=en", files={"file": ("s.csv", CSV.encode(), "text/csv")},
+        "/upload?lang=en",
+        files={"file": ("s.csv", CSV.encode(), "text/csv")},
         data={**fields, "missing": "flag", "csrf_token": csrf_token(client)},
         follow_redirects=False,
     )

@@ -195,9 +195,7 @@ class Eigen:
 EIGEN_DENSE_MAX = 400
 
 
-def eci_eigen(
-    M: np.ndarray, *, sign: str = "diversity", solver: str = "auto"
-) -> Eigen:
+def eci_eigen(M: np.ndarray, *, sign: str = "diversity", solver: str = "auto") -> Eigen:
     """Second eigenvector of ``Mcc = D(1/kc) M D(1/kp) M'`` by its symmetric similar matrix.
 
     ``S = D(kc^-1/2) M D(1/kp) M' D(kc^-1/2)`` is symmetric with the eigenvalues of Mcc, and its

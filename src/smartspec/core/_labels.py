@@ -28,9 +28,7 @@ def by_activity(m: ActivityMatrix, arr: np.ndarray, name: str) -> pd.Series:
 
 def pairs(m: ActivityMatrix, arr: np.ndarray) -> pd.DataFrame:
     """(P, A, A) -> DataFrame indexed by (period, activity_from), columns activity_to."""
-    index = pd.MultiIndex.from_product(
-        [m.periods, m.activities], names=["period", "activity_from"]
-    )
+    index = pd.MultiIndex.from_product([m.periods, m.activities], names=["period", "activity_from"])
     cols = m.activities.copy()
     cols.name = "activity_to"
     return pd.DataFrame(arr.reshape(-1, m.n_activities), index=index, columns=cols)

@@ -308,8 +308,11 @@ class Steps:
         work = np.empty((A, A), dtype=np.float32)
         for p in range(P):
             kernels.proximity_period(
-                self.mask[p], self.profile.diagonal, measure=self.profile.proximity,
-                out=phi[p], work=work,
+                self.mask[p],
+                self.profile.diagonal,
+                measure=self.profile.proximity,
+                out=phi[p],
+                work=work,
             )
         self._step_once("proximity")
         return phi
@@ -339,8 +342,12 @@ class Steps:
         out = buffers.setdefault("weights", np.empty((A, A)))
         work = buffers.setdefault("work", np.empty((A, A), dtype=np.float32))
         return kernels.proximity_period(
-            self.mask[p], self.profile.diagonal, measure=self.profile.proximity, out=out,
-            work=work, fill=0.0,
+            self.mask[p],
+            self.profile.diagonal,
+            measure=self.profile.proximity,
+            out=out,
+            work=work,
+            fill=0.0,
         )
 
     def _step_once(self, name: str) -> None:
@@ -536,15 +543,29 @@ class Steps:
                     )
             lam2 = self.eigen.eigenvalues[p_pos, 1]
             if np.isnan(lam2):
-                rows.append((period, "period", period, "fewer than two regions or activities "
-                             "with presence: complexity undefined"))
+                rows.append(
+                    (
+                        period,
+                        "period",
+                        period,
+                        "fewer than two regions or activities with presence: complexity undefined",
+                    )
+                )
             elif lam2 <= kernels.EIGEN_ZERO:
-                rows.append((period, "period", period, "the second eigenvalue is 0 (every "
-                             "region has the same presence profile): complexity undefined"))
+                rows.append(
+                    (
+                        period,
+                        "period",
+                        period,
+                        "the second eigenvalue is 0 (every "
+                        "region has the same presence profile): complexity undefined",
+                    )
+                )
             if "pop" in self.__dict__:
                 for r in np.flatnonzero(np.isnan(self.pop[p_pos])):
-                    rows.append((period, "region", self.m.regions[r],
-                                 "no population given: RPOP undefined"))
+                    rows.append(
+                        (period, "region", self.m.regions[r], "no population given: RPOP undefined")
+                    )
         return pd.DataFrame(rows, columns=["period", "level", "label", "reason"])
 
     def sign_correlation(self) -> np.ndarray:

@@ -108,8 +108,7 @@ class TableCheck:
         minimum: float = 0.0,
         strict: bool = False,
         expected: str = "counts or amounts >= 0",
-        fix_range: str = "correct or remove the negative values (net flows are not activity "
-        "sizes)",
+        fix_range: str = "correct or remove the negative values (net flows are not activity sizes)",
         allow_missing: bool = False,
     ) -> np.ndarray:
         """The column as float64: numbers, present, finite and at least (or above) ``minimum``.

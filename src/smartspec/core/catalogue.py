@@ -109,7 +109,8 @@ def compute(name: str, m: ActivityMatrix, **options: Any) -> pd.DataFrame:
         result = ind.function(m, **options)
     except TypeError as err:
         raise ValidationError(
-            f"bad options for indicator {name!r}", expected="the function's options",
+            f"bad options for indicator {name!r}",
+            expected="the function's options",
             found=str(err),
         ) from None
     return to_long(result, ind.level, name)

@@ -157,7 +157,11 @@ def complexity(
     True
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
         population=population,
     )
     if method == "eigen":
@@ -330,9 +334,7 @@ def check_complexity(ev: Any, income: pd.Series | None = None) -> pd.DataFrame:
 
     external = None
     if income is not None:
-        external = external_validity(
-            ev.regions, income, score_column="eci", max_gap=INCOME_MAX_GAP
-        )
+        external = external_validity(ev.regions, income, score_column="eci", max_gap=INCOME_MAX_GAP)
     return complexity_checks(ev.diagnostics, external)
 
 
@@ -460,7 +462,11 @@ def fitness(
             found=f"max_iter={max_iter}, tol={tol}",
         )
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
         population=population,
     )
     F, Q, iters, conv = kernels.fitness_complexity(steps.presence, max_iter=max_iter, tol=tol)
@@ -480,21 +486,33 @@ def fitness(
     )
 
 
-@register("eci", level="region", summary="Economic Complexity Index (eigenvector method)",
-          reference="Hidalgo & Hausmann (2009)")
+@register(
+    "eci",
+    level="region",
+    summary="Economic Complexity Index (eigenvector method)",
+    reference="Hidalgo & Hausmann (2009)",
+)
 def eci(m: ActivityMatrix, **options: Any) -> pd.Series:
     """ECI of every region: ``complexity(m, **options).eci`` (see :func:`complexity`)."""
     return complexity(m, **options).eci
 
 
-@register("pci", level="activity", summary="Product (activity) Complexity Index",
-          reference="Hidalgo & Hausmann (2009)")
+@register(
+    "pci",
+    level="activity",
+    summary="Product (activity) Complexity Index",
+    reference="Hidalgo & Hausmann (2009)",
+)
 def pci(m: ActivityMatrix, **options: Any) -> pd.Series:
     """PCI of every activity: ``complexity(m, **options).pci`` (see :func:`complexity`)."""
     return complexity(m, **options).pci
 
 
-@register("fitness", level="region", summary="Fitness of regions (Fitness-Complexity)",
-          reference="Tacchella et al. (2012)")
+@register(
+    "fitness",
+    level="region",
+    summary="Fitness of regions (Fitness-Complexity)",
+    reference="Tacchella et al. (2012)",
+)
 def _fitness_of_regions(m: ActivityMatrix, **options: Any) -> pd.Series:
     return fitness(m, **options).fitness

@@ -170,8 +170,12 @@ def _warn_reference(m: ActivityMatrix, ref: np.ndarray, what: str) -> None:
 
 
 # ----------------------------------------------------------------------------- Hoover
-@register("hoover", level="activity", summary="Hoover coefficient of localisation (0-1)",
-          reference="Hoover (1936)")
+@register(
+    "hoover",
+    level="activity",
+    summary="Hoover coefficient of localisation (0-1)",
+    reference="Hoover (1936)",
+)
 def hoover(m: ActivityMatrix, *, reference: Reference = "total") -> pd.Series:
     r"""Hoover coefficient of localisation of each activity.
 
@@ -305,8 +309,9 @@ def hoover_curve(
             "the Hoover curve is not defined",
             where=f"activity {activity!r}, period {m.periods[p]!r}",
             expected="an activity with a non-zero total and a reference size for every region",
-            found="a zero total" if values.sum() == 0 else "no reference for "
-            + format_examples(list(m.regions[np.isnan(ref)])),
+            found="a zero total"
+            if values.sum() == 0
+            else "no reference for " + format_examples(list(m.regions[np.isnan(ref)])),
         )
     scale = ref.sum() / values.sum()
     order, ratio, X, Y = _lorenz(values, ref)
@@ -323,8 +328,12 @@ def hoover_curve(
 
 
 # ----------------------------------------------------------------------------- Krugman
-@register("krugman", level="region", summary="Krugman specialisation index (0-2)",
-          reference="Krugman (1991)")
+@register(
+    "krugman",
+    level="region",
+    summary="Krugman specialisation index (0-2)",
+    reference="Krugman (1991)",
+)
 def krugman(m: ActivityMatrix, *, reference: Literal["total", "rest"] = "total") -> pd.Series:
     r"""Krugman specialisation index (dissimilarity index) of each region.
 
@@ -389,15 +398,18 @@ def krugman(m: ActivityMatrix, *, reference: Literal["total", "rest"] = "total")
     out = np.abs(own - base).sum(axis=2)
     empty = X.sum(axis=2) == 0
     _warn_undefined(m, empty, "region", "krugman", "the region's total is 0")
-    _warn_undefined(m, rest_empty & ~empty, "region", "krugman",
-                    "no other region has any activity (reference='rest')")
+    _warn_undefined(
+        m,
+        rest_empty & ~empty,
+        "region",
+        "krugman",
+        "no other region has any activity (reference='rest')",
+    )
     return labels.by_region(m, out, "krugman")
 
 
 # ----------------------------------------------------------------------------- Herfindahl
-def herfindahl(
-    m: ActivityMatrix, *, axis: Axis = "region", normalise: bool = False
-) -> pd.Series:
+def herfindahl(m: ActivityMatrix, *, axis: Axis = "region", normalise: bool = False) -> pd.Series:
     r"""Herfindahl(-Hirschman) index: the sum of squared shares.
 
     With ``axis="region"`` it measures how concentrated each region is on few activities
@@ -580,16 +592,27 @@ for _fn, _summary, _ref in (
     (entropy, "Shannon entropy (bits)", "Shannon (1948)"),
     (gini, "Gini coefficient", "Gini (1912)"),
 ):
-    register(_fn.__name__, level="region", summary=f"{_summary} of a region over activities",
-             reference=_ref)(_on_axis(_fn, "region"))
-    register(f"{_fn.__name__}_activity", level="activity",
-             summary=f"{_summary} of an activity over regions", reference=_ref)(
-        _on_axis(_fn, "activity"))
+    register(
+        _fn.__name__,
+        level="region",
+        summary=f"{_summary} of a region over activities",
+        reference=_ref,
+    )(_on_axis(_fn, "region"))
+    register(
+        f"{_fn.__name__}_activity",
+        level="activity",
+        summary=f"{_summary} of an activity over regions",
+        reference=_ref,
+    )(_on_axis(_fn, "activity"))
 del _fn, _summary, _ref
 
 
-@register("locational_gini", level="activity", summary="Locational Gini coefficient",
-          reference="Krugman (1991)")
+@register(
+    "locational_gini",
+    level="activity",
+    summary="Locational Gini coefficient",
+    reference="Krugman (1991)",
+)
 def locational_gini(
     m: ActivityMatrix,
     *,
@@ -656,14 +679,19 @@ def locational_gini(
     if scale == "area":
         G = G / 2.0
     _warn_reference(m, ref, "locational_gini")
-    _warn_undefined(m, X.sum(axis=-1) == 0, "activity", "locational_gini",
-                    "the activity's total is 0")
+    _warn_undefined(
+        m, X.sum(axis=-1) == 0, "activity", "locational_gini", "the activity's total is 0"
+    )
     return labels.by_activity(m, G, "locational_gini")
 
 
 # ----------------------------------------------------------------------------- symmetric RCA
-@register("symmetric_rca", level="cell", summary="Symmetric RCA (RCA-1)/(RCA+1), in [-1, 1)",
-          reference="Dalum, Laursen & Villumsen (1998); Laursen (2015)")
+@register(
+    "symmetric_rca",
+    level="cell",
+    summary="Symmetric RCA (RCA-1)/(RCA+1), in [-1, 1)",
+    reference="Dalum, Laursen & Villumsen (1998); Laursen (2015)",
+)
 def symmetric_rca(m: ActivityMatrix) -> pd.DataFrame:
     r"""Revealed symmetric comparative advantage (RSCA): RCA mapped onto [-1, 1).
 
@@ -713,8 +741,7 @@ def symmetric_rca(m: ActivityMatrix) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         S = (R - 1.0) / (R + 1.0)
     _warn_undefined(m, X.sum(axis=2) == 0, "region", "symmetric_rca", "the region's total is 0")
-    _warn_undefined(m, X.sum(axis=1) == 0, "activity", "symmetric_rca",
-                    "the activity's total is 0")
+    _warn_undefined(m, X.sum(axis=1) == 0, "activity", "symmetric_rca", "the activity's total is 0")
     return labels.cells(m, S)
 
 
@@ -725,8 +752,9 @@ def _variety(
     """Detailed shares ``p`` (P, R, A), group shares ``P`` (P, R, G) and the activity x group
     membership (A, G), both groupings resolved by :meth:`ActivityMatrix.aggregate`."""
     _choice("unmapped", unmapped, ("error", "drop"))
-    ident = ActivityMatrix.from_dense(np.eye(m.n_activities), regions=m.activities,
-                                      activities=m.activities)
+    ident = ActivityMatrix.from_dense(
+        np.eye(m.n_activities), regions=m.activities, activities=m.activities
+    )
     try:
         member = ident.aggregate(activity=groups, unmapped=unmapped)
     except ValidationError as err:
@@ -751,12 +779,21 @@ def _variety(
 
 
 def _warn_empty_regions(m: ActivityMatrix, P: np.ndarray, what: str) -> None:
-    _warn_undefined(m, np.isnan(P).any(axis=2), "region", what,
-                    "the region's total (over the grouped activities) is 0")
+    _warn_undefined(
+        m,
+        np.isnan(P).any(axis=2),
+        "region",
+        what,
+        "the region's total (over the grouped activities) is 0",
+    )
 
 
-@register("unrelated_variety", level="region", summary="Unrelated variety (entropy between "
-          "groups, bits; needs groups=)", reference="Frenken, Van Oort & Verburg (2007)")
+@register(
+    "unrelated_variety",
+    level="region",
+    summary="Unrelated variety (entropy between groups, bits; needs groups=)",
+    reference="Frenken, Van Oort & Verburg (2007)",
+)
 def unrelated_variety(
     m: ActivityMatrix, groups: Groups, *, unmapped: Literal["error", "drop"] = "error"
 ) -> pd.Series:
@@ -822,8 +859,12 @@ def unrelated_variety(
     return labels.by_region(m, UV, "unrelated_variety")
 
 
-@register("related_variety", level="region", summary="Related variety (entropy within groups, "
-          "bits; needs groups=)", reference="Frenken, Van Oort & Verburg (2007)")
+@register(
+    "related_variety",
+    level="region",
+    summary="Related variety (entropy within groups, bits; needs groups=)",
+    reference="Frenken, Van Oort & Verburg (2007)",
+)
 def related_variety(
     m: ActivityMatrix, groups: Groups, *, unmapped: Literal["error", "drop"] = "error"
 ) -> pd.Series:

@@ -105,7 +105,12 @@ def transitions(
         )
     later = list(range(p1, p1 + int(persistence) + 1))
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        population=population,
+        knn=knn,
         proximity=proximity,
     )
     M, rca = steps.presence, steps.rca

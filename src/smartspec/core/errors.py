@@ -78,8 +78,7 @@ ERROR_CODES: dict[str, str] = {
     "upload_too_large": "An upload larger than the server accepts, or one that needs more "
     "time or memory to read than the server gives.",
     "conflict": "An action the dataset's state forbids (deleting a bundled dataset).",
-    "compute_budget": "A computation that needed more time or memory than the server gives "
-    "one.",
+    "compute_budget": "A computation that needed more time or memory than the server gives one.",
     "queue_full": "Too many heavy computations queued already: ask again later.",
     "unknown_table": "An indicator table or download that does not exist.",
     "unknown_job": "A job id the server does not know.",

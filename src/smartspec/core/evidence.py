@@ -427,12 +427,17 @@ class Evidence:
         rank = int((eci_p[valid] > eci).sum() + 1) if np.isfinite(eci) else None
         values = m.sparse(m.periods[p]).toarray()
         R = m.n_regions
-        gone = (np.zeros(values.shape, dtype=bool) if m.missing is None
-                else m.missing[p * R : (p + 1) * R].toarray())
+        gone = (
+            np.zeros(values.shape, dtype=bool)
+            if m.missing is None
+            else m.missing[p * R : (p + 1) * R].toarray()
+        )
         unit = m.metadata.get("count_unit") if count_unit == "metadata" else count_unit
         low, high, reliable = rca_bounds(
-            values, count_unit=None if unit is None else float(unit),
-            threshold=s.profile.threshold, missing=gone,
+            values,
+            count_unit=None if unit is None else float(unit),
+            threshold=s.profile.threshold,
+            missing=gone,
         )
         has_data = bool(values[r].sum() > 0)
         no_population = (
@@ -508,4 +513,3 @@ class Evidence:
             hidden=hidden,
             notices=tuple(notices),
         )
-

@@ -303,12 +303,22 @@ def external_validity(
             n, rho, low, high, p = 0, *([float("nan")] * 4)
         else:
             n, rho, low, high, p, reason = correlation_interval(
-                joined["score"].to_numpy(), joined["series"].to_numpy(), method=method,
+                joined["score"].to_numpy(),
+                joined["series"].to_numpy(),
+                method=method,
                 level=level,
             )
         rows.append(
-            {"period": period, "series_period": used, "n": n, "rho": rho, "low": low,
-             "high": high, "p_value": p, "reason": reason}
+            {
+                "period": period,
+                "series_period": used,
+                "n": n,
+                "rho": rho,
+                "low": low,
+                "high": high,
+                "p_value": p,
+                "reason": reason,
+            }
         )
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["n"] = out["n"].astype(np.int64)

@@ -60,9 +60,11 @@ class Framework:
             period = c["period"].iloc[-1] if len(c) else None
         sub = c[(c["region"] == region) & (c["period"] == period)]
         order = list(QUADRANTS)
-        return sub.assign(_q=sub["quadrant"].map(order.index)).sort_values(
-            ["_q", "density", "complexity"], ascending=[True, False, False]
-        ).drop(columns="_q")
+        return (
+            sub.assign(_q=sub["quadrant"].map(order.index))
+            .sort_values(["_q", "density", "complexity"], ascending=[True, False, False])
+            .drop(columns="_q")
+        )
 
 
 def framework(
@@ -132,8 +134,15 @@ def framework(
             f"unknown scope {scope!r}", expected="'region' or 'period'", found=repr(scope)
         )
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, population=population, knn=knn,
-        proximity=proximity, sign=sign, income=income,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        population=population,
+        knn=knn,
+        proximity=proximity,
+        sign=sign,
+        income=income,
     )
     P, R, A = m.shape
     density = steps.density

@@ -333,7 +333,12 @@ class ActivityMatrix:
             ).tocsr()
             flags = _flag_array(rows[unknown], a_codes[unknown], shape)
             return cls(
-                mat, region_idx, activity_idx, period_idx, value_name=str(value), source=source,
+                mat,
+                region_idx,
+                activity_idx,
+                period_idx,
+                value_name=str(value),
+                source=source,
                 missing=flags,
             )
 
@@ -741,9 +746,15 @@ value='v')
     def aggregate(
         self,
         *,
-        region: Mapping[Hashable, Hashable] | pd.Series | Callable[[Any], Hashable] | int
+        region: Mapping[Hashable, Hashable]
+        | pd.Series
+        | Callable[[Any], Hashable]
+        | int
         | None = None,
-        activity: Mapping[Hashable, Hashable] | pd.Series | Callable[[Any], Hashable] | int
+        activity: Mapping[Hashable, Hashable]
+        | pd.Series
+        | Callable[[Any], Hashable]
+        | int
         | None = None,
         unmapped: Literal["error", "keep", "drop"] = "error",
     ) -> ActivityMatrix:

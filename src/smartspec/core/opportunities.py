@@ -13,8 +13,9 @@ from .profiles import Profile
 __all__ = ["cog", "coi"]
 
 
-@register("coi", level="region", summary="Complexity outlook index",
-          reference="Hausmann et al. (2014)")
+@register(
+    "coi", level="region", summary="Complexity outlook index", reference="Hausmann et al. (2014)"
+)
 def coi(
     m: ActivityMatrix,
     *,
@@ -68,14 +69,21 @@ def coi(
     [-1.366, 1.042, 0.773, -0.449]
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, knn=knn, proximity=proximity,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        knn=knn,
+        proximity=proximity,
     )
     return labels.by_region(m, steps.coi, "coi")
 
 
-@register("cog", level="cell", summary="Complexity outlook gain",
-          reference="Hausmann et al. (2014)")
+@register(
+    "cog", level="cell", summary="Complexity outlook gain", reference="Hausmann et al. (2014)"
+)
 def cog(
     m: ActivityMatrix,
     *,
@@ -118,7 +126,13 @@ def cog(
     [0.0, 1.759, 1.599, 0.52]
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, knn=knn, proximity=proximity,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        knn=knn,
+        proximity=proximity,
     )
     return labels.cells(m, steps.cog)

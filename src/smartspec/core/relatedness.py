@@ -19,8 +19,12 @@ from .profiles import Profile
 __all__ = ["co_occurrence", "proximity", "relatedness_density"]
 
 
-@register("co_occurrence", level="activity_pair", summary="Regions with presence in both",
-          reference="Hidalgo et al. (2007)")
+@register(
+    "co_occurrence",
+    level="activity_pair",
+    summary="Regions with presence in both",
+    reference="Hidalgo et al. (2007)",
+)
 @presence_was_method
 def co_occurrence(
     m: ActivityMatrix,
@@ -59,15 +63,22 @@ def co_occurrence(
            z              0  2  2
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
         population=population,
     )
     return labels.pairs(m, _co_occurrence(steps.presence))
 
 
-@register("proximity", level="activity_pair",
-          summary="Minimum conditional probability of co-occurrence (or the conditional one)",
-          reference="Hidalgo et al. (2007)")
+@register(
+    "proximity",
+    level="activity_pair",
+    summary="Minimum conditional probability of co-occurrence (or the conditional one)",
+    reference="Hidalgo et al. (2007)",
+)
 @presence_was_method
 def proximity(
     m: ActivityMatrix,
@@ -144,14 +155,21 @@ def proximity(
            z              0.0  0.667  0.0
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, diagonal=diagonal, proximity=measure,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        diagonal=diagonal,
+        proximity=measure,
     )
     return labels.pairs(m, steps.phi)
 
 
-@register("density", level="cell", summary="Relatedness density (0-1)",
-          reference="Hidalgo et al. (2007)")
+@register(
+    "density", level="cell", summary="Relatedness density (0-1)", reference="Hidalgo et al. (2007)"
+)
 @presence_was_method
 def relatedness_density(
     m: ActivityMatrix,
@@ -213,7 +231,14 @@ def relatedness_density(
            C       1.0  0.667  1.0
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, diagonal=diagonal, knn=knn, proximity=proximity,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        diagonal=diagonal,
+        knn=knn,
+        proximity=proximity,
     )
     return labels.cells(m, steps.density)

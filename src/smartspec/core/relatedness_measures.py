@@ -78,12 +78,24 @@ __all__ = [
 ]
 
 Measure = Literal[
-    "proximity", "conditional", "cosine", "jaccard", "association_strength", "correlation",
-    "observed_expected", "validated",
+    "proximity",
+    "conditional",
+    "cosine",
+    "jaccard",
+    "association_strength",
+    "correlation",
+    "observed_expected",
+    "validated",
 ]
 MEASURES: tuple[str, ...] = (
-    "proximity", "conditional", "cosine", "jaccard", "association_strength", "correlation",
-    "observed_expected", "validated",
+    "proximity",
+    "conditional",
+    "cosine",
+    "jaccard",
+    "association_strength",
+    "correlation",
+    "observed_expected",
+    "validated",
 )
 On = Literal["presence", "rca", "values"]
 #: What each measure compares by default, and what else it accepts (``on=``).
@@ -118,8 +130,14 @@ def _steps(
     knn: int | None = None,
 ) -> Steps:
     return Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
-        population=population, diagonal=diagonal, knn=knn,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        diagonal=diagonal,
+        knn=knn,
     )
 
 
@@ -336,22 +354,39 @@ def relatedness(
     _choice(statistic, ("ratio", "zscore"), "statistic")
     if measure == "validated":
         return validated_relatedness(
-            m, presence=presence, threshold=threshold, strict=strict, population=population,
-            null=null, n_null=n_null, alpha=alpha, correction=correction, seed=seed,
-            n_swaps=n_swaps, profile=profile,
+            m,
+            presence=presence,
+            threshold=threshold,
+            strict=strict,
+            population=population,
+            null=null,
+            n_null=n_null,
+            alpha=alpha,
+            correction=correction,
+            seed=seed,
+            n_swaps=n_swaps,
+            profile=profile,
         ).edges
     if measure == "observed_expected":
         oe = observed_expected(
-            m, presence=presence, threshold=threshold, strict=strict, population=population,
-            diagonal=diagonal, profile=profile,
+            m,
+            presence=presence,
+            threshold=threshold,
+            strict=strict,
+            population=population,
+            diagonal=diagonal,
+            profile=profile,
         )
         return oe.ratio if statistic == "ratio" else oe.zscore
     steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal)
     if measure == "proximity":
         return labels.pairs(m, steps.phi)
     on = on or (_ON[measure][0] if measure in _ON else "presence")
-    X = {"presence": lambda: steps.presence, "rca": lambda: steps.rca,
-         "values": lambda: steps.values}[on]()
+    X = {
+        "presence": lambda: steps.presence,
+        "rca": lambda: steps.rca,
+        "values": lambda: steps.values,
+    }[on]()
     if measure == "correlation":
         w = steps.values.sum(axis=2) if weighted else np.ones(X.shape[:2])
         out = rk.correlation(X, w)
@@ -514,8 +549,7 @@ def validated_relatedness(
         if n_swaps is None:
             n_swaps = max(100, 10 * int(M.sum(axis=(1, 2)).max()))
         n_swaps = check_count(n_swaps, "n_swaps")
-        p, mean, sd = rk.permutation_pvalues(M, n_null=n_null, n_swaps=n_swaps,
-                                             rng=generator(seed))
+        p, mean, sd = rk.permutation_pvalues(M, n_null=n_null, n_swaps=n_swaps, rng=generator(seed))
     else:
         n_null = 0
         ki, kj = k[:, :, None], k[:, None, :]
@@ -555,25 +589,43 @@ def _register_measure(measure: str, summary: str, reference: str) -> None:
     compute.__doc__ = (
         f"``relatedness(m, measure={measure!r}, **options)``; see :func:`relatedness`."
     )
-    register(f"relatedness_{measure}", level="activity_pair", summary=summary,
-             reference=reference)(compute)
+    register(f"relatedness_{measure}", level="activity_pair", summary=summary, reference=reference)(
+        compute
+    )
 
 
 for _measure, _summary, _reference in (
-    ("conditional", "Conditional probability of co-occurrence (asymmetric)",
-     "Hidalgo et al. (2007)"),
-    ("cosine", "Cosine similarity of presence (or RCA / values) columns",
-     "van Eck & Waltman (2009)"),
-    ("jaccard", "Jaccard index of presence (Ruzicka on RCA / values)",
-     "van Eck & Waltman (2009)"),
-    ("association_strength", "Association strength C_ij / (S_i S_j / T)",
-     "van Eck & Waltman (2009)"),
-    ("correlation", "Correlation of RCA columns across regions (optionally size-weighted)",
-     "Hidalgo et al. (2007); py-ecomplexity continuous proximity"),
-    ("observed_expected", "Co-occurrence / hypergeometric expectation (or z-score)",
-     "Teece et al. (1994); Neffke & Henning (2013)"),
-    ("validated", "Pairs co-occurring above a degree-preserving null (BH-adjusted)",
-     "Tumminello et al. (2011); Saracco et al. (2017)"),
+    (
+        "conditional",
+        "Conditional probability of co-occurrence (asymmetric)",
+        "Hidalgo et al. (2007)",
+    ),
+    (
+        "cosine",
+        "Cosine similarity of presence (or RCA / values) columns",
+        "van Eck & Waltman (2009)",
+    ),
+    ("jaccard", "Jaccard index of presence (Ruzicka on RCA / values)", "van Eck & Waltman (2009)"),
+    (
+        "association_strength",
+        "Association strength C_ij / (S_i S_j / T)",
+        "van Eck & Waltman (2009)",
+    ),
+    (
+        "correlation",
+        "Correlation of RCA columns across regions (optionally size-weighted)",
+        "Hidalgo et al. (2007); py-ecomplexity continuous proximity",
+    ),
+    (
+        "observed_expected",
+        "Co-occurrence / hypergeometric expectation (or z-score)",
+        "Teece et al. (1994); Neffke & Henning (2013)",
+    ),
+    (
+        "validated",
+        "Pairs co-occurring above a degree-preserving null (BH-adjusted)",
+        "Tumminello et al. (2011); Saracco et al. (2017)",
+    ),
 ):
     _register_measure(_measure, _summary, _reference)
 
@@ -627,13 +679,15 @@ def loro_proximity(
     index = pd.MultiIndex.from_product(
         [m.periods, m.regions, m.activities], names=["period", "region", "activity_from"]
     )
-    return pd.DataFrame(out.reshape(-1, A), index=index,
-                        columns=m.activities.rename("activity_to"))
+    return pd.DataFrame(out.reshape(-1, A), index=index, columns=m.activities.rename("activity_to"))
 
 
-@register("density_loro", level="cell",
-          summary="Relatedness density with leave-one-region-out proximity",
-          reference="Hidalgo et al. (2007)")
+@register(
+    "density_loro",
+    level="cell",
+    summary="Relatedness density with leave-one-region-out proximity",
+    reference="Hidalgo et al. (2007)",
+)
 def density_loro(
     m: ActivityMatrix,
     *,
@@ -684,8 +738,7 @@ def density_loro(
     With the proximity of all four regions, B's and C's density in ``y`` is 0.5: their own
     presence in ``y`` and ``z`` makes the two look related.
     """
-    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal,
-                   knn=knn)
+    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal, knn=knn)
     _min_conditional_only(steps, "density_loro")
     M = steps.presence
     out = np.empty(M.shape)
@@ -696,9 +749,7 @@ def density_loro(
 
 
 # ============================================================================ user weights
-def _weights_block(
-    frame: pd.DataFrame, rows: pd.Index, what: str
-) -> tuple[np.ndarray, pd.Index]:
+def _weights_block(frame: pd.DataFrame, rows: pd.Index, what: str) -> tuple[np.ndarray, pd.Index]:
     """One activity x activity block aligned to ``rows``; columns reordered to ``rows`` when
     they are the same activities (one space), kept as given otherwise (two spaces)."""
     frame = frame.groupby(level=0, sort=False).first() if frame.index.has_duplicates else frame
@@ -754,7 +805,8 @@ def _align_weights(m: ActivityMatrix, weights: pd.DataFrame) -> tuple[np.ndarray
         if weights.index.nlevels != 2:
             raise ValidationError(
                 "relatedness weights need an index of activity or (period, activity)",
-                expected="1 or 2 index levels", found=f"{weights.index.nlevels} levels",
+                expected="1 or 2 index levels",
+                found=f"{weights.index.nlevels} levels",
             )
         periods = weights.index.get_level_values(0)
         blocks, cols = [], None
@@ -965,9 +1017,12 @@ def cross_relatedness(
 
 
 # ============================================================================ density variants
-@register("relative_density", level="cell",
-          summary="Relatedness density z-scored within each region",
-          reference="Balland et al. (2019)")
+@register(
+    "relative_density",
+    level="cell",
+    summary="Relatedness density z-scored within each region",
+    reference="Balland et al. (2019)",
+)
 def relative_density(
     m: ActivityMatrix,
     *,
@@ -1016,8 +1071,7 @@ def relative_density(
     >>> relative_density(m, presence="manual").round(3).loc[("all", "C")].tolist()
     [-0.42, -1.137, 1.59, -0.033]
     """
-    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal,
-                   knn=knn)
+    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal, knn=knn)
     d = steps.density
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a region with every density NaN
@@ -1057,7 +1111,8 @@ def _neighbour_weights(m: ActivityMatrix, neighbours: object) -> np.ndarray:
     if not np.isfinite(W).all() or (W < 0).any():
         raise ValidationError(
             "neighbour weights must be finite and non-negative",
-            expected="weights >= 0", found="negative or infinite weights",
+            expected="weights >= 0",
+            found="negative or infinite weights",
         )
     np.fill_diagonal(W, 0.0)
     return W
@@ -1129,16 +1184,18 @@ def external_density(
            C       NaN    NaN  NaN
     """
     N = _neighbour_weights(m, neighbours)
-    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal,
-                   knn=knn)
+    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal, knn=knn)
     with np.errstate(divide="ignore", invalid="ignore"):
         Mbar = np.matmul(N[None], steps.presence) / N.sum(axis=1)[None, :, None]
     return labels.cells(m, kernels.density(Mbar, steps.density_weights))
 
 
-@register("portfolio_density", level="cell",
-          summary="Relatedness density inside or outside the region's portfolio",
-          reference="Boschma, Balland & Kogler (2015)")
+@register(
+    "portfolio_density",
+    level="cell",
+    summary="Relatedness density inside or outside the region's portfolio",
+    reference="Boschma, Balland & Kogler (2015)",
+)
 def portfolio_density(
     m: ActivityMatrix,
     *,
@@ -1194,8 +1251,7 @@ def portfolio_density(
            C       NaN  0.667  1.0
     """
     _choice(part, ("inside", "outside"), "portfolio part")
-    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal,
-                   knn=knn)
+    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal, knn=knn)
     keep = steps.presence == (1.0 if part == "inside" else 0.0)
     d = np.where(keep, steps.density, np.nan)
     if not average:
@@ -1205,8 +1261,12 @@ def portfolio_density(
         return labels.by_region(m, np.nanmean(d, axis=2), "portfolio_density")
 
 
-@register("distance", level="cell", summary="Distance: 1 - relatedness density",
-          reference="Hausmann et al. (2014)")
+@register(
+    "distance",
+    level="cell",
+    summary="Distance: 1 - relatedness density",
+    reference="Hausmann et al. (2014)",
+)
 def distance(
     m: ActivityMatrix,
     *,
@@ -1246,8 +1306,7 @@ def distance(
     >>> distance(m, presence="manual").round(3).loc[("all", "A")].tolist()
     [0.0, 0.667, 0.0]
     """
-    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal,
-                   knn=knn)
+    steps = _steps(m, presence, threshold, strict, population, profile, diagonal=diagonal, knn=knn)
     return labels.cells(m, 1.0 - steps.density)
 
 
@@ -1319,8 +1378,15 @@ def cog_variant(
     """
     _choice(variant, ("atlas", "oec", "coi_change"), "COG variant")
     base = get_profile(profile).with_options(cog_formula="oec" if variant == "oec" else "atlas")
-    steps = Steps(m, profile=base, presence=presence, threshold=threshold, strict=strict,
-                  population=population, knn=knn)
+    steps = Steps(
+        m,
+        profile=base,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
+        population=population,
+        knn=knn,
+    )
     if variant != "coi_change":
         return labels.cells(m, steps.cog)
     W = np.nan_to_num(steps.density_weights)
@@ -1335,9 +1401,11 @@ def cog_variant(
 
 
 for _variant in ("oec", "coi_change"):
-    register(f"cog_{_variant}", level="cell",
-             summary=f"Complexity outlook gain, {_variant} formula",
-             reference="Hausmann et al. (2014)" if _variant == "coi_change"
-             else "Datawheel economic-complexity (OEC)")(
-        lambda m, _v=_variant, **options: cog_variant(m, variant=_v, **options)
-    )
+    register(
+        f"cog_{_variant}",
+        level="cell",
+        summary=f"Complexity outlook gain, {_variant} formula",
+        reference="Hausmann et al. (2014)"
+        if _variant == "coi_change"
+        else "Datawheel economic-complexity (OEC)",
+    )(lambda m, _v=_variant, **options: cog_variant(m, variant=_v, **options))

@@ -159,8 +159,12 @@ def rca_reliability(
     values, gone = m.to_dense(), m.missing_mask()
     parts = [
         rca_bounds(
-            values[p], count_unit=count_unit, level=level, threshold=threshold,
-            min_count=min_count, missing=gone[p],
+            values[p],
+            count_unit=count_unit,
+            level=level,
+            threshold=threshold,
+            min_count=min_count,
+            missing=gone[p],
         )
         for p in range(m.n_periods)
     ]

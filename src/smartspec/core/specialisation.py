@@ -19,8 +19,12 @@ from .profiles import Profile
 __all__ = ["diversity", "presence", "rca", "rpop", "ubiquity"]
 
 
-@register("rca", level="cell", summary="Revealed comparative advantage (location quotient)",
-          reference="Balassa (1965)")
+@register(
+    "rca",
+    level="cell",
+    summary="Revealed comparative advantage (location quotient)",
+    reference="Balassa (1965)",
+)
 def rca(m: ActivityMatrix) -> pd.DataFrame:
     """Revealed comparative advantage (Balassa 1965), a.k.a. the location quotient.
 
@@ -60,8 +64,12 @@ def rca(m: ActivityMatrix) -> pd.DataFrame:
     return labels.cells(m, Steps(m).rca)
 
 
-@register("rpop", level="cell", summary="Per-capita RCA (needs population=)",
-          reference="Hausmann et al. (2014)")
+@register(
+    "rpop",
+    level="cell",
+    summary="Per-capita RCA (needs population=)",
+    reference="Hausmann et al. (2014)",
+)
 def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
     """Per-capita revealed comparative advantage (RPOP).
 
@@ -101,8 +109,12 @@ def rpop(m: ActivityMatrix, population: pd.Series) -> pd.DataFrame:
     return labels.cells(m, Steps(m, population=population).rpop)
 
 
-@register("presence", level="cell", summary="Binary presence M (RCA above the threshold)",
-          reference="Hidalgo & Hausmann (2009)")
+@register(
+    "presence",
+    level="cell",
+    summary="Binary presence M (RCA above the threshold)",
+    reference="Hidalgo & Hausmann (2009)",
+)
 @presence_was_method
 def presence(
     m: ActivityMatrix,
@@ -167,14 +179,22 @@ def presence(
            B       0  1
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
         population=population,
     )
     return labels.cells(m, steps.presence).astype("int64")
 
 
-@register("diversity", level="region", summary="Number of activities with presence",
-          reference="Hidalgo & Hausmann (2009)")
+@register(
+    "diversity",
+    level="region",
+    summary="Number of activities with presence",
+    reference="Hidalgo & Hausmann (2009)",
+)
 @presence_was_method
 def diversity(
     m: ActivityMatrix,
@@ -205,14 +225,22 @@ def diversity(
     [1, 1]
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
         population=population,
     )
     return labels.by_region(m, steps.diversity, "diversity").astype("int64")
 
 
-@register("ubiquity", level="activity", summary="Number of regions with presence",
-          reference="Hidalgo & Hausmann (2009)")
+@register(
+    "ubiquity",
+    level="activity",
+    summary="Number of regions with presence",
+    reference="Hidalgo & Hausmann (2009)",
+)
 @presence_was_method
 def ubiquity(
     m: ActivityMatrix,
@@ -243,7 +271,11 @@ def ubiquity(
     [1, 1]
     """
     steps = Steps(
-        m, profile=profile, presence=presence, threshold=threshold, strict=strict,
+        m,
+        profile=profile,
+        presence=presence,
+        threshold=threshold,
+        strict=strict,
         population=population,
     )
     return labels.by_activity(m, steps.ubiquity, "ubiquity").astype("int64")

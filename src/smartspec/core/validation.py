@@ -234,10 +234,19 @@ def backtest(
     else:
         p1 = m.period_position(end)
     pairs = transitions(
-        m, start=m.periods[p0], end=m.periods[p1], kind="entry",
-        max_rca_before=max_rca_before, min_rca_after=min_rca_after, persistence=persistence,
-        presence=presence, threshold=threshold, population=population, knn=knn,
-        proximity=proximity, profile=profile,
+        m,
+        start=m.periods[p0],
+        end=m.periods[p1],
+        kind="entry",
+        max_rca_before=max_rca_before,
+        min_rca_after=min_rca_after,
+        persistence=persistence,
+        presence=presence,
+        threshold=threshold,
+        population=population,
+        knn=knn,
+        proximity=proximity,
+        profile=profile,
     )
     rng = generator(seed)
     pairs["random"] = rng.random(len(pairs))
@@ -269,7 +278,10 @@ def backtest(
         for metric, fn in (("roc_auc", roc_auc), ("pr_auc", average_precision)):
             iv = bootstrap(
                 clustered(lambda idx, fn=fn, s=s: fn(y[idx], s[idx])),
-                len(members), n_resamples=n_boot, level=level, seed=rng,
+                len(members),
+                n_resamples=n_boot,
+                level=level,
+                seed=rng,
             )
             row[metric], row[f"{metric}_low"], row[f"{metric}_high"] = iv.estimate, iv.low, iv.high
         for kk in ks:

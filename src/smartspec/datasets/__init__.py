@@ -259,9 +259,7 @@ def labels(name: str, axis: Axis, lang: str = "en") -> pd.DataFrame:
             found=repr(axis),
         )
     if lang not in ("en", "es"):
-        raise ValidationError(
-            "unknown label language", expected="'en' or 'es'", found=repr(lang)
-        )
+        raise ValidationError("unknown label language", expected="'en' or 'es'", found=repr(lang))
     with data_file(f"{name}.{file_axis}.csv").open("r", encoding="utf-8") as fh:
         frame = pd.read_csv(fh, dtype=str, keep_default_na=False, na_filter=False)
     spanish = frame.pop("name_es") if "name_es" in frame.columns else pd.Series("", frame.index)

@@ -74,9 +74,7 @@ DECIMALS: dict[str, str] = {
 }
 _GROUPED = r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d{1,3}(?:\u00a0\d{3})+|\d{1,3}(?:\u202f\d{3})+"
 _EXPONENT = r"(?:[eE][+-]?\d+)?"
-_COMMA_NUMBER = re.compile(
-    rf"[+-]?(?:(?:{_GROUPED}|\d+)(?:,\d+)?|,\d+){_EXPONENT}"
-)
+_COMMA_NUMBER = re.compile(rf"[+-]?(?:(?:{_GROUPED}|\d+)(?:,\d+)?|,\d+){_EXPONENT}")
 _GROUP_SEPARATORS = re.compile(r"[. \u00a0\u202f]")
 # what a number with a decimal point (and perhaps thousands commas) looks like
 _POINT_NUMBER = re.compile(rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)?\.\d+{_EXPONENT}")
@@ -151,9 +149,7 @@ class Limits:
     def rows(self, p: Path, found: str, *, n_rows: int) -> None:
         """Raise when ``n_rows`` data rows are more than :attr:`max_rows`."""
         if n_rows > self.max_rows:
-            raise _too_large(
-                p, "too many rows", f"at most {self.max_rows:,} data rows", found
-            )
+            raise _too_large(p, "too many rows", f"at most {self.max_rows:,} data rows", found)
 
     def cells(self, p: Path, found: str, *, n_cells: int) -> None:
         """Raise when ``n_cells`` cells are more than :attr:`max_cells`."""
@@ -531,8 +527,11 @@ def _looks_decimal_comma(col: pd.Series) -> bool:
     """
     if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
         return False
-    texts = [x.strip() for x in pd.unique(col.dropna().to_numpy(dtype=object))[:1000]
-             if isinstance(x, str)]
+    texts = [
+        x.strip()
+        for x in pd.unique(col.dropna().to_numpy(dtype=object))[:1000]
+        if isinstance(x, str)
+    ]
     return any(
         "," in x and _COMMA_NUMBER.fullmatch(x) and not _THOUSANDS_COMMAS.fullmatch(x)
         for x in texts
@@ -1015,12 +1014,18 @@ def read_table(
     labels = _label_columns(region, activity, period)
     limits = Limits.of(max_rows, max_cells, max_uncompressed, max_ratio)
     frame, source, first_row, row_word = _load(
-        path, labels=labels, value=value, sheet=sheet, format=format, limits=limits,
+        path,
+        labels=labels,
+        value=value,
+        sheet=sheet,
+        format=format,
+        limits=limits,
         decimal=decimal,
     )
     if decimal == ",":
-        _decimal_comma_values(frame, value, source=source, first_row=first_row,
-                              row_word=row_word, noun="values")
+        _decimal_comma_values(
+            frame, value, source=source, first_row=first_row, row_word=row_word, noun="values"
+        )
     for col in (region, activity):
         if col in frame.columns:
             frame[col] = _as_labels(frame[col], categorical=True)
@@ -1091,8 +1096,9 @@ def read_population(
         path, labels=labels, value=value, sheet=sheet, format=format, decimal=decimal
     )
     if decimal == ",":
-        _decimal_comma_values(frame, value, source=source, first_row=first_row,
-                              row_word=row_word, noun="populations")
+        _decimal_comma_values(
+            frame, value, source=source, first_row=first_row, row_word=row_word, noun="populations"
+        )
     check = TableCheck(frame, source=source, first_row=first_row, row_word=row_word)
     roles = {"region": region, "population": value}
     if period is not None:

@@ -33,8 +33,12 @@ WORKER_MEMORY = 4 * 1024**3
 WORKER_TIMEOUT = 120.0
 
 _PRELOAD = [
-    "smartspec.io.readers", "smartspec.store.files", "smartspec.io.worker", "smartspec.jobs",
-    "smartspec.core.validation", "smartspec.core.evidence",
+    "smartspec.io.readers",
+    "smartspec.store.files",
+    "smartspec.io.worker",
+    "smartspec.jobs",
+    "smartspec.core.validation",
+    "smartspec.core.evidence",
 ]
 _FIX = (
     "save the sheet as CSV, split the file into several smaller ones, or keep only the periods, "
@@ -197,8 +201,9 @@ def run_limited(
         return value
     if status == "error":
         raise value
-    budget = (f"{memory / 1024**3:g} GB" if memory >= 1024**3
-              else f"{memory / 1024**2:.4g} MB") + " of memory"
+    budget = (
+        f"{memory / 1024**3:g} GB" if memory >= 1024**3 else f"{memory / 1024**2:.4g} MB"
+    ) + " of memory"
     raise too_large(
         f"it needs too much memory to {action}",
         where=what,

@@ -883,7 +883,8 @@ def _text_tails(values: np.ndarray) -> np.ndarray:
     text = _xml_text(pd.Series(values, dtype=object))
     spaced = (text.str.match(r"\s") | text.str.contains(r"\s$", regex=True)).to_numpy(bool)
     return np.where(spaced, _INLINE, '" t="inlineStr"><is><t>').astype(object) + (
-        text.to_numpy(dtype=object) + "</t></is></c>")
+        text.to_numpy(dtype=object) + "</t></is></c>"
+    )
 
 
 def _xlsx_column(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
@@ -941,8 +942,11 @@ def _xlsx_column(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
         elif isinstance(x, int | np.integer):
             tails[i] = f'"><v>{int(x)}</v></c>'
         elif isinstance(x, float | np.floating):
-            tails[i] = f'"><v>{float(x)!r}</v></c>' if np.isfinite(x) else _text_tails(
-                np.asarray(["inf" if x > 0 else "-inf"], dtype=object))[0]
+            tails[i] = (
+                f'"><v>{float(x)!r}</v></c>'
+                if np.isfinite(x)
+                else _text_tails(np.asarray(["inf" if x > 0 else "-inf"], dtype=object))[0]
+            )
         else:
             return None
     return tails != "", tails
@@ -954,8 +958,7 @@ def _xlsx_by_pandas(frame: pd.DataFrame, sheet: str) -> bytes:
     import io
 
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False}
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as w:
         frame.to_excel(w, sheet_name=sheet, index=False)
     return buffer.getvalue()
@@ -1022,13 +1025,15 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
         for i, t in enumerate(header_text)
     )
     last = f"{_column_letters(max(n_cols, 1) - 1)}{n_rows + 1}"
-    sheet_xml = "".join([
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-        f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>',
-        "".join(pieces.ravel().tolist()),
-        "</sheetData></worksheet>",
-    ])
+    sheet_xml = "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+            f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>',
+            "".join(pieces.ravel().tolist()),
+            "</sheetData></worksheet>",
+        ]
+    )
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -1040,6 +1045,5 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "data") -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, text in {**_XLSX_PARTS, "xl/workbook.xml": workbook}.items():
             book.writestr(name, text.encode("utf-8"))
-        book.writestr("xl/worksheets/sheet1.xml",
-                      sheet_xml.encode("utf-8", errors="replace"))
+        book.writestr("xl/worksheets/sheet1.xml", sheet_xml.encode("utf-8", errors="replace"))
     return buffer.getvalue()

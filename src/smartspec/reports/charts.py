@@ -33,10 +33,18 @@ def backtest_chart(curves: pd.DataFrame, *, title: str = "Backtest") -> dict[str
             "transform": [{"filter": {"field": "curve", "equal": curve}}],
             "mark": {"type": "line", "interpolate": "step-after"},
             "encoding": {
-                "x": {"field": "x", "type": "quantitative", "title": x,
-                      "scale": {"domain": [0, 1]}},
-                "y": {"field": "y", "type": "quantitative", "title": y,
-                      "scale": {"domain": [0, 1]}},
+                "x": {
+                    "field": "x",
+                    "type": "quantitative",
+                    "title": x,
+                    "scale": {"domain": [0, 1]},
+                },
+                "y": {
+                    "field": "y",
+                    "type": "quantitative",
+                    "title": y,
+                    "scale": {"domain": [0, 1]},
+                },
                 "color": {"field": "score", "type": "nominal", "title": "score"},
                 "strokeDash": {"field": "score", "type": "nominal", "title": "score"},
             },
@@ -71,18 +79,22 @@ def framework_chart(candidates: pd.DataFrame, *, title: str = "") -> dict[str, A
                 "data": {"values": _records(candidates)},
                 "mark": {"type": "point", "filled": True, "size": 60},
                 "encoding": {
-                    "x": {"field": "density", "type": "quantitative",
-                          "title": "relatedness density"},
+                    "x": {
+                        "field": "density",
+                        "type": "quantitative",
+                        "title": "relatedness density",
+                    },
                     "y": {"field": "complexity", "type": "quantitative", "title": "complexity"},
                     "color": {"field": "quadrant", "type": "nominal"},
-                    "tooltip": [{"field": "activity"}, {"field": "density", "format": ".3f"},
-                                {"field": "complexity", "format": ".2f"}],
+                    "tooltip": [
+                        {"field": "activity"},
+                        {"field": "density", "format": ".3f"},
+                        {"field": "complexity", "format": ".2f"},
+                    ],
                 },
             },
-            {"mark": {"type": "rule", "strokeDash": [4, 4]},
-             "encoding": {"x": {"datum": cut_d}}},
-            {"mark": {"type": "rule", "strokeDash": [4, 4]},
-             "encoding": {"y": {"datum": cut_c}}},
+            {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"x": {"datum": cut_d}}},
+            {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": cut_c}}},
         ],
     }
 

@@ -63,14 +63,18 @@ def _parquet_files(path_or_glob: str | os.PathLike[str] | Sequence[str]) -> list
         files = sorted(glob.glob(text, recursive=True))
         if not files:
             raise ValidationError(
-                "no file matches the pattern", where=text, expected="Parquet files",
-                found="nothing", fix="check the folder and the pattern",
+                "no file matches the pattern",
+                where=text,
+                expected="Parquet files",
+                found="nothing",
+                fix="check the folder and the pattern",
             )
         return files
     path = Path(text)
     if not path.exists() and "://" not in text:
         raise ValidationError(
-            "the microdata path does not exist", where=text,
+            "the microdata path does not exist",
+            where=text,
             expected="a Parquet file, a folder of Parquet files, or a glob pattern",
             found="no such file or folder",
         )
@@ -157,7 +161,8 @@ def aggregate_microdata(
         table, n_bad, n_neg = dask.compute(grouped, bad_keys, negative)
     if n_neg:
         raise ValidationError(
-            "weights must be non-negative", where=f"column '{weight}'",
+            "weights must be non-negative",
+            where=f"column '{weight}'",
             found=f"{int(n_neg)} negative value(s)",
         )
     long = table.reset_index()
@@ -169,7 +174,11 @@ def aggregate_microdata(
     name = value_name or (weight if weight else "count")
     long = long.rename(columns={value: name})
     m = ActivityMatrix.from_long(
-        long, region=region, activity=activity, value=name, period=period,
+        long,
+        region=region,
+        activity=activity,
+        value=name,
+        period=period,
         source=str(path_or_glob),
     )
     if n_bad:

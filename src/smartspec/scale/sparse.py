@@ -180,8 +180,13 @@ def sparse_density(
     presence = sparse_presence(
         m, period, **{k: v for k, v in options.items() if k in ("profile", "threshold", "strict")}
     )
-    rel = sparse_proximity(m, top_k, period=period, presence=presence,
-                           **{k: v for k, v in options.items() if k == "block"})
+    rel = sparse_proximity(
+        m,
+        top_k,
+        period=period,
+        presence=presence,
+        **{k: v for k, v in options.items() if k == "block"},
+    )
     W = rel.proximity
     num = np.asarray((sp.csr_array(presence, dtype=np.float64) @ W).toarray())
     den = np.asarray(W.sum(axis=0)).ravel()

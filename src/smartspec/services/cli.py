@@ -339,7 +339,9 @@ def _resolve_region(m: ActivityMatrix, wanted: str, names: Mapping[str, str]) ->
 
     as_text = {str(r): r for r in m.regions}
     code = resolve(
-        wanted, {t: names.get(t) for t in as_text}, axis="region",
+        wanted,
+        {t: names.get(t) for t in as_text},
+        axis="region",
         where=f"{m.n_regions} regions of the data",
         listing=None if names else "the region column of INPUT",
     )
@@ -636,9 +638,7 @@ def analyse_command(
     if scheduler is not None and engine != "dask":
         raise _usage("--scheduler needs --engine dask")
     microdata = input_path is not None and (
-        weight is not None
-        or any(ch in input_path for ch in "*?[")
-        or Path(input_path).is_dir()
+        weight is not None or any(ch in input_path for ch in "*?[") or Path(input_path).is_dir()
     )
     client, owned_client = None, False
     if engine == "dask" or microdata:
@@ -662,18 +662,25 @@ def analyse_command(
             if dataset is not None:
                 raise _usage("give either INPUT or --dataset, not both")
             if value is not None:
-                raise _usage("microdata INPUT takes --weight COL (or nothing, to count rows), "
-                             "not --value")
+                raise _usage(
+                    "microdata INPUT takes --weight COL (or nothing, to count rows), not --value"
+                )
             unnamed = [f for f, c in (("--region", region), ("--activity", activity)) if not c]
             if unnamed:
                 raise _usage(f"microdata INPUT needs {', '.join(unnamed)} to name its columns")
             m = aggregate_microdata(
-                str(input_path), region=str(region), activity=str(activity), period=period,
-                weight=weight, client=client,
+                str(input_path),
+                region=str(region),
+                activity=str(activity),
+                period=period,
+                weight=weight,
+                client=client,
             )
             described = {
-                "path": str(input_path), "format": "parquet microdata",
-                "columns": {**columns, "weight": weight}, "source": m.source,
+                "path": str(input_path),
+                "format": "parquet microdata",
+                "columns": {**columns, "weight": weight},
+                "source": m.source,
                 "metadata": dict(m.metadata),
             }
         else:
@@ -690,15 +697,31 @@ def analyse_command(
             )
         described.update(_matrix_summary(m))
         income_series, income_info = _income(
-            income, dataset=dataset, value=income_value, region=region, period=period,
+            income,
+            dataset=dataset,
+            value=income_value,
+            region=region,
+            period=period,
             decimal=decimal,
         )
         ev = _analyse_engine(
-            m, client, quiet=quiet, presence=presence, profile=profile, threshold=threshold,
-            population=population, population_region=population_region,
-            population_value=population_value, population_period=population_period,
-            region=region, period=period, proximity=proximity, knn=knn, decimal=decimal,
-            sign=sign, income=income_series,
+            m,
+            client,
+            quiet=quiet,
+            presence=presence,
+            profile=profile,
+            threshold=threshold,
+            population=population,
+            population_region=population_region,
+            population_value=population_value,
+            population_period=population_period,
+            region=region,
+            period=period,
+            proximity=proximity,
+            knn=knn,
+            decimal=decimal,
+            sign=sign,
+            income=income_series,
             bundled_population=_bundled_population(dataset) if population is None else None,
         )
     finally:
@@ -709,11 +732,18 @@ def analyse_command(
                 cluster.close()
     ev, options, population_info, warned = ev
     _write_analysis(
-        ev, m, described=described, options={**options, "engine": engine,
-                                              "scheduler": scheduler, "weight": weight},
-        population_info=population_info, warned=warned, out_format=out_format,
-        duplicates=duplicates, out_dir=out_dir, quiet=quiet,
-        where=dataset or Path(str(input_path)).name, cells=cells,
+        ev,
+        m,
+        described=described,
+        options={**options, "engine": engine, "scheduler": scheduler, "weight": weight},
+        population_info=population_info,
+        warned=warned,
+        out_format=out_format,
+        duplicates=duplicates,
+        out_dir=out_dir,
+        quiet=quiet,
+        where=dataset or Path(str(input_path)).name,
+        cells=cells,
         income=(income_series, income_info),
     )
 
@@ -726,8 +756,13 @@ def _bundled_population(dataset: str | None) -> Any:
 
 
 def _income(
-    path: str | None, *, dataset: str | None, value: str, region: str | None,
-    period: str | None, decimal: str,
+    path: str | None,
+    *,
+    dataset: str | None,
+    value: str,
+    region: str | None,
+    period: str | None,
+    decimal: str,
 ) -> tuple[Any, dict[str, Any] | None]:
     """The income series of ``--income FILE``, else of a bundled ``--dataset`` (its context
     data), with a description for run.json; ``(None, None)`` without one."""
@@ -746,8 +781,12 @@ def _income(
     found = income(dataset)
     if found is not None:
         series, about = found
-        return series, {"dataset": dataset, "column": about["name"], "unit": about["unit"],
-                        "source": about["source"]}
+        return series, {
+            "dataset": dataset,
+            "column": about["name"],
+            "unit": about["unit"],
+            "source": about["source"],
+        }
     return None, None
 
 
@@ -787,8 +826,9 @@ def _analyse_engine(
     kwargs = {k: v for k, v in options.items() if v is not None}
     if sign == "income":
         if income is None:
-            raise _usage("--sign income needs --income FILE (or a bundled --dataset with an "
-                         "income series)")
+            raise _usage(
+                "--sign income needs --income FILE (or a bundled --dataset with an income series)"
+            )
         kwargs["income"] = income
     population_info = None
     if population is not None:
@@ -798,7 +838,10 @@ def _analyse_engine(
             pop_period = period if period in _table_columns(population) else None
             detected = pop_period is not None
         kwargs["population"] = read_population(
-            population, region=pop_region, value=population_value, period=pop_period,
+            population,
+            region=pop_region,
+            value=population_value,
+            period=pop_period,
             decimal=decimal,
         )
         population_info = {
@@ -808,8 +851,11 @@ def _analyse_engine(
                 "value": population_value,
                 "period": pop_period,
             },
-            "period_from": "--population-period" if population_period is not None
-            else "--period (a column of the same name)" if detected else None,
+            "period_from": "--population-period"
+            if population_period is not None
+            else "--period (a column of the same name)"
+            if detected
+            else None,
         }
     elif population_region or population_period:
         raise _usage("--population-region/--population-period need --population FILE")
@@ -867,9 +913,7 @@ def _write_analysis(
         ordered=lambda frame, name: _ordered(frame, name, default_period),
     )
     written = write_tables(tables, out_dir, format=out_format)  # type: ignore[arg-type]
-    rows = {
-        name: t.rows if isinstance(t, TableStream) else len(t) for name, t in tables.items()
-    }
+    rows = {name: t.rows if isinstance(t, TableStream) else len(t) for name, t in tables.items()}
     columns = {name: [str(c) for c in t.columns] for name, t in tables.items()}
     checks = _complexity_checks(ev, income[0])
     record = {
@@ -920,8 +964,12 @@ def _echo_checks(checks: Any, income: dict[str, Any] | None) -> None:
     click.echo(f"complexity checks (ECI vs {label}, Spearman, 95% interval):")
     for row in checks.to_dict("records"):
         rho = row["income_rho"]
-        corr = (f"{rho:+.2f} [{row['income_low']:+.2f}, {row['income_high']:+.2f}], "
-                f"n={int(row['income_n'])}" if rho == rho else "no income series")
+        corr = (
+            f"{rho:+.2f} [{row['income_low']:+.2f}, {row['income_high']:+.2f}], "
+            f"n={int(row['income_n'])}"
+            if rho == rho
+            else "no income series"
+        )
         verdict = "ok" if row["meaningful"] else ", ".join(row["problems"])
         click.echo(f"  {row['period']}: {corr}; {verdict}")
     failed = sorted({p for r in checks["problems"] for p in r})
@@ -1128,8 +1176,11 @@ def _print_profile(doc: Mapping[str, Any], *, settings: Mapping[str, Any]) -> No
     console.print(
         f"Diversity {_fmt(doc.get('diversity'), -1)} activities specialised; "
         f"COI {_fmt(doc.get('coi'))}"
-        + (f"; presence by {settings['presence'].upper()}"
-           if settings.get("presence") not in (None, "rca") else "")
+        + (
+            f"; presence by {settings['presence'].upper()}"
+            if settings.get("presence") not in (None, "rca")
+            else ""
+        )
     )
     for notice in doc.get("notices") or []:
         console.print(f"[yellow]Note:[/yellow] {notice}")

@@ -14,11 +14,17 @@ __all__ = ["backup_command", "restore_command"]
 
 
 def _where(f):  # type: ignore[no-untyped-def]
-    f = click.option("--database-url", metavar="URL",
-                     help="The platform's database (default: SQLite in the data folder).")(f)
-    f = click.option("--data-dir", metavar="DIR",
-                     help="The platform's data folder (default: $SMARTSPEC_DATA_DIR, else "
-                     "~/.local/share/smartspec).")(f)
+    f = click.option(
+        "--database-url",
+        metavar="URL",
+        help="The platform's database (default: SQLite in the data folder).",
+    )(f)
+    f = click.option(
+        "--data-dir",
+        metavar="DIR",
+        help="The platform's data folder (default: $SMARTSPEC_DATA_DIR, else "
+        "~/.local/share/smartspec).",
+    )(f)
     return f
 
 
@@ -52,8 +58,9 @@ def backup_command(archive: str, data_dir: str | None, database_url: str | None)
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
 @_where
-@click.option("--replace", is_flag=True,
-              help="Replace datasets whose id exists already (refused otherwise).")
+@click.option(
+    "--replace", is_flag=True, help="Replace datasets whose id exists already (refused otherwise)."
+)
 def restore_command(
     archive: str, data_dir: str | None, database_url: str | None, replace: bool
 ) -> None:
@@ -70,5 +77,7 @@ def restore_command(
         result = restore(app, archive, replace=replace)
     finally:
         app.close()
-    click.echo(f"restored {len(result['restored'])} dataset(s): "
-               + (", ".join(result["restored"]) or "none"))
+    click.echo(
+        f"restored {len(result['restored'])} dataset(s): "
+        + (", ".join(result["restored"]) or "none")
+    )

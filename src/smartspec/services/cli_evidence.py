@@ -39,7 +39,9 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False)
     )(f)
     return click.option(
-        "--profile", default=None, metavar="NAME",
+        "--profile",
+        default=None,
+        metavar="NAME",
         help=f"Convention profile ({_profiles_help()}); default: atlas.",
     )(f)
 
@@ -80,21 +82,53 @@ def _cutoff(text: str) -> str | float:
 
 @click.command("opportunities")
 @source_options
-@click.option("--region", "-r", "region_label", default=None, metavar="REGION",
-              help="Show this region's candidates (code, or name with --dataset).")
-@click.option("--period", "period_label", default=None, metavar="PERIOD",
-              help="Period (default: the latest).")
-@click.option("--density-cutoff", default="mean", show_default=True, metavar="mean|median|X",
-              help="Where relatedness density is cut into high/low.")
-@click.option("--complexity-cutoff", default="mean", show_default=True, metavar="mean|median|X",
-              help="Where complexity is cut into high/low.")
-@click.option("--scope", type=click.Choice(["region", "period"]), default="region",
-              show_default=True,
-              help="Cut-offs over each region's candidates, or over all regions of the period.")
-@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Candidates shown per quadrant.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
-              help="Write candidates.csv, regions.csv (and the region's chart) to DIR.")
+@click.option(
+    "--region",
+    "-r",
+    "region_label",
+    default=None,
+    metavar="REGION",
+    help="Show this region's candidates (code, or name with --dataset).",
+)
+@click.option(
+    "--period", "period_label", default=None, metavar="PERIOD", help="Period (default: the latest)."
+)
+@click.option(
+    "--density-cutoff",
+    default="mean",
+    show_default=True,
+    metavar="mean|median|X",
+    help="Where relatedness density is cut into high/low.",
+)
+@click.option(
+    "--complexity-cutoff",
+    default="mean",
+    show_default=True,
+    metavar="mean|median|X",
+    help="Where complexity is cut into high/low.",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["region", "period"]),
+    default="region",
+    show_default=True,
+    help="Cut-offs over each region's candidates, or over all regions of the period.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Candidates shown per quadrant.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Write candidates.csv, regions.csv (and the region's chart) to DIR.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the region's candidates as JSON.")
 def opportunities_command(**opts: Any) -> None:
     """The smart-specialisation framework (Balland et al. 2019): every activity a region does
@@ -111,9 +145,11 @@ def opportunities_command(**opts: Any) -> None:
     region = opts["region_label"]
     if region is None and opts["out_dir"] is None:
         raise _usage("give --region REGION to show a region, or --out DIR to write every region")
-    period = m.periods[-1] if opts["period_label"] is None else m.periods[
-        m.period_position(opts["period_label"])
-    ]
+    period = (
+        m.periods[-1]
+        if opts["period_label"] is None
+        else m.periods[m.period_position(opts["period_label"])]
+    )
     with _captured_warnings(show=False):
         fw = framework(
             m.select(periods=[period]) if m.n_periods > 1 else m,
@@ -135,19 +171,30 @@ def opportunities_command(**opts: Any) -> None:
     if out is not None:
         from smartspec.reports.charts import framework_chart, save
 
-        save(framework_chart(table, title=f"{names.get(str(code), code)} {period}"),
-             out / f"framework-{code}.svg")
+        save(
+            framework_chart(table, title=f"{names.get(str(code), code)} {period}"),
+            out / f"framework-{code}.svg",
+        )
     if opts["as_json"]:
         import json
 
-        click.echo(json.dumps({
-            "region": str(code), "period": str(period), "settings": fw.settings,
-            "candidates": _json_records(table),
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "region": str(code),
+                    "period": str(period),
+                    "settings": fw.settings,
+                    "candidates": _json_records(table),
+                },
+                indent=2,
+            )
+        )
         return
     console = _console()
-    console.print(f"[bold]{names.get(str(code), code)}[/bold] ({code}), period {period}: "
-                  f"{len(table)} candidate activities")
+    console.print(
+        f"[bold]{names.get(str(code), code)}[/bold] ({code}), period {period}: "
+        f"{len(table)} candidate activities"
+    )
     from rich.table import Table
 
     for q, meaning in QUADRANTS.items():
@@ -156,8 +203,13 @@ def opportunities_command(**opts: Any) -> None:
         for col in ("activity", "name", "density", "complexity", "rca"):
             t.add_column(col, justify="left" if col in ("activity", "name") else "right")
         for rec in rows.itertuples():
-            t.add_row(str(rec.activity), activity_names.get(str(rec.activity), ""),
-                      _fmt(rec.density, 3), _fmt(rec.complexity), _fmt(rec.rca))
+            t.add_row(
+                str(rec.activity),
+                activity_names.get(str(rec.activity), ""),
+                _fmt(rec.density, 3),
+                _fmt(rec.complexity),
+                _fmt(rec.rca),
+            )
         console.print(t)
 
 
@@ -170,26 +222,74 @@ def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 @click.command("validate")
 @source_options
 @click.option("--base", default=None, metavar="PERIOD", help="Base period (default: the first).")
-@click.option("--end", default=None, metavar="PERIOD",
-              help="Outcome period (default: --horizon periods after --base).")
-@click.option("--horizon", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Periods between base and outcome when --end is not given.")
-@click.option("--score", "scores", multiple=True, default=("density", "cog"), show_default=True,
-              type=click.Choice(["density", "cog", "pci", "rca_start"]),
-              help="Predictor(s) to evaluate (repeat the option).")
-@click.option("--k", "ks", multiple=True, type=click.IntRange(min=1), default=(10, 50),
-              show_default=True, help="Precision@k cut-offs (repeat the option).")
-@click.option("--n-boot", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Bootstrap resamples (over regions) for the intervals.")
+@click.option(
+    "--end",
+    default=None,
+    metavar="PERIOD",
+    help="Outcome period (default: --horizon periods after --base).",
+)
+@click.option(
+    "--horizon",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Periods between base and outcome when --end is not given.",
+)
+@click.option(
+    "--score",
+    "scores",
+    multiple=True,
+    default=("density", "cog"),
+    show_default=True,
+    type=click.Choice(["density", "cog", "pci", "rca_start"]),
+    help="Predictor(s) to evaluate (repeat the option).",
+)
+@click.option(
+    "--k",
+    "ks",
+    multiple=True,
+    type=click.IntRange(min=1),
+    default=(10, 50),
+    show_default=True,
+    help="Precision@k cut-offs (repeat the option).",
+)
+@click.option(
+    "--n-boot",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Bootstrap resamples (over regions) for the intervals.",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--max-rca-before", type=float, default=None, metavar="X",
-              help="At risk only if the base RCA is below X (noise filter).")
-@click.option("--min-rca-after", type=float, default=None, metavar="X",
-              help="An entry only if the outcome RCA reaches X (noise filter).")
-@click.option("--persistence", type=click.IntRange(min=0), default=0, show_default=True,
-              help="The entry must hold this many periods after the outcome period.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
-              help="Write metrics.csv, curves.csv, pairs.csv, backtest.json and backtest.svg.")
+@click.option(
+    "--max-rca-before",
+    type=float,
+    default=None,
+    metavar="X",
+    help="At risk only if the base RCA is below X (noise filter).",
+)
+@click.option(
+    "--min-rca-after",
+    type=float,
+    default=None,
+    metavar="X",
+    help="An entry only if the outcome RCA reaches X (noise filter).",
+)
+@click.option(
+    "--persistence",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="The entry must hold this many periods after the outcome period.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Write metrics.csv, curves.csv, pairs.csv, backtest.json and backtest.svg.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def validate_command(**opts: Any) -> None:
     """Backtest the recommendations: did the pairs scored highest in the base period become
@@ -226,8 +326,12 @@ def validate_command(**opts: Any) -> None:
         out = Path(opts["out_dir"])
         write_tables({"metrics": bt.metrics, "curves": bt.curves, "pairs": bt.pairs}, out)
         write_json(bt.to_dict(), out / "backtest.json")
-        save(backtest_chart(bt.curves, title=f"Backtest {bt.summary['base']} -> "
-                            f"{bt.summary['end']}"), out / "backtest.svg")
+        save(
+            backtest_chart(
+                bt.curves, title=f"Backtest {bt.summary['base']} -> {bt.summary['end']}"
+            ),
+            out / "backtest.svg",
+        )
     if opts["as_json"]:
         import json
 
@@ -246,8 +350,13 @@ def validate_command(**opts: Any) -> None:
 
     t = Table()
     ks = list(opts["ks"])
-    for col in ["score", "ROC-AUC", "PR-AUC", *[f"P@{k}" for k in ks],
-                *[f"region P@{k}" for k in ks]]:
+    for col in [
+        "score",
+        "ROC-AUC",
+        "PR-AUC",
+        *[f"P@{k}" for k in ks],
+        *[f"region P@{k}" for k in ks],
+    ]:
         t.add_column(col, justify="left" if col == "score" else "right")
     for r in bt.metrics.to_dict("records"):
         t.add_row(
@@ -263,12 +372,24 @@ def validate_command(**opts: Any) -> None:
 @click.command("indicators")
 @click.argument("name", required=False)
 @source_options
-@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
-              help="An option of the indicator (repeat), e.g. --option knn=10.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
-              metavar="FILE", help="Write the long table to FILE (.csv or .parquet).")
-def indicators_command(name: str | None, options: tuple[str, ...], out_file: str | None,
-                       **opts: Any) -> None:
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option of the indicator (repeat), e.g. --option knn=10.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Write the long table to FILE (.csv or .parquet).",
+)
+def indicators_command(
+    name: str | None, options: tuple[str, ...], out_file: str | None, **opts: Any
+) -> None:
     """List the indicators, or compute one (NAME) for a dataset or INPUT as a long table.
 
     \b

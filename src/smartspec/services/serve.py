@@ -37,14 +37,20 @@ def _setting_options(f: Callable[..., Any]) -> Callable[..., Any]:
         default = "" if setting.default is None else f" [default: {setting.default}]"
         if setting.name == "allowed_hosts":  # repeats, adds to the default
             f = click.option(
-                "--allowed-host", "--allowed-hosts", "allowed_hosts", multiple=True,
-                metavar="HOST", help=setting.help + " Repeat for several." + default,
+                "--allowed-host",
+                "--allowed-hosts",
+                "allowed_hosts",
+                multiple=True,
+                metavar="HOST",
+                help=setting.help + " Repeat for several." + default,
             )(f)
             continue
         if setting.type is bool:
             flag = setting.name.replace("_", "-")
             f = click.option(
-                f"--{flag}/--no-{flag}", setting.name, default=None,
+                f"--{flag}/--no-{flag}",
+                setting.name,
+                default=None,
                 help=setting.help + f" [default: {'on' if setting.default else 'off'}]",
             )(f)
             continue

@@ -53,8 +53,7 @@ def running(
     import uvicorn
 
     port = port or _free_port(host)
-    config = uvicorn.Config(app.asgi(), host=host, port=port, log_level="warning",
-                            lifespan="off")
+    config = uvicorn.Config(app.asgi(), host=host, port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"smartspec-{port}", daemon=True)
     thread.start()

@@ -38,8 +38,10 @@ def _tasks(app: SmartSpecApp) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         periods = [str(p) for p in r.periods]
         if len(periods) < 2:
             continue
-        yield "backtest", r.id, lambda r=r, p=periods: _backtest(
-            app, r.id, base=p[0], end=p[-1], wait=None
+        yield (
+            "backtest",
+            r.id,
+            lambda r=r, p=periods: _backtest(app, r.id, base=p[0], end=p[-1], wait=None),
         )
         if len(periods) > 2:
             yield "backtest", r.id, lambda r=r, p=periods: _backtest(app, r.id, wait=None)

@@ -51,7 +51,9 @@ def backup(app: SmartSpecApp, target: str | Path) -> dict[str, Any]:
         if path is None or not path.is_file():
             raise ValidationError(
                 "a dataset's file is missing, so the backup would be incomplete",
-                where=f"dataset {record.id!r}", expected="its data file", found="no file",
+                where=f"dataset {record.id!r}",
+                expected="its data file",
+                found="no file",
                 fix="delete the dataset (DELETE /api/v1/datasets/ID) or restore its file first",
             )
         relative = path.relative_to(app.data_dir).as_posix()
@@ -63,9 +65,13 @@ def backup(app: SmartSpecApp, target: str | Path) -> dict[str, Any]:
         if names.is_file():
             files.append((names.relative_to(app.data_dir).as_posix(), names))
     manifest = {
-        "format": FORMAT, "version": VERSION, "smartspec_version": __version__,
-        "schema_revision": app.store.revision(), "backend": app.store.backend,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "datasets": len(rows),
+        "format": FORMAT,
+        "version": VERSION,
+        "smartspec_version": __version__,
+        "schema_revision": app.store.revision(),
+        "backend": app.store.backend,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "datasets": len(rows),
     }
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -116,14 +122,17 @@ def restore(app: SmartSpecApp, source: str | Path, *, replace: bool = False) -> 
         tar = tarfile.open(source, "r:gz")
     except (OSError, tarfile.TarError) as exc:
         raise ValidationError(
-            "not a smartspec backup", where=f"file {source.name!r}",
-            expected="a .tar.gz written by `smartspec backup`", found=type(exc).__name__,
+            "not a smartspec backup",
+            where=f"file {source.name!r}",
+            expected="a .tar.gz written by `smartspec backup`",
+            found=type(exc).__name__,
         ) from None
     with tar:
         manifest = _json_member(tar, "manifest.json", source)
         if manifest.get("format") != FORMAT or int(manifest.get("version", 0)) > VERSION:
             raise ValidationError(
-                "not a smartspec backup this version can read", where=f"file {source.name!r}",
+                "not a smartspec backup this version can read",
+                where=f"file {source.name!r}",
                 expected=f"format {FORMAT!r}, version <= {VERSION}",
                 found=f"{manifest.get('format')!r} version {manifest.get('version')!r}",
             )
@@ -132,8 +141,10 @@ def restore(app: SmartSpecApp, source: str | Path, *, replace: bool = False) -> 
         clash = [r["id"] for r in rows if r["id"] in existing]
         if clash and not replace:
             raise ValidationError(
-                "datasets of the backup exist here already", where=f"file {source.name!r}",
-                expected="ids not in this platform", found=", ".join(clash[:10]),
+                "datasets of the backup exist here already",
+                where=f"file {source.name!r}",
+                expected="ids not in this platform",
+                found=", ".join(clash[:10]),
                 fix="restore into an empty data folder, delete those datasets, or pass --replace",
             )
         restored = []
@@ -149,19 +160,25 @@ def restore(app: SmartSpecApp, source: str | Path, *, replace: bool = False) -> 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 stream = tar.extractfile(member)
                 if stream is None:
-                    raise ValidationError("the backup misses a file", where=member,
-                                          expected="a regular file", found="nothing")
+                    raise ValidationError(
+                        "the backup misses a file",
+                        where=member,
+                        expected="a regular file",
+                        found="nothing",
+                    )
                 tmp = target.with_name(f".restoring-{target.name}")
                 with stream, open(tmp, "wb") as out:
                     while chunk := stream.read(1 << 20):
                         out.write(chunk)
                 os.replace(tmp, target)
             created = row.get("created_at")
-            record = DatasetRecord(**{
-                **{k: v for k, v in row.items() if k in DatasetRecord.__dataclass_fields__},
-                "path": relative,
-                "created_at": datetime.fromisoformat(created) if created else None,
-            })
+            record = DatasetRecord(
+                **{
+                    **{k: v for k, v in row.items() if k in DatasetRecord.__dataclass_fields__},
+                    "path": relative,
+                    "created_at": datetime.fromisoformat(created) if created else None,
+                }
+            )
             app.store.put_dataset(record)
             app.forget(record.id)
             restored.append(record.id)
@@ -182,8 +199,12 @@ def _json_member(tar: tarfile.TarFile, name: str, source: Path) -> Any:
     except KeyError:
         stream = None
     if stream is None:
-        raise ValidationError("not a smartspec backup", where=f"file {source.name!r}",
-                              expected=f"a member {name!r}", found="none")
+        raise ValidationError(
+            "not a smartspec backup",
+            where=f"file {source.name!r}",
+            expected=f"a member {name!r}",
+            found="none",
+        )
     with stream:
         return json.loads(stream.read(50 * 2**20))
 
@@ -193,8 +214,10 @@ def _safe_relative(path: Any, source: Path) -> str:
     p = PurePosixPath(str(path or ""))
     if p.is_absolute() or ".." in p.parts or not p.parts or p.parts[0] != "uploads":
         raise ValidationError(
-            "the backup names a file outside the uploads folder", where=f"file {source.name!r}",
-            expected="a path under uploads/", found=repr(str(path))[:200],
+            "the backup names a file outside the uploads folder",
+            where=f"file {source.name!r}",
+            expected="a path under uploads/",
+            found=repr(str(path))[:200],
             fix="use an archive written by `smartspec backup`",
         )
     return p.as_posix()

@@ -35,8 +35,11 @@ def footprint(obj: Any, *, _seen: set[int] | None = None, _depth: int = 0) -> in
             usage = obj.memory_usage()
         return int(np.sum(usage))
     if hasattr(obj, "nnz") and hasattr(obj, "indptr"):  # scipy.sparse (compressed)
-        return sum(int(getattr(obj, a).nbytes) for a in ("data", "indices", "indptr")
-                   if hasattr(getattr(obj, a, None), "nbytes"))
+        return sum(
+            int(getattr(obj, a).nbytes)
+            for a in ("data", "indices", "indptr")
+            if hasattr(getattr(obj, a, None), "nbytes")
+        )
     size = sys.getsizeof(obj, 64)
     if isinstance(obj, dict):
         items = list(obj.values())
@@ -46,8 +49,10 @@ def footprint(obj: Any, *, _seen: set[int] | None = None, _depth: int = 0) -> in
         return size  # foreign objects: not walked (their internals are not ours to measure)
     else:
         items = list(getattr(obj, "__dict__", {}).values()) + [
-            getattr(obj, name) for klass in type(obj).__mro__
-            for name in getattr(klass, "__slots__", ()) if hasattr(obj, name)
+            getattr(obj, name)
+            for klass in type(obj).__mro__
+            for name in getattr(klass, "__slots__", ())
+            if hasattr(obj, name)
         ]
     return size + sum(footprint(v, _seen=seen, _depth=_depth + 1) for v in items)
 

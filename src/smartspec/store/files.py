@@ -15,8 +15,22 @@ from ..core.errors import ValidationError, format_examples
 __all__ = ["clean_mapping", "copy_limited", "file_ending", "read_names", "safe_filename", "slugify"]
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
-_ENDINGS = (".csv.gz", ".txt.gz", ".tsv.gz", ".csv", ".txt", ".tsv", ".tab", ".parquet", ".pq",
-            ".parq", ".xlsx", ".xlsm", ".xls", ".ods")
+_ENDINGS = (
+    ".csv.gz",
+    ".txt.gz",
+    ".tsv.gz",
+    ".csv",
+    ".txt",
+    ".tsv",
+    ".tab",
+    ".parquet",
+    ".pq",
+    ".parq",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+)
 
 
 def slugify(text: str, *, fallback: str = "dataset", limit: int = 48) -> str:
@@ -48,7 +62,14 @@ def safe_filename(filename: str) -> str:
 
 
 _MAPPING_KEYS = (
-    "region", "activity", "value", "period", "duplicates", "sheet", "decimal", "missing"
+    "region",
+    "activity",
+    "value",
+    "period",
+    "duplicates",
+    "sheet",
+    "decimal",
+    "missing",
 )
 
 

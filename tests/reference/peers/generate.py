@@ -35,8 +35,18 @@ GLOBAL_EXPORTS = REFERENCE / "datawheel" / "global_exports.csv"
 
 #: Columns stored for every case (NaN where the peer does not compute the quantity).
 COLUMNS = [
-    "period", "region", "activity", "rca", "presence", "diversity", "ubiquity",
-    "density", "eci", "pci", "coi", "cog",
+    "period",
+    "region",
+    "activity",
+    "rca",
+    "presence",
+    "diversity",
+    "ubiquity",
+    "density",
+    "eci",
+    "pci",
+    "coi",
+    "cog",
 ]
 
 #: Tolerances (rtol, atol) per peer and column, used by the live and the stored comparisons.
@@ -194,9 +204,7 @@ def run_ecomplexity(data: pd.DataFrame, **options) -> pd.DataFrame:
     cols = {"time": "period", "loc": "region", "prod": "activity", "val": "value"}
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = ecomplexity(
-            data, cols, check_logsupermodularity=False, verbose=False, **options
-        )
+        out = ecomplexity(data, cols, check_logsupermodularity=False, verbose=False, **options)
     out = out.rename(columns={"mcp": "presence"})
     for col in ("period", "region", "activity"):
         out[col] = out[col].astype(str)
@@ -217,14 +225,18 @@ def run_oec(data: pd.DataFrame, *, cutoff: float = 1.0, iterations: int = 20) ->
             density = ecx.relatedness(rca, cutoff=cutoff)
             cog = ecx.opportunity_gain(rca, pci=pci, cutoff=cutoff)
         presence = rca.ge(cutoff).astype(int)
-        cells = pd.DataFrame(
-            {
-                "rca": rca.stack(),
-                "presence": presence.stack(),
-                "density": density.stack(),
-                "cog": cog.stack(),
-            }
-        ).rename_axis(["region", "activity"]).reset_index()
+        cells = (
+            pd.DataFrame(
+                {
+                    "rca": rca.stack(),
+                    "presence": presence.stack(),
+                    "density": density.stack(),
+                    "cog": cog.stack(),
+                }
+            )
+            .rename_axis(["region", "activity"])
+            .reset_index()
+        )
         cells["period"] = str(period)
         cells["eci"] = cells["region"].map(eci)
         cells["pci"] = cells["activity"].map(pci)
@@ -284,9 +296,8 @@ def run_smartspec(data: pd.DataFrame, profile, **options) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ev = analyse(m, profile=profile, **options)
-    out = (
-        ev.cells.merge(ev.regions, on=["period", "region"])
-        .merge(ev.activities, on=["period", "activity"])
+    out = ev.cells.merge(ev.regions, on=["period", "region"]).merge(
+        ev.activities, on=["period", "activity"]
     )
     return _tidy(out)
 
@@ -343,8 +354,7 @@ def main() -> None:
             print(f"skip {case}: input {input_name} not available")
             continue
         out = PEERS[peer](inp.data)
-        out.to_csv(HERE / f"{case}.csv", index=False, float_format="%.17g",
-                   lineterminator="\n")
+        out.to_csv(HERE / f"{case}.csv", index=False, float_format="%.17g", lineterminator="\n")
         meta = provenance(case, inp, peer)
         meta["rows"] = len(out)
         (HERE / f"{case}.provenance.json").write_text(json.dumps(meta, indent=2) + "\n")

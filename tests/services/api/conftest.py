@@ -76,8 +76,14 @@ def panel_frame() -> pd.DataFrame:
     for year in (2020, 2021):
         for i, r in enumerate(regions):
             for j, a in enumerate(activities):
-                rows.append({"year": year, "geo": r, "sector": a,
-                             "jobs": float((i + 1) * (j + 2) + (i * j) % 3 + year % 2 + i * i)})
+                rows.append(
+                    {
+                        "year": year,
+                        "geo": r,
+                        "sector": a,
+                        "jobs": float((i + 1) * (j + 2) + (i * j) % 3 + year % 2 + i * i),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -113,8 +119,10 @@ def postgres_server() -> Iterator[dict[str, Any]]:
     """A throwaway PostgreSQL server for this test session (skipped when not installed)."""
     bindir = _pg_bin()
     if bindir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb): the PostgreSQL store tests need "
-                    "it (Debian: apt-get install postgresql, or make system-deps)")
+        pytest.skip(
+            "PostgreSQL is not installed (no initdb): the PostgreSQL store tests need "
+            "it (Debian: apt-get install postgresql, or make system-deps)"
+        )
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -139,18 +147,47 @@ def postgres_server() -> Iterator[dict[str, Any]]:
     port = _free_port()
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
     run = subprocess.run(
-        [*prefix, str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "-A", "trust",
-         "-E", "UTF8", "--no-sync"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if run.returncode != 0:
         shutil.rmtree(base, ignore_errors=True)
         pytest.skip(f"initdb failed: {run.stderr.strip()[-300:]}")
     opts = f"-p {port} -k {base} -c listen_addresses='' -c fsync=off"
     start = subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts, "-l",
-         str(base / "log"), "-w", "-t", "30", "start"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            opts,
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if start.returncode != 0:
         log = (base / "log").read_text() if (base / "log").exists() else start.stderr
@@ -160,9 +197,10 @@ def postgres_server() -> Iterator[dict[str, Any]]:
         yield {"host": str(base), "port": port, "user": "postgres"}
     finally:
         subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w",
-             "stop"],
-            capture_output=True, env=env, check=False,
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            env=env,
+            check=False,
         )
         shutil.rmtree(base, ignore_errors=True)
 
@@ -173,12 +211,16 @@ def postgres_url(postgres_server: dict[str, Any]) -> Iterator[str]:
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    conninfo = (f"host={postgres_server['host']} port={postgres_server['port']} "
-                f"user={postgres_server['user']} dbname=postgres")
+    conninfo = (
+        f"host={postgres_server['host']} port={postgres_server['port']} "
+        f"user={postgres_server['user']} dbname=postgres"
+    )
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield (f"postgresql+psycopg://{postgres_server['user']}@/{name}"
-           f"?host={postgres_server['host']}&port={postgres_server['port']}")
+    yield (
+        f"postgresql+psycopg://{postgres_server['user']}@/{name}"
+        f"?host={postgres_server['host']}&port={postgres_server['port']}"
+    )
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -48,21 +48,23 @@ def test_region_profile_matches_the_engine(client: Any) -> None:
     for key in ("region", "period", "eci", "eci_rank", "n_ranked", "diversity", "coi"):
         assert d[key] == pytest.approx(prof[key]), key
     assert [s["activity"] for s in d["specialisations"]] == [
-        s["activity"] for s in prof["specialisations"]]
+        s["activity"] for s in prof["specialisations"]
+    ]
     assert [s["activity"] for s in d["opportunities"]] == [
-        s["activity"] for s in prof["opportunities"]]
+        s["activity"] for s in prof["opportunities"]
+    ]
     assert d["region_name"] == "Wellington Zone"
     assert all(s["activity_name"] for s in d["specialisations"])
-    assert [h["period"] for h in d["history"]] == [1976, 1981, 1986, 1991, 1996, 2001, 2006,
-                                                   2013]
+    assert [h["period"] for h in d["history"]] == [1976, 1981, 1986, 1991, 1996, 2001, 2006, 2013]
     assert d["history"][-1]["eci"] == pytest.approx(d["eci"])
     assert d["changes"]["since"] == 2006
     assert d["map"] == {"boundaries": None, "region_level": d["map"]["region_level"]}
 
 
 def test_region_profile_options(client: Any) -> None:
-    d = client.get(f"{NZ}/regions/020/profile",
-                   params={"period": "1991", "top": 3, "rank_by": "pci"}).json()
+    d = client.get(
+        f"{NZ}/regions/020/profile", params={"period": "1991", "top": 3, "rank_by": "pci"}
+    ).json()
     assert d["period"] == 1991 and d["rank_by"] == "pci"
     pcis = [o["pci"] for o in d["opportunities"]]
     assert pcis == sorted(pcis, reverse=True) and len(pcis) == 3
@@ -92,8 +94,12 @@ def test_codes_with_spaces_accents_and_slashes(
     make_app: Callable[..., SmartSpecApp], panel_csv: bytes, upload_form: dict[str, str]
 ) -> None:
     client = make_app().client()
-    assert client.post("/api/v1/datasets", files={"file": ("p.csv", panel_csv)},
-                       data=upload_form).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/datasets", files={"file": ("p.csv", panel_csv)}, data=upload_form
+        ).status_code
+        == 201
+    )
     for code in ("Île de France", "São Paulo", "Adelaide City"):
         r = client.get(f"/api/v1/datasets/p/regions/{quote(code, safe='')}/profile")
         assert r.status_code == 200, r.text
@@ -102,8 +108,10 @@ def test_codes_with_spaces_accents_and_slashes(
     assert r.status_code == 200 and r.json()["activity"] == "manu/fact"
     r = client.get("/api/v1/datasets/p/activities/manu/fact/profile")  # not encoded: works too
     assert r.json()["activity"] == "manu/fact"
-    cells = client.get("/api/v1/datasets/p/indicators/cells",
-                       params={"region": "São Paulo", "activity": "serv ices"}).json()
+    cells = client.get(
+        "/api/v1/datasets/p/indicators/cells",
+        params={"region": "São Paulo", "activity": "serv ices"},
+    ).json()
     assert cells["total"] == 2
 
 
@@ -126,12 +134,30 @@ def test_activity_profile(client: Any) -> None:
 
 # ------------------------------------------------------------------------------ indicator tables
 def test_indicator_page(client: Any) -> None:
-    d = client.get(f"{NZ}/indicators/cells",
-                   params={"period": 2013, "region": "020", "sort": "rca", "order": "desc",
-                           "limit": 5, "offset": 2}).json()
+    d = client.get(
+        f"{NZ}/indicators/cells",
+        params={
+            "period": 2013,
+            "region": "020",
+            "sort": "rca",
+            "order": "desc",
+            "limit": 5,
+            "offset": 2,
+        },
+    ).json()
     assert d["total"] == 65 and d["limit"] == 5 and d["offset"] == 2
-    assert d["columns"] == ["period", "region", "region_name", "activity", "activity_name",
-                            "value", "rca", "presence", "density", "cog"]
+    assert d["columns"] == [
+        "period",
+        "region",
+        "region_name",
+        "activity",
+        "activity_name",
+        "value",
+        "rca",
+        "presence",
+        "density",
+        "cog",
+    ]
     rcas = [r["rca"] for r in d["items"]]
     assert rcas == sorted(rcas, reverse=True)
     ev = ss.analyse(load("nz-urban-industry"))
@@ -168,8 +194,9 @@ def test_default_and_largest_pages(client: Any) -> None:
 
 
 def test_sort_puts_missing_values_last(client: Any) -> None:
-    d = client.get(f"{NZ}/indicators/regions",
-                   params={"sort": "eci", "order": "asc", "limit": 10000}).json()
+    d = client.get(
+        f"{NZ}/indicators/regions", params={"sort": "eci", "order": "asc", "limit": 10000}
+    ).json()
     ecis = [r["eci"] for r in d["items"]]
     present = [e for e in ecis if e is not None]
     assert ecis[: len(present)] == sorted(present)

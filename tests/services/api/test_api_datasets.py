@@ -118,8 +118,9 @@ def test_upload_without_title_uses_file_name(
     make_app: Callable[..., SmartSpecApp], panel_csv: bytes, upload_form: dict[str, str]
 ) -> None:
     client = make_app().client()
-    r = client.post("/api/v1/datasets", files={"file": ("My Jobs 2021.csv", panel_csv)},
-                    data=upload_form)
+    r = client.post(
+        "/api/v1/datasets", files={"file": ("My Jobs 2021.csv", panel_csv)}, data=upload_form
+    )
     assert r.status_code == 201
     assert (r.json()["id"], r.json()["title"]) == ("my-jobs-2021", "My Jobs 2021.csv")
 
@@ -127,25 +128,59 @@ def test_upload_without_title_uses_file_name(
 @pytest.mark.parametrize(
     ("filename", "content", "form", "status", "words"),
     [
-        ("jobs.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,4\n",
-         {"region": "region"}, 422, "the region column 'region' is not in the table"),
-        ("jobs.csv", b"geo,sector,jobs,year\nA,x,1,2020\nA,y,-2,2020\nB,x,3,2020\nB,y,4,2020\n",
-         {}, 422, "values must be non-negative"),
-        ("jobs.csv", b"geo,sector,jobs,year\nA,x,1,2020\nA,y,n/a?,2020\nB,x,3,2020\n",
-         {}, 422, "values must be numbers"),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,4\n",
+            {"region": "region"},
+            422,
+            "the region column 'region' is not in the table",
+        ),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs,year\nA,x,1,2020\nA,y,-2,2020\nB,x,3,2020\nB,y,4,2020\n",
+            {},
+            422,
+            "values must be non-negative",
+        ),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs,year\nA,x,1,2020\nA,y,n/a?,2020\nB,x,3,2020\n",
+            {},
+            422,
+            "values must be numbers",
+        ),
         ("jobs.csv", b"", {}, 422, "the file is empty"),
-        ("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00", {}, 422,
-         "cannot tell the file format"),
+        ("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00", {}, 422, "cannot tell the file format"),
         ("jobs.xlsx", b"this is not a workbook", {}, 422, "cannot be read as a spreadsheet"),
         ("jobs.parquet", b"PAR1 not really", {}, 422, "cannot be read as Parquet"),
-        ("jobs.csv", b"geo,sector,jobs,year\nA,x,1,2020\nA,x,2,2020\nB,y,3,2020\n",
-         {}, 422, "appears in more than one row"),
-        ("jobs.csv", b"geo,sector,jobs,year\nA,x,1,2020\nA,y,2,2020\nB,x,3,2020\n",
-         {"duplicates": "bogus"}, 400, "form field 'duplicates'"),
-        ("jobs.csv", b"geo,sector,jobs,year\nA,x,1,2020\n", {"value": ""}, 400,
-         "form field 'value': field required"),
-        ("jobs.csv", b"geo,sector,jobs,year\nA,x,1,2020\nB,y,1,2020\n", {"period": "yr"}, 422,
-         "did you mean 'year'?"),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs,year\nA,x,1,2020\nA,x,2,2020\nB,y,3,2020\n",
+            {},
+            422,
+            "appears in more than one row",
+        ),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs,year\nA,x,1,2020\nA,y,2,2020\nB,x,3,2020\n",
+            {"duplicates": "bogus"},
+            400,
+            "form field 'duplicates'",
+        ),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs,year\nA,x,1,2020\n",
+            {"value": ""},
+            400,
+            "form field 'value': field required",
+        ),
+        (
+            "jobs.csv",
+            b"geo,sector,jobs,year\nA,x,1,2020\nB,y,1,2020\n",
+            {"period": "yr"},
+            422,
+            "did you mean 'year'?",
+        ),
     ],
 )
 def test_bad_uploads_are_refused_and_leave_nothing(
@@ -159,8 +194,9 @@ def test_bad_uploads_are_refused_and_leave_nothing(
 ) -> None:
     app = make_app()
     before = [r.id for r in app.store.list_datasets()]
-    r = app.client().post("/api/v1/datasets", files={"file": (filename, content)},
-                          data={**upload_form, **form})
+    r = app.client().post(
+        "/api/v1/datasets", files={"file": (filename, content)}, data={**upload_form, **form}
+    )
     assert r.status_code == status, r.text
     err = r.json()["error"]
     assert err["status"] == status
@@ -172,8 +208,11 @@ def test_upload_error_names_the_file_and_line(
     make_app: Callable[..., SmartSpecApp], upload_form: dict[str, str]
 ) -> None:
     content = b"geo,sector,jobs,year\nA,x,1,2020\nA,y,-2,2020\nB,x,3,2020\nB,y,4,2020\n"
-    r = make_app().client().post("/api/v1/datasets", files={"file": ("mine.csv", content)},
-                                 data=upload_form)
+    r = (
+        make_app()
+        .client()
+        .post("/api/v1/datasets", files={"file": ("mine.csv", content)}, data=upload_form)
+    )
     err = r.json()["error"]
     assert err["type"] == "ValidationError"
     assert err["where"] == "file 'mine.csv', column 'jobs', line 3"
@@ -184,8 +223,9 @@ def test_missing_form_fields_are_bad_requests(
     make_app: Callable[..., SmartSpecApp], panel_csv: bytes
 ) -> None:
     client = make_app().client()
-    r = client.post("/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)},
-                    data={"region": "geo"})
+    r = client.post(
+        "/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)}, data={"region": "geo"}
+    )
     assert r.status_code == 400
     assert r.json()["error"]["type"] == "InvalidRequest"
     assert "form field 'activity'" in r.json()["error"]["message"]
@@ -200,8 +240,7 @@ def test_too_large_upload(
     app = make_app(settings={"max_upload_mb": 0.001})  # 1,048 bytes
     big = panel_csv + b"".join(b"R9,agri,1,2020\n" for _ in range(200))
     assert len(big) > 1048 + 1000
-    r = app.client().post("/api/v1/datasets", files={"file": ("jobs.csv", big)},
-                          data=upload_form)
+    r = app.client().post("/api/v1/datasets", files={"file": ("jobs.csv", big)}, data=upload_form)
     assert r.status_code == 413
     assert r.json()["error"]["type"] == "UploadTooLargeError"
     _nothing_stored(app, ["us-state-industry"])
@@ -212,8 +251,7 @@ def test_too_large_upload_refused_before_reading(
 ) -> None:
     app = make_app(settings={"max_upload_mb": 0.01})
     huge = b"geo,sector,jobs,year\n" + b"A,x,1,2020\n" * 20000  # ~220 kB > 10 kB + 64 kB
-    r = app.client().post("/api/v1/datasets", files={"file": ("jobs.csv", huge)},
-                          data=upload_form)
+    r = app.client().post("/api/v1/datasets", files={"file": ("jobs.csv", huge)}, data=upload_form)
     assert r.status_code == 413
     assert r.json()["error"]["where"] == "request body"
     _nothing_stored(app, ["us-state-industry"])
@@ -224,8 +262,12 @@ def test_delete(
 ) -> None:
     app = make_app()
     client = app.client()
-    assert client.post("/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)},
-                       data=upload_form).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)}, data=upload_form
+        ).status_code
+        == 201
+    )
     assert client.get("/api/v1/datasets/jobs/regions/R4/profile").status_code == 200
     r = client.delete("/api/v1/datasets/jobs")
     assert r.status_code == 204 and r.content == b""

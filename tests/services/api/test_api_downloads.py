@@ -29,28 +29,42 @@ def test_download_formats(client: Any, fmt: str) -> None:
     r = client.get(f"{MX}/downloads/cells.{fmt}", params={"period": 2023})
     assert r.status_code == 200
     assert r.headers["content-disposition"] == (
-        f'attachment; filename="mx-tamaulipas-cells-2023.{fmt}"')
+        f'attachment; filename="mx-tamaulipas-cells-2023.{fmt}"'
+    )
     frame = _read(r.content, fmt)
     ev = ss.analyse(load("mx-tamaulipas"))
     expected = ev.cells[ev.cells.period == 2023].reset_index(drop=True)
     assert len(frame) == len(expected) == 43 * 19
     # INEGI's suppressed cells travel as missing (empty value and RCA), flagged
-    assert list(frame.columns) == ["period", "region", "region_name", "activity",
-                                   "activity_name", "value", "rca", "presence", "density", "cog",
-                                   "missing"]
+    assert list(frame.columns) == [
+        "period",
+        "region",
+        "region_name",
+        "activity",
+        "activity_name",
+        "value",
+        "rca",
+        "presence",
+        "density",
+        "cog",
+        "missing",
+    ]
     suppressed = frame["missing"].astype(bool)
     assert suppressed.sum() == expected["missing"].sum() > 0
     assert frame.loc[suppressed, "value"].isna().all()
     assert list(frame["region"].astype(str)) == list(expected.region)
-    pd.testing.assert_series_equal(frame["rca"], expected["rca"], check_names=False,
-                                   check_dtype=False)
+    pd.testing.assert_series_equal(
+        frame["rca"], expected["rca"], check_names=False, check_dtype=False
+    )
     assert frame["region_name"].iloc[0] == "Abasolo"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
 def test_indicator_table_as_a_file(client: Any, fmt: str) -> None:
-    r = client.get(f"{MX}/indicators/regions",
-                   params={"format": fmt, "sort": "eci", "order": "desc", "limit": 3})
+    r = client.get(
+        f"{MX}/indicators/regions",
+        params={"format": fmt, "sort": "eci", "order": "desc", "limit": 3},
+    )
     assert r.status_code == 200
     assert r.headers["content-disposition"].startswith("attachment;")
     frame = _read(r.content, fmt)
@@ -70,8 +84,9 @@ def test_input_data_download(client: Any) -> None:
 
 
 def test_proximity_download_with_filters(client: Any) -> None:
-    r = client.get(f"{MX}/downloads/proximity.parquet", params={"period": 2003,
-                                                                "activity": "31-33"})
+    r = client.get(
+        f"{MX}/downloads/proximity.parquet", params={"period": 2003, "activity": "31-33"}
+    )
     frame = _read(r.content, "parquet")
     assert len(frame) == 19  # 19 sectors, sector 55 all suppressed
     assert set(frame["activity_from"]) == {"31-33"}

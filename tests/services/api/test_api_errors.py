@@ -200,7 +200,8 @@ def test_html_error_hook_for_pages(make_app: Callable[..., SmartSpecApp]) -> Non
     app = make_app()
     api = app.asgi()
     api.state.html_error = lambda request, error: HTMLResponse(
-        f"<p>{error['message']}</p>", status_code=error["status"])
+        f"<p>{error['message']}</p>", status_code=error["status"]
+    )
     client = app.client()
     page = client.get("/no/such/page", headers={"accept": "text/html"})
     assert page.status_code == 404 and page.text.startswith("<p>no such endpoint")

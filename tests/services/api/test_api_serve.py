@@ -29,10 +29,22 @@ def test_real_server(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from smartspec.services.cli import main; main()", "serve",
-         "--data", "us-state-industry",
-         "--port", str(port), "--data-dir", str(tmp_path / "data")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-c",
+            "from smartspec.services.cli import main; main()",
+            "serve",
+            "--data",
+            "us-state-industry",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         url = f"http://127.0.0.1:{port}/api/v1/health"
@@ -71,44 +83,114 @@ def test_port_in_use(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        r = CliRunner().invoke(main, ["serve", "--data", "us-state-industry", "--port",
-                                      str(port), "--data-dir", str(tmp_path)])
+        r = CliRunner().invoke(
+            main,
+            [
+                "serve",
+                "--data",
+                "us-state-industry",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(tmp_path),
+            ],
+        )
     assert r.exit_code == 1
     assert "already in use" in r.output
 
 
 def test_get_in_process(tmp_path: Path) -> None:
-    r = CliRunner().invoke(main, ["serve", "--data", "mx-tamaulipas", "--data-dir",
-                                  str(tmp_path), "--get", "/api/v1/datasets"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            "mx-tamaulipas",
+            "--data-dir",
+            str(tmp_path),
+            "--get",
+            "/api/v1/datasets",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert [d["id"] for d in json.loads(r.output)["items"]] == ["mx-tamaulipas"]
-    bad = CliRunner().invoke(main, ["serve", "--data", "mx-tamaulipas", "--data-dir",
-                                    str(tmp_path), "--get", "/api/v1/datasets/nope"])
+    bad = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            "mx-tamaulipas",
+            "--data-dir",
+            str(tmp_path),
+            "--get",
+            "/api/v1/datasets/nope",
+        ],
+    )
     assert bad.exit_code == 1
     assert "answered 404" in bad.output
 
 
 def test_data_files(tmp_path: Path) -> None:
-    tidy = pd.DataFrame({"period": [2020] * 4, "region": ["A", "A", "B", "B"],
-                         "activity": ["x", "y", "x", "y"], "value": [1.0, 2.0, 3.0, 1.0]})
+    tidy = pd.DataFrame(
+        {
+            "period": [2020] * 4,
+            "region": ["A", "A", "B", "B"],
+            "activity": ["x", "y", "x", "y"],
+            "value": [1.0, 2.0, 3.0, 1.0],
+        }
+    )
     tidy.to_csv(tmp_path / "tidy.csv", index=False)
     tidy.rename(columns={"region": "geo", "activity": "nace", "value": "jobs"}).drop(
-        columns="period").to_csv(tmp_path / "mine.csv", index=False)
-    r = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "tidy.csv"),
-                                  "--data-dir", str(tmp_path / "d"), "--get",
-                                  "/api/v1/datasets"])
+        columns="period"
+    ).to_csv(tmp_path / "mine.csv", index=False)
+    r = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            str(tmp_path / "tidy.csv"),
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--get",
+            "/api/v1/datasets",
+        ],
+    )
     assert r.exit_code == 0, r.output
     (item,) = json.loads(r.output)["items"]
     assert (item["id"], item["kind"], item["periods"]) == ("tidy", "file", [2020])
-    r = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "mine.csv"), "--region",
-                                  "geo", "--activity", "nace", "--value", "jobs",
-                                  "--data-dir", str(tmp_path / "d"), "--get",
-                                  "/api/v1/datasets/mine/regions/B/profile"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            str(tmp_path / "mine.csv"),
+            "--region",
+            "geo",
+            "--activity",
+            "nace",
+            "--value",
+            "jobs",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--get",
+            "/api/v1/datasets/mine/regions/B/profile",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["period"] == "all"
     # a file that cannot be used fails at startup with the reader's message
-    r = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "mine.csv"),
-                                  "--data-dir", str(tmp_path / "d"), "--get", "/api/v1/health"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            str(tmp_path / "mine.csv"),
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--get",
+            "/api/v1/health",
+        ],
+    )
     assert r.exit_code == 2
     assert "the region column 'region' is not in the table" in r.output
 
@@ -120,9 +202,22 @@ def test_unknown_data(tmp_path: Path) -> None:
 
 
 def test_settings_are_flags(tmp_path: Path) -> None:
-    r = CliRunner().invoke(main, ["serve", "--data", "us-state-industry", "--data-dir",
-                                  str(tmp_path), "--max-upload-mb", "2", "--page-size", "7",
-                                  "--get", "/api/v1/settings"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            "us-state-industry",
+            "--data-dir",
+            str(tmp_path),
+            "--max-upload-mb",
+            "2",
+            "--page-size",
+            "7",
+            "--get",
+            "/api/v1/settings",
+        ],
+    )
     assert r.exit_code == 0, r.output
     values = {s["name"]: s["value"] for s in json.loads(r.output)["items"]}
     assert values["max_upload_mb"] == 2.0 and values["page_size"] == 7

@@ -33,8 +33,20 @@ def test_migrations_create_the_schema(database_url: str) -> None:
     try:
         assert store.revision() == "0001_datasets"
         columns = {c["name"] for c in inspect(store.engine).get_columns("datasets")}
-        assert {"id", "title", "kind", "path", "mapping", "value_name", "created_at",
-                "n_regions", "n_activities", "periods", "licence", "source"} <= columns
+        assert {
+            "id",
+            "title",
+            "kind",
+            "path",
+            "mapping",
+            "value_name",
+            "created_at",
+            "n_regions",
+            "n_activities",
+            "periods",
+            "licence",
+            "source",
+        } <= columns
         Store(database_url).dispose()  # upgrading an up-to-date database is a no-op
         assert store.revision() == "0001_datasets"
     finally:
@@ -79,18 +91,25 @@ def test_app_on_the_database(
     database_url: str, tmp_path: Path, panel_csv: bytes, upload_form: dict[str, str]
 ) -> None:
     """Upload, list and delete through the API, on SQLite and on PostgreSQL."""
-    app = SmartSpecApp(data_dir=tmp_path / "d", database_url=database_url,
-                       datasets=["us-state-industry"])
+    app = SmartSpecApp(
+        data_dir=tmp_path / "d", database_url=database_url, datasets=["us-state-industry"]
+    )
     try:
         client = app.client()
-        r = client.post("/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)},
-                        data={**upload_form, "title": "Jobs"})
+        r = client.post(
+            "/api/v1/datasets",
+            files={"file": ("jobs.csv", panel_csv)},
+            data={**upload_form, "title": "Jobs"},
+        )
         assert r.status_code == 201, r.text
         assert [d["id"] for d in client.get("/api/v1/datasets").json()["items"]] == [
-            "us-state-industry", "jobs"]
+            "us-state-industry",
+            "jobs",
+        ]
         health = client.get("/api/v1/health").json()
-        assert health["database"] == ("sqlite" if database_url.startswith("sqlite")
-                                      else "postgresql")
+        assert health["database"] == (
+            "sqlite" if database_url.startswith("sqlite") else "postgresql"
+        )
         assert client.delete("/api/v1/datasets/jobs").status_code == 204
         assert [r.id for r in app.store.list_datasets()] == ["us-state-industry"]
         assert not list((tmp_path / "d" / "uploads").glob("jobs*"))
@@ -108,6 +127,7 @@ def test_failed_commit_leaves_nothing(
     """A database failure when the row is written removes the file again."""
     app = SmartSpecApp(data_dir=tmp_path / "d", database_url=database_url, datasets=[])
     try:
+
         def failing(record: DatasetRecord) -> bool:
             raise OSError("disk full")
 
@@ -126,8 +146,9 @@ def test_invalid_file_is_never_stored(database_url: str, tmp_path: Path) -> None
     try:
         bad = b"geo,sector,jobs\nA,x,1\nA,y,-2\nB,x,3\nB,y,4\n"
         with pytest.raises(ValidationError, match="non-negative"):
-            app.add_dataset(bad, {"region": "geo", "activity": "sector", "value": "jobs"},
-                            filename="bad.csv")
+            app.add_dataset(
+                bad, {"region": "geo", "activity": "sector", "value": "jobs"}, filename="bad.csv"
+            )
         assert app.store.list_datasets() == []
         assert not any((tmp_path / "d" / "uploads").rglob("*.csv"))
     finally:
@@ -138,13 +159,19 @@ def test_catalogue_follows_the_configuration(tmp_path: Path) -> None:
     """Bundled rows follow the datasets served; uploads persist across restarts."""
     data = tmp_path / "d"
     app = SmartSpecApp(data_dir=data, datasets=["us-state-industry", "mx-tamaulipas"])
-    app.add_dataset(b"r,a,v\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n",
-                    {"region": "r", "activity": "a", "value": "v"}, "Mine", filename="m.csv")
+    app.add_dataset(
+        b"r,a,v\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n",
+        {"region": "r", "activity": "a", "value": "v"},
+        "Mine",
+        filename="m.csv",
+    )
     app.close()
     again = SmartSpecApp(data_dir=data, datasets=["mx-tamaulipas"])
     try:
         assert [(r.id, r.kind) for r in again.catalogue()] == [
-            ("mx-tamaulipas", "bundled"), ("mine", "uploaded")]
+            ("mx-tamaulipas", "bundled"),
+            ("mine", "uploaded"),
+        ]
         assert again.matrix("mine").n_regions == 2
     finally:
         again.close()
@@ -153,9 +180,12 @@ def test_catalogue_follows_the_configuration(tmp_path: Path) -> None:
 def test_uploads_never_take_a_bundled_name(tmp_path: Path) -> None:
     app = SmartSpecApp(data_dir=tmp_path / "d", datasets=["us-state-industry"])
     try:
-        record = app.add_dataset(b"r,a,v\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n",
-                                 {"region": "r", "activity": "a", "value": "v"},
-                                 "mx-tamaulipas", filename="m.csv")
+        record = app.add_dataset(
+            b"r,a,v\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n",
+            {"region": "r", "activity": "a", "value": "v"},
+            "mx-tamaulipas",
+            filename="m.csv",
+        )
         assert record.id == "mx-tamaulipas-2"
     finally:
         app.close()

@@ -14,16 +14,19 @@ from click.testing import CliRunner
 from smartspec.app import SmartSpecApp
 from smartspec.services.cli import main
 
-NAMED = (b"geo,geo_label,sector,jobs\nR1,North,a,5\nR1,North,b,2\nR2,South,a,1\n"
-         b"R2,South,b,7\nR3,East,a,3\nR3,East,b,3\n")
+NAMED = (
+    b"geo,geo_label,sector,jobs\nR1,North,a,5\nR1,North,b,2\nR2,South,a,1\n"
+    b"R2,South,b,7\nR3,East,a,3\nR3,East,b,3\n"
+)
 FORM = {"region": "geo", "activity": "sector", "value": "jobs"}
 
 
 def _platform(data_dir: Path, database_url: str | None = None) -> SmartSpecApp:
     app = SmartSpecApp(data_dir=data_dir, database_url=database_url, datasets=[])
     app.add_dataset(NAMED, FORM, "Named", filename="named.csv", region_name="geo_label")
-    app.add_dataset(b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n", FORM, "Plain",
-                    filename="plain.csv")
+    app.add_dataset(
+        b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n", FORM, "Plain", filename="plain.csv"
+    )
     return app
 
 
@@ -48,8 +51,9 @@ def test_round_trip_onto_a_new_path(tmp_path, request, target_db):
     before = _snapshot(source)
     source.close()
     archive = tmp_path / "backup.tar.gz"
-    assert "2 uploaded dataset(s)" in _cli("backup", str(archive), "--data-dir",
-                                           str(tmp_path / "old"))
+    assert "2 uploaded dataset(s)" in _cli(
+        "backup", str(archive), "--data-dir", str(tmp_path / "old")
+    )
     assert oct(archive.stat().st_mode & 0o777) == "0o600"
     args = ["restore", str(archive), "--data-dir", str(tmp_path / "new")]
     url = None
@@ -75,8 +79,9 @@ def test_restore_refuses_existing_ids_unless_replace(tmp_path):
     result = CliRunner().invoke(main, ["restore", str(archive), "--data-dir", str(tmp_path / "p")])
     assert result.exit_code != 0
     assert "exist here already" in result.output and "--replace" in result.output
-    assert "restored 2" in _cli("restore", str(archive), "--data-dir", str(tmp_path / "p"),
-                                "--replace")
+    assert "restored 2" in _cli(
+        "restore", str(archive), "--data-dir", str(tmp_path / "p"), "--replace"
+    )
 
 
 def test_a_copied_data_folder_keeps_working(tmp_path):
@@ -99,9 +104,12 @@ def test_a_hostile_archive_cannot_write_outside_the_folder(tmp_path):
     with tarfile.open(archive, "w:gz") as tar:
         for name, data in [
             ("manifest.json", b'{"format": "smartspec-backup", "version": 1}'),
-            ("datasets.json", b'[{"id": "x", "title": "x", "kind": "uploaded", '
-                              b'"value_name": "v", "n_regions": 1, "n_activities": 1, '
-                              b'"path": "../../outside.csv"}]'),
+            (
+                "datasets.json",
+                b'[{"id": "x", "title": "x", "kind": "uploaded", '
+                b'"value_name": "v", "n_regions": 1, "n_activities": 1, '
+                b'"path": "../../outside.csv"}]',
+            ),
             ("files/../../outside.csv", b"geo,sector,jobs\n"),
         ]:
             info = tarfile.TarInfo(name)

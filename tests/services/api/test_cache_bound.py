@@ -31,12 +31,12 @@ def test_entries_that_grow_after_storing_are_measured_again():
 
 
 def test_many_thresholds_stay_within_cache_mb(tmp_path):
-    app = SmartSpecApp(data_dir=tmp_path, datasets=["nz-urban-industry"],
-                       settings={"cache_mb": 40})
+    app = SmartSpecApp(data_dir=tmp_path, datasets=["nz-urban-industry"], settings={"cache_mb": 40})
     client = app.client()
     for i in range(12):
-        r = client.get(f"/api/v1/datasets/nz-urban-industry/regions/020/profile"
-                       f"?threshold={1 + i / 10}")
+        r = client.get(
+            f"/api/v1/datasets/nz-urban-industry/regions/020/profile?threshold={1 + i / 10}"
+        )
         assert r.status_code == 200, r.text
     assert app._cache.nbytes <= 40 * 2**20
     assert footprint(app.matrix("nz-urban-industry")) > 0

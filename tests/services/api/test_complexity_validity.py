@@ -16,8 +16,9 @@ SBS = "/api/v1/datasets/eu-nuts2-sbs"
 
 @pytest.fixture(scope="module")
 def sbs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    app = SmartSpecApp(data_dir=tmp_path_factory.mktemp("sbs"),
-                       datasets=["eu-nuts2-sbs", "eu-h2020-sdg"])
+    app = SmartSpecApp(
+        data_dir=tmp_path_factory.mktemp("sbs"), datasets=["eu-nuts2-sbs", "eu-h2020-sdg"]
+    )
     with app.client() as c:
         yield c
     app.close()
@@ -42,8 +43,9 @@ def test_rca_presence_on_sbs_is_flagged_as_inverted(sbs: Any) -> None:
         assert p["income"]["high"] < 0
     assert "negative_income" in body["problems"]  # the glossary of codes
     # the income anchor turns the same ranking around, and says so
-    anchored = sbs.get(f"{SBS}/complexity",
-                       params={"presence_rule": "rca", "sign": "income"}).json()
+    anchored = sbs.get(
+        f"{SBS}/complexity", params={"presence_rule": "rca", "sign": "income"}
+    ).json()
     assert anchored["sign"] == "income"
     assert all(p["income"]["rho"] > 0.4 for p in anchored["periods"])
 
@@ -71,17 +73,18 @@ def test_incomplete_periods_are_marked(sbs: Any) -> None:
 
 
 def test_suppressed_cells_are_never_opportunities(sbs: Any) -> None:
-    cells = sbs.get(f"{SBS}/indicators/cells",
-                    params={"period": 2014, "region": "ES51", "limit": 100}).json()["items"]
+    cells = sbs.get(
+        f"{SBS}/indicators/cells", params={"period": 2014, "region": "ES51", "limit": 100}
+    ).json()["items"]
     suppressed = {c["activity"] for c in cells if c.get("missing")}
     assert suppressed  # Catalonia has confidential cells in 2014
     assert all(c["value"] is None and c["rca"] is None for c in cells if c.get("missing"))
-    doc = sbs.get(f"{SBS}/regions/ES51/profile",
-                  params={"period": 2014, "top": 100}).json()
+    doc = sbs.get(f"{SBS}/regions/ES51/profile", params={"period": 2014, "top": 100}).json()
     offered = {o["activity"] for o in doc["opportunities"]}
     assert offered and not offered & suppressed
-    assert all((o["value"] or 0) > 0 or o["activity"] not in suppressed
-               for o in doc["opportunities"])
+    assert all(
+        (o["value"] or 0) > 0 or o["activity"] not in suppressed for o in doc["opportunities"]
+    )
     assert 0 < doc["missing_share"] < 1
 
 
@@ -115,8 +118,9 @@ def test_checks_of_the_small_datasets(client: Any) -> None:
 def test_options_that_need_a_series_the_dataset_lacks(client: Any) -> None:
     r = client.get("/api/v1/datasets/nz-urban-industry/complexity", params={"sign": "income"})
     assert r.status_code == 422 and "income series" in r.json()["error"]["message"]
-    r = client.get("/api/v1/datasets/us-state-industry/regions/06/profile",
-                   params={"presence_rule": "rpop"})
+    r = client.get(
+        "/api/v1/datasets/us-state-industry/regions/06/profile", params={"presence_rule": "rpop"}
+    )
     assert r.status_code == 422 and "population" in r.json()["error"]["message"]
     r = client.get("/api/v1/datasets/us-state-industry/complexity", params={"sign": "gdp"})
     assert r.status_code == 400  # not one of the declared values
@@ -128,13 +132,15 @@ def test_an_upload_may_keep_empty_values_as_suppressed_cells(make_app: Any) -> N
     body = b"r,a,v\nA,x,1\nA,y,\nB,x,3\nB,y,2\nC,x,1\nC,y,5\n"
     with app.client() as c:
         form = {"region": "r", "activity": "a", "value": "v"}
-        refused = c.post("/api/v1/datasets", files={"file": ("m.csv", body, "text/csv")},
-                         data=form)
+        refused = c.post("/api/v1/datasets", files={"file": ("m.csv", body, "text/csv")}, data=form)
         assert refused.status_code == 422
         assert "missing='flag'" in refused.json()["error"]["fix"]
         assert c.get("/api/v1/datasets").json()["items"] == []  # nothing half-stored
-        made = c.post("/api/v1/datasets", files={"file": ("m.csv", body, "text/csv")},
-                      data={**form, "missing": "flag"})
+        made = c.post(
+            "/api/v1/datasets",
+            files={"file": ("m.csv", body, "text/csv")},
+            data={**form, "missing": "flag"},
+        )
         assert made.status_code == 201, made.text
         doc = made.json()
         assert doc["n_missing"] == 1 and doc["mapping"]["missing"] == "flag"

@@ -68,7 +68,9 @@ CHILD = textwrap.dedent(
 def _run_child(data_dir: Path, step: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", CHILD, str(data_dir), step, CSV],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -99,8 +101,9 @@ def test_killed_upload_leaves_a_consistent_folder(tmp_path: Path, step: str) -> 
         app.close()
 
 
-@pytest.mark.parametrize(("step", "left"), [("delete-uncommitted", ["jobs"]),
-                                             ("delete-committed", [])])
+@pytest.mark.parametrize(
+    ("step", "left"), [("delete-uncommitted", ["jobs"]), ("delete-committed", [])]
+)
 def test_killed_delete_leaves_a_consistent_folder(tmp_path: Path, step: str, left) -> None:
     app = SmartSpecApp(data_dir=tmp_path, datasets=[])
     app.add_dataset(CSV.encode(), FORM, "Jobs", filename="jobs.csv")
@@ -150,8 +153,12 @@ def test_two_processes_on_one_folder_never_share_an_id(tmp_path: Path) -> None:
     SmartSpecApp(data_dir=tmp_path, datasets=[]).close()  # create the database once
     n = 8
     procs = [
-        subprocess.Popen([sys.executable, "-c", UPLOADER, str(tmp_path), str(w), str(n)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", UPLOADER, str(tmp_path), str(w), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for w in (1, 2)
     ]
     answered: dict[str, int] = {}

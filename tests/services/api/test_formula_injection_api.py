@@ -20,8 +20,12 @@ from smartspec.services.api.exports import to_bytes
 
 pytestmark = pytest.mark.filterwarnings("ignore::smartspec.SmartSpecWarning")
 
-PAYLOADS = ["=cmd|' /C calc'!A0", '+HYPERLINK("http://evil.example","x")', "-2+3+cmd",
-            "@SUM(1+1)*cmd|' /C calc'!A0"]
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    '+HYPERLINK("http://evil.example","x")',
+    "-2+3+cmd",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
 #: Region codes (the payloads and an ordinary one), each with a name (payloads reversed).
 REGIONS = [*PAYLOADS, "R5"]
 NAMES = dict(zip(REGIONS, [*PAYLOADS[::-1], "Fifth"], strict=True))
@@ -35,13 +39,23 @@ def _upload(make_app: Callable[..., SmartSpecApp]) -> tuple[SmartSpecApp, str]:
         for i, region in enumerate(REGIONS)
         for j, act in enumerate(["01", "02", "03"])
     ]
-    content = pd.DataFrame(rows, columns=["year", "geo", "geo_name", "sector", "jobs"]).to_csv(
-        index=False).encode()
+    content = (
+        pd.DataFrame(rows, columns=["year", "geo", "geo_name", "sector", "jobs"])
+        .to_csv(index=False)
+        .encode()
+    )
     app = make_app()
     r = app.client().post(
-        "/api/v1/datasets", files={"file": ("evil.csv", content)},
-        data={"region": "geo", "activity": "sector", "value": "jobs", "period": "year",
-              "region_name": "geo_name", "title": "Evil"},
+        "/api/v1/datasets",
+        files={"file": ("evil.csv", content)},
+        data={
+            "region": "geo",
+            "activity": "sector",
+            "value": "jobs",
+            "period": "year",
+            "region_name": "geo_name",
+            "title": "Evil",
+        },
     )
     assert r.status_code == 201, r.text
     return app, f"/api/v1/datasets/{r.json()['id']}/downloads"
@@ -92,13 +106,17 @@ def test_xlsx_download_has_no_formula(make_app: Callable[..., SmartSpecApp], tab
 
 
 def test_xlsx_strings_stay_strings_and_numbers_numbers() -> None:
-    frame = pd.DataFrame({"url": ["http://example.com", "2.5"], "value": [-1.5, 3.0],
-                          "@head": ["a", "b"]})
+    frame = pd.DataFrame(
+        {"url": ["http://example.com", "2.5"], "value": [-1.5, 3.0], "@head": ["a", "b"]}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(to_bytes(frame, "xlsx", sheet="=x[1]"))).active
     assert sheet.title == "_x_1_"
     assert [c.value for c in sheet[1]] == ["url", "value", "'@head"]
     assert [(c.value, c.data_type) for c in sheet[2]] == [
-        ("http://example.com", "s"), (-1.5, "n"), ("a", "s")]
+        ("http://example.com", "s"),
+        (-1.5, "n"),
+        ("a", "s"),
+    ]
     assert (sheet["A3"].value, sheet["A3"].data_type) == ("2.5", "s")
     assert not sheet._hyperlinks  # a link is text, not a hyperlink
     # an ordinary table: the CSV is byte for byte what it was

@@ -32,8 +32,14 @@ def test_framework_region_view_is_paginated_and_matches_the_library(client):
     assert doc["table"] == "framework" and doc["total"] == 143
     assert doc["limit"] == 5 and doc["offset"] == 2 and len(doc["items"]) == 5
     assert doc["settings"]["density_cutoff"] == "mean" and doc["settings"]["scope"] == "region"
-    for col in ("region_name", "candidates", *(f"n_{q}" for q in QUADRANTS), "mean_density",
-                "density_cutoff", "complexity_cutoff"):
+    for col in (
+        "region_name",
+        "candidates",
+        *(f"n_{q}" for q in QUADRANTS),
+        "mean_density",
+        "density_cutoff",
+        "complexity_cutoff",
+    ):
         assert col in doc["columns"]
     fw = framework(load("nz-urban-industry"))
     expected = fw.regions[fw.regions["period"] == 2013].iloc[2:7]
@@ -127,8 +133,9 @@ def test_validation_summary_metrics_and_curves(client):
 
 def test_validation_is_cached_and_downloads(client, shared_app):
     def jobs() -> int:
-        return sum(j.kind == "backtest" and j.dataset == "mx-tamaulipas"
-                   for j in shared_app.jobs.all())
+        return sum(
+            j.kind == "backtest" and j.dataset == "mx-tamaulipas" for j in shared_app.jobs.all()
+        )
 
     before = jobs()
     params = {"base": 2008, "horizon": 2, "n_boot": 20, "seed": 7}

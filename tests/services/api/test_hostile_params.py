@@ -69,8 +69,11 @@ def test_hostile_form_fields_are_refused_and_nothing_is_stored(make_app, field, 
     app = make_app()
     client = app.client()
     form = {"region": "geo", "activity": "sector", "value": "jobs", field: value}
-    r = client.post("/api/v1/datasets", data=form,
-                    files={"file": ("j.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n")})
+    r = client.post(
+        "/api/v1/datasets",
+        data=form,
+        files={"file": ("j.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n")},
+    )
     assert r.status_code == 422, r.text
     assert message in r.json()["error"]["message"] and field in r.json()["error"]["where"]
     assert app.store.list_datasets("uploaded") == []

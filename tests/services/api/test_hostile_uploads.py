@@ -73,9 +73,7 @@ def test_an_upload_over_the_worker_budget_is_413_and_leaves_nothing(
     content = b"geo,sector,jobs\n" + b"".join(
         f"R{i % 500},A{i % 37},{i}\n".encode() for i in range(20_000)
     )
-    r = app.client().post(
-        "/api/v1/datasets", files={"file": ("big.csv", content)}, data=FORM
-    )
+    r = app.client().post("/api/v1/datasets", files={"file": ("big.csv", content)}, data=FORM)
     assert r.status_code == 413, r.text
     err = r.json()["error"]
     assert err["type"] == "UploadTooLargeError"

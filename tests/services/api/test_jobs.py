@@ -47,8 +47,9 @@ def test_a_slow_result_answers_202_then_the_result(make_app):
     assert again.status_code == 200
     # the same numbers as the engine computes in this process
     m = load("mx-tamaulipas")
-    direct = backtest(m, base=2008, end=2018, horizon=2, n_boot=20, seed=3,
-                      scores=("density", "cog"), k=(10,))
+    direct = backtest(
+        m, base=2008, end=2018, horizon=2, n_boot=20, seed=3, scores=("density", "cog"), k=(10,)
+    )
     got = {(r["score"], r["kind"]): r["roc_auc"] for r in again.json()["metrics"]}
     for _, row in direct.metrics.iterrows():
         assert got[(row["score"], row["kind"])] == pytest.approx(row["roc_auc"], abs=1e-12)
@@ -177,7 +178,9 @@ def test_warming_computes_what_the_pages_show(make_app):
     assert client.get(f"{MX}/network").status_code == 200
     assert len(app.jobs.all()) == computed  # all served from what the warm-up computed
     assert warm(make_app(data_dir=app.data_dir, datasets=["mx-tamaulipas"])) == {
-        "done": 3, "failed": 0}
+        "done": 3,
+        "failed": 0,
+    }
 
 
 def test_warming_stops_when_asked(make_app):
@@ -222,7 +225,8 @@ def test_a_script_without_a_main_guard_is_not_run_again_in_the_child(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text(code)
     for argv, stdin in (([str(script)], None), (["-"], code)):
-        out = subprocess.run([sys.executable, *argv], input=stdin, capture_output=True,
-                             text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, *argv], input=stdin, capture_output=True, text=True, timeout=120
+        )
         assert out.returncode == 0, out.stderr
         assert out.stdout.splitlines() == ["script ran", "child True"], out.stdout + out.stderr

@@ -55,17 +55,23 @@ def test_answers_do_not_cross_languages_or_visitors(app):
 
 
 def test_memory_is_bounded_and_can_be_turned_off(tmp_path):
-    app = SmartSpecApp(data_dir=tmp_path, datasets=["us-state-industry"],
-                       settings={"response_cache_mb": 0.05})
+    app = SmartSpecApp(
+        data_dir=tmp_path, datasets=["us-state-industry"], settings={"response_cache_mb": 0.05}
+    )
     client = app.client()
     for top in range(1, 40):
-        assert client.get(f"/api/v1/datasets/us-state-industry/regions/06/profile?top={top}"
-                          ).status_code == 200
+        assert (
+            client.get(
+                f"/api/v1/datasets/us-state-industry/regions/06/profile?top={top}"
+            ).status_code
+            == 200
+        )
     cache = _response_cache(app)
     assert cache.entries.nbytes <= 0.05 * 2**20
     app.close()
-    off = SmartSpecApp(data_dir=tmp_path / "off", datasets=["us-state-industry"],
-                       settings={"response_cache_mb": 0})
+    off = SmartSpecApp(
+        data_dir=tmp_path / "off", datasets=["us-state-industry"], settings={"response_cache_mb": 0}
+    )
     off.client().get("/api/v1/datasets")
     assert len(_response_cache(off).entries) == 0
     off.close()

@@ -64,7 +64,8 @@ def test_the_bounds_are_declared_in_the_document():
     """Limits the code enforces appear in the OpenAPI document (clients and fuzzers see them)."""
     params = {
         (path, p["name"]): p["schema"]
-        for path, ops in DOC["paths"].items() if "get" in ops
+        for path, ops in DOC["paths"].items()
+        if "get" in ops
         for p in ops["get"].get("parameters", [])
     }
 

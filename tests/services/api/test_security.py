@@ -30,13 +30,24 @@ def _error(r: Any, status: int, type_: str) -> dict[str, Any]:
 
 
 def _upload(client: Any, **headers: str) -> Any:
-    return client.post("/api/v1/datasets", files={"file": ("ok.csv", CSV)}, data=FORM,
-                       headers=headers)
+    return client.post(
+        "/api/v1/datasets", files={"file": ("ok.csv", CSV)}, data=FORM, headers=headers
+    )
 
 
 # ------------------------------------------------------------------------------ Host
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.2", "",
-                                  "localhost.evil.example", "[::2]:8000", "a b"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:8000",
+        "127.0.0.2",
+        "",
+        "localhost.evil.example",
+        "[::2]:8000",
+        "a b",
+    ],
+)
 def test_an_unknown_host_is_refused(client: Any, host: str) -> None:
     """DNS rebinding: a page of evil.example whose name resolves to 127.0.0.1 reads nothing."""
     r = client.get("/api/v1/datasets", headers={"host": host})
@@ -59,15 +70,18 @@ def test_the_allowed_hosts_setting(make_app: Callable[..., SmartSpecApp]) -> Non
 
 
 # ------------------------------------------------------------------------------ origin
-@pytest.mark.parametrize("headers", [
-    {"origin": "http://evil.example"},
-    {"origin": "null"},
-    {"origin": "http://localhost:9999"},  # another port is another origin
-    {"origin": "https://localhost.evil.example"},
-    {"referer": "http://evil.example/page.html"},
-    {"sec-fetch-site": "cross-site"},
-    {"sec-fetch-site": "same-site", "origin": "http://localhost"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"origin": "http://localhost:9999"},  # another port is another origin
+        {"origin": "https://localhost.evil.example"},
+        {"referer": "http://evil.example/page.html"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site", "origin": "http://localhost"},
+    ],
+)
 def test_a_cross_origin_write_is_refused(
     make_app: Callable[..., SmartSpecApp], headers: dict[str, str]
 ) -> None:
@@ -76,11 +90,18 @@ def test_a_cross_origin_write_is_refused(
     err = _error(_upload(client, **headers), 403, "CrossOriginError")
     assert "another site" in err["message"]
     assert app.store.list_datasets("uploaded") == []
-    _error(client.delete("/api/v1/datasets/us-state-industry", headers=headers), 403,
-           "CrossOriginError")
+    _error(
+        client.delete("/api/v1/datasets/us-state-industry", headers=headers),
+        403,
+        "CrossOriginError",
+    )
     # the dashboard's form: the same refusal, as a page for a browser
-    page = client.post("/upload", data=FORM, files={"file": ("ok.csv", CSV)},
-                       headers={**headers, "accept": "text/html"})
+    page = client.post(
+        "/upload",
+        data=FORM,
+        files={"file": ("ok.csv", CSV)},
+        headers={**headers, "accept": "text/html"},
+    )
     assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
     assert "Request from another site refused" in page.text
     assert app.store.list_datasets("uploaded") == []
@@ -88,12 +109,15 @@ def test_a_cross_origin_write_is_refused(
     r = client.get("/api/v1/datasets", headers=headers)
     assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
     # the same writes from this server's own pages, or from a script, pass
-    for same in ({}, {"origin": "http://localhost"}, {"referer": "http://localhost/upload"},
-                 {"origin": "http://localhost:80", "sec-fetch-site": "same-origin"}):
+    for same in (
+        {},
+        {"origin": "http://localhost"},
+        {"referer": "http://localhost/upload"},
+        {"origin": "http://localhost:80", "sec-fetch-site": "same-origin"},
+    ):
         r = _upload(client, **same)
         assert r.status_code == 201, (same, r.text[:300])
-        assert client.delete(f"/api/v1/datasets/{r.json()['id']}", headers=same
-                             ).status_code == 204
+        assert client.delete(f"/api/v1/datasets/{r.json()['id']}", headers=same).status_code == 204
 
 
 # ------------------------------------------------------------------------------ read-only
@@ -120,8 +144,14 @@ def test_the_read_only_setting_is_a_yes_or_no(make_app: Callable[..., SmartSpecA
 # ------------------------------------------------------------------------------ headers
 def _check_headers(r: Any) -> None:
     csp = r.headers.get("content-security-policy", "")
-    for directive in ("default-src 'self'", "script-src 'self'", "object-src 'none'",
-                      "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ):
         assert directive in csp, (r.request.url, csp)
     assert "unsafe-eval" not in csp
     assert r.headers.get("x-content-type-options") == "nosniff"
@@ -129,11 +159,20 @@ def _check_headers(r: Any) -> None:
     assert r.headers.get("referrer-policy") in ("same-origin", "strict-origin-when-cross-origin")
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/health", "/api/v1/datasets/nope", "/api/openapi.json", "/", "/upload",
-    "/datasets/us-state-industry", "/no/such/page", "/static/app.js",
-    "/api/v1/datasets/us-state-industry/downloads/regions.csv",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/health",
+        "/api/v1/datasets/nope",
+        "/api/openapi.json",
+        "/",
+        "/upload",
+        "/datasets/us-state-industry",
+        "/no/such/page",
+        "/static/app.js",
+        "/api/v1/datasets/us-state-industry/downloads/regions.csv",
+    ],
+)
 def test_every_response_carries_the_security_headers(client: Any, path: str) -> None:
     r = client.get(path, headers={"accept": "text/html"})
     _check_headers(r)
@@ -175,16 +214,16 @@ def test_settings_show_no_server_path_or_credentials(
 def test_error_messages_show_no_server_path(make_app: Callable[..., SmartSpecApp]) -> None:
     app = make_app()
     client = app.client()
-    r = client.post("/api/v1/datasets", files={"file": ("bad.parquet", b"not parquet")},
-                    data=FORM)
+    r = client.post("/api/v1/datasets", files={"file": ("bad.parquet", b"not parquet")}, data=FORM)
     err = _error(r, 422, "ValidationError")
     assert str(app.data_dir) not in r.text and ".staging" not in r.text, err
     assert "bad.parquet" in err["message"]
     # a stored file that went missing: its name only, not where it was
     created = _upload(client).json()
     record = app.dataset(created["id"])
-    stored = app.data_dir / record.path if not Path(record.path).is_absolute() else Path(
-        record.path)
+    stored = (
+        app.data_dir / record.path if not Path(record.path).is_absolute() else Path(record.path)
+    )
     stored.unlink()
     app.forget(created["id"])
     r = client.get(f"/api/v1/datasets/{created['id']}/regions")
@@ -197,16 +236,20 @@ def test_redact_keeps_file_names_only() -> None:
 
     roots = ["/srv/smart data", "/srv/data"]
     assert redact("open '/srv/data/uploads/.staging/ab/x.parquet' failed", roots) == (
-        "open 'x.parquet' failed")
+        "open 'x.parquet' failed"
+    )
     assert redact("in /srv/data", roots) == "in <data folder>"
-    assert redact("/srv/database/x.csv and /srv/data/", roots) == "/srv/database/x.csv and " \
+    assert (
+        redact("/srv/database/x.csv and /srv/data/", roots) == "/srv/database/x.csv and "
         "<data folder>"
+    )
     assert redact(None, roots) is None
 
 
 # ------------------------------------------------------------------------------ secret key
-def test_one_secret_key_per_data_folder(make_app: Callable[..., SmartSpecApp],
-                                        tmp_path: Path) -> None:
+def test_one_secret_key_per_data_folder(
+    make_app: Callable[..., SmartSpecApp], tmp_path: Path
+) -> None:
     from smartspec.services.api.security import load_secret
 
     a = make_app(data_dir=tmp_path / "shared")
@@ -222,10 +265,23 @@ def test_one_secret_key_per_data_folder(make_app: Callable[..., SmartSpecApp],
 
 # ------------------------------------------------------------------------------ serve
 def test_serve_allowed_host_and_read_only_flags(tmp_path: Path) -> None:
-    r = CliRunner().invoke(main, ["serve", "--data", "us-state-industry", "--data-dir",
-                                  str(tmp_path), "--allowed-host", "data.example.org",
-                                  "--allowed-host", "*.lan", "--read-only",
-                                  "--get", "/api/v1/settings"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--data",
+            "us-state-industry",
+            "--data-dir",
+            str(tmp_path),
+            "--allowed-host",
+            "data.example.org",
+            "--allowed-host",
+            "*.lan",
+            "--read-only",
+            "--get",
+            "/api/v1/settings",
+        ],
+    )
     assert r.exit_code == 0, r.output
     values = {s["name"]: s["value"] for s in json.loads(r.output)["items"]}
     assert values["read_only"] is True
@@ -250,12 +306,14 @@ def test_serve_on_a_public_address_warns_and_allows_it(
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     monkeypatch.setattr(serve_module, "_port_free", lambda host, port: True)
-    quiet = CliRunner().invoke(main, ["serve", "--data", "us-state-industry", "--data-dir",
-                                      str(tmp_path)])  # the default, 127.0.0.1
+    quiet = CliRunner().invoke(
+        main, ["serve", "--data", "us-state-industry", "--data-dir", str(tmp_path)]
+    )  # the default, 127.0.0.1
     assert quiet.exit_code == 0 and "WARNING" not in quiet.output
     assert served["settings"]["allowed_hosts"] == "localhost,127.0.0.1,[::1]"
-    r = CliRunner().invoke(main, ["serve", "--data", "us-state-industry", "--data-dir",
-                                  str(tmp_path), "--host", host])
+    r = CliRunner().invoke(
+        main, ["serve", "--data", "us-state-industry", "--data-dir", str(tmp_path), "--host", host]
+    )
     assert r.exit_code == 0, r.output
     assert "WARNING" in r.stderr and host in r.stderr and "no accounts" in r.stderr
     assert "WARNING" not in r.stdout

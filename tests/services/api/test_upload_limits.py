@@ -18,8 +18,11 @@ BOUNDARY = b"smartspec-test-boundary"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SmartSpecApp]]:
-    app = SmartSpecApp(data_dir=tmp_path_factory.mktemp("limits"), datasets=[],
-                       settings={"max_upload_mb": LIMIT_MB})
+    app = SmartSpecApp(
+        data_dir=tmp_path_factory.mktemp("limits"),
+        datasets=[],
+        settings={"max_upload_mb": LIMIT_MB},
+    )
     with running(app) as url:
         yield url, app
     app.close()
@@ -27,8 +30,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Smar
 
 def _multipart_chunks(size_mb: int) -> Iterator[bytes]:
     """A multipart upload streamed in 64 KiB chunks without a Content-Length (chunked)."""
-    yield (b"--" + BOUNDARY + b'\r\nContent-Disposition: form-data; name="file"; '
-           b'filename="big.csv"\r\nContent-Type: text/csv\r\n\r\ngeo,sector,jobs\n')
+    yield (
+        b"--" + BOUNDARY + b'\r\nContent-Disposition: form-data; name="file"; '
+        b'filename="big.csv"\r\nContent-Type: text/csv\r\n\r\ngeo,sector,jobs\n'
+    )
     chunk = ROW * (65536 // len(ROW))
     for _ in range(size_mb * 16):
         yield chunk
@@ -48,8 +53,12 @@ def _nothing_stored(app: SmartSpecApp) -> None:
 def test_chunked_upload_over_the_limit_is_refused_while_reading(server, path):
     url, app = server
     tracemalloc.start()
-    r = httpx.post(url + path, content=_multipart_chunks(40), timeout=60,
-                   headers={**HEADERS, "accept": "text/html" if path == "/upload" else "*/*"})
+    r = httpx.post(
+        url + path,
+        content=_multipart_chunks(40),
+        timeout=60,
+        headers={**HEADERS, "accept": "text/html" if path == "/upload" else "*/*"},
+    )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert r.status_code == 413, r.text[:300]
@@ -75,9 +84,12 @@ def test_declared_size_over_the_limit_is_refused_before_reading(server, path):
 
 def test_a_file_under_the_limit_is_accepted(server):
     url, app = server
-    r = httpx.post(url + "/api/v1/datasets",
-                   files={"file": ("ok.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n")},
-                   data={"region": "geo", "activity": "sector", "value": "jobs"}, timeout=60)
+    r = httpx.post(
+        url + "/api/v1/datasets",
+        files={"file": ("ok.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n")},
+        data={"region": "geo", "activity": "sector", "value": "jobs"},
+        timeout=60,
+    )
     assert r.status_code == 201, r.text
     client = app.client()
     assert client.delete(f"/api/v1/datasets/{r.json()['id']}").status_code == 204

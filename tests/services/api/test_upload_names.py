@@ -32,12 +32,18 @@ def _files(app: SmartSpecApp) -> list[Path]:
 def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) -> None:
     app = make_app()
     client = app.client()
-    r = client.post("/api/v1/datasets", files={"file": ("named.csv", NAMED_CSV)},
-                    data={**FORM, "region_name": "geo_label", "activity_name": "sector_label"})
+    r = client.post(
+        "/api/v1/datasets",
+        files={"file": ("named.csv", NAMED_CSV)},
+        data={**FORM, "region_name": "geo_label", "activity_name": "sector_label"},
+    )
     assert r.status_code == 201, r.text
     regions = client.get("/api/v1/datasets/named-jobs/regions").json()["items"]
     assert {i["code"]: i["name"] for i in regions} == {
-        "R1": "North", "R2": "South", "R3": "East Coast"}
+        "R1": "North",
+        "R2": "South",
+        "R3": "East Coast",
+    }
     activities = client.get("/api/v1/datasets/named-jobs/activities?q=soft").json()["items"]
     assert activities == [{"code": "y", "name": "Software", "name_lang": None, "parent": None}]
     profile = client.get("/api/v1/datasets/named-jobs/activities/y/profile").json()
@@ -57,8 +63,11 @@ def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) ->
 
 def test_only_one_axis_named(make_app: Callable[..., SmartSpecApp]) -> None:
     client = make_app().client()
-    r = client.post("/api/v1/datasets", files={"file": ("named.csv", NAMED_CSV)},
-                    data={**FORM, "activity_name": "sector_label"})
+    r = client.post(
+        "/api/v1/datasets",
+        files={"file": ("named.csv", NAMED_CSV)},
+        data={**FORM, "activity_name": "sector_label"},
+    )
     assert r.status_code == 201, r.text
     regions = client.get("/api/v1/datasets/named-jobs/regions").json()["items"]
     assert all(i["name"] is None for i in regions)
@@ -69,22 +78,38 @@ def test_only_one_axis_named(make_app: Callable[..., SmartSpecApp]) -> None:
 @pytest.mark.parametrize(
     ("form", "content", "words", "where"),
     [
-        ({"region_name": "geo_lable"}, NAMED_CSV, "the region name column 'geo_lable'",
-         "file 'named.csv'"),
-        ({"activity_name": "nope"}, NAMED_CSV, "the activity name column 'nope'",
-         "file 'named.csv'"),
-        ({"region_name": "geo_label"}, NAMED_CSV.replace(b"R3,East Coast,y", b"R3,Eastern,y"),
-         "a region code has more than one name", "file 'named.csv', column 'geo_label', line 7"),
+        (
+            {"region_name": "geo_lable"},
+            NAMED_CSV,
+            "the region name column 'geo_lable'",
+            "file 'named.csv'",
+        ),
+        (
+            {"activity_name": "nope"},
+            NAMED_CSV,
+            "the activity name column 'nope'",
+            "file 'named.csv'",
+        ),
+        (
+            {"region_name": "geo_label"},
+            NAMED_CSV.replace(b"R3,East Coast,y", b"R3,Eastern,y"),
+            "a region code has more than one name",
+            "file 'named.csv', column 'geo_label', line 7",
+        ),
     ],
 )
 def test_bad_name_columns_are_refused_and_leave_nothing(
-    make_app: Callable[..., SmartSpecApp], form: dict[str, str], content: bytes, words: str,
+    make_app: Callable[..., SmartSpecApp],
+    form: dict[str, str],
+    content: bytes,
+    words: str,
     where: str,
 ) -> None:
     app = make_app()
     before = [r.id for r in app.store.list_datasets()]
-    r = app.client().post("/api/v1/datasets", files={"file": ("named.csv", content)},
-                          data={**FORM, **form})
+    r = app.client().post(
+        "/api/v1/datasets", files={"file": ("named.csv", content)}, data={**FORM, **form}
+    )
     assert r.status_code == 422, r.text
     err = r.json()["error"]
     assert err["type"] == "ValidationError"
@@ -104,14 +129,24 @@ def test_dashboard_upload_form_passes_the_name_columns(
     form = client.get("/upload?lang=es").text
     assert 'name="region_name"' in form and 'name="activity_name"' in form
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form).group(1)
-    r = client.post("/upload", files={"file": ("named.csv", NAMED_CSV, "text/csv")},
-                    data={**FORM, "region_name": "geo_label", "activity_name": "sector_label",
-                          "csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/upload",
+        files={"file": ("named.csv", NAMED_CSV, "text/csv")},
+        data={
+            **FORM,
+            "region_name": "geo_label",
+            "activity_name": "sector_label",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text[:800]
     page = client.get("/datasets/named-jobs/activities/y?lang=en").text
     assert "<h1>Software" in page and ">East Coast</a>" in page
-    bad = client.post("/upload?lang=en", files={"file": ("named.csv", NAMED_CSV, "text/csv")},
-                      data={**FORM, "region_name": "nope", "csrf_token": token})
+    bad = client.post(
+        "/upload?lang=en",
+        files={"file": ("named.csv", NAMED_CSV, "text/csv")},
+        data={**FORM, "region_name": "nope", "csrf_token": token},
+    )
     assert bad.status_code == 422 and 'role="alert"' in bad.text
     assert 'value="nope"' in bad.text  # the form keeps what was typed

@@ -61,8 +61,9 @@ class UploadLimit:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit:
-            response = too_large_response(Request(scope, receive), self.limit,
-                                          f"{int(declared):,} bytes")
+            response = too_large_response(
+                Request(scope, receive), self.limit, f"{int(declared):,} bytes"
+            )
             await response(scope, receive, send)
             return
         seen = 0
@@ -186,8 +187,11 @@ def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
     install_error_handlers(api)
     api.add_middleware(UploadLimit, smartspec=app)
     api.add_middleware(PreferWait)
-    api.add_middleware(ResponseCache, smartspec=app,
-                       max_bytes=int(float(app.settings["response_cache_mb"]) * 2**20))
+    api.add_middleware(
+        ResponseCache,
+        smartspec=app,
+        max_bytes=int(float(app.settings["response_cache_mb"]) * 2**20),
+    )
     install_security(api, app)  # Host allow-list, origin check, read-only, headers
     for router in ROUTERS:
         api.include_router(router, prefix=API_PREFIX)
@@ -198,8 +202,13 @@ def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
 
     @api.get("/api", include_in_schema=False)
     def api_root() -> dict[str, Any]:
-        return {"name": "smartspec", "version": __version__, "api": API_PREFIX,
-                "openapi": "/api/openapi.json", "docs": "/api/docs"}
+        return {
+            "name": "smartspec",
+            "version": __version__,
+            "api": API_PREFIX,
+            "openapi": "/api/openapi.json",
+            "docs": "/api/docs",
+        }
 
     attached = web and _attach_web(api, app)
     if not attached:

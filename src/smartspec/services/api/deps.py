@@ -38,38 +38,51 @@ def analysis_options(
     ] = None,
     threshold: Annotated[
         float | None,
-        Query(gt=0, le=MAX_THRESHOLD, description="Presence threshold on RCA (profile's "
-              "default)."),
+        Query(gt=0, le=MAX_THRESHOLD, description="Presence threshold on RCA (profile's default)."),
     ] = None,
     knn: Annotated[
         int | None,
-        Query(ge=1, le=MAX_KNN, description="kNN relatedness density with K neighbours (ties "
-              "with the "
-              "K-th closest included, as Stata ecomplexity's knn())."),
+        Query(
+            ge=1,
+            le=MAX_KNN,
+            description="kNN relatedness density with K neighbours (ties "
+            "with the "
+            "K-th closest included, as Stata ecomplexity's knn()).",
+        ),
     ] = None,
     proximity: Annotated[
         str | None,
-        Query(description="Proximity measure: min_conditional (the profile's default) or "
-              "asymmetric (Stata's asym: the share of the regions with the target activity "
-              "that also have the other one)."),
+        Query(
+            description="Proximity measure: min_conditional (the profile's default) or "
+            "asymmetric (Stata's asym: the share of the regions with the target activity "
+            "that also have the other one)."
+        ),
     ] = None,
     presence_rule: Annotated[
         Literal["rca", "rpop", "either", "both"] | None,
-        Query(description="How presence is decided: rca, rpop (value per head of population "
-              "relative to all regions; needs the dataset's population), either or both. "
-              "Default: the dataset's own (see GET .../complexity)."),
+        Query(
+            description="How presence is decided: rca, rpop (value per head of population "
+            "relative to all regions; needs the dataset's population), either or both. "
+            "Default: the dataset's own (see GET .../complexity)."
+        ),
     ] = None,
     sign: Annotated[
         Literal["diversity", "ubiquity", "income"] | None,
-        Query(description="Sign rule of ECI/PCI: diversity (ECI correlates positively with "
-              "diversity), ubiquity, or income (ECI correlates positively with the dataset's "
-              "income series). Default: the dataset's own (see GET .../complexity)."),
+        Query(
+            description="Sign rule of ECI/PCI: diversity (ECI correlates positively with "
+            "diversity), ubiquity, or income (ECI correlates positively with the dataset's "
+            "income series). Default: the dataset's own (see GET .../complexity)."
+        ),
     ] = None,
 ) -> dict[str, Any]:
     """The options of :func:`smartspec.analyse` a request may set."""
     return {
-        "profile": profile, "threshold": threshold, "knn": knn, "proximity": proximity,
-        "presence": presence_rule, "sign": sign,
+        "profile": profile,
+        "threshold": threshold,
+        "knn": knn,
+        "proximity": proximity,
+        "presence": presence_rule,
+        "sign": sign,
     }
 
 
@@ -80,7 +93,10 @@ PeriodQuery = Annotated[
 ]
 LimitQuery = Annotated[
     int | None,
-    Query(ge=1, le=PAGE_CEILING, description="Rows per page (page_size setting; at most the "
-          "max_page_size setting).")
+    Query(
+        ge=1,
+        le=PAGE_CEILING,
+        description="Rows per page (page_size setting; at most the max_page_size setting).",
+    ),
 ]
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]

@@ -135,8 +135,11 @@ def status_for(exc: SmartSpecError) -> int:
 #: Codes of the error answers that are not smartspec errors (HTTP, security, server failures),
 #: by their ``type``; :data:`smartspec.core.errors.ERROR_CODES` has the others.
 ANSWER_CODES: dict[str, tuple[str, str]] = {
-    "InvalidRequest": ("bad_request.parameter", "A parameter of the wrong type or out of "
-                       "range, or a missing form field (checked before smartspec runs)."),
+    "InvalidRequest": (
+        "bad_request.parameter",
+        "A parameter of the wrong type or out of "
+        "range, or a missing form field (checked before smartspec runs).",
+    ),
     "NotFound": ("not_found", "No endpoint or page at this address."),
     "MethodNotAllowed": ("method_not_allowed", "The address does not take this method."),
     "UploadTooLargeError": ("upload_too_large", "An upload larger than the server accepts."),
@@ -235,8 +238,13 @@ async def _smartspec_error(request: Request, exc: Exception) -> Response:
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
-    kinds = {"query": "query parameter", "path": "path parameter", "body": "form field",
-             "header": "header", "cookie": "cookie"}
+    kinds = {
+        "query": "query parameter",
+        "path": "path parameter",
+        "body": "form field",
+        "header": "header",
+        "cookie": "cookie",
+    }
     if not loc:
         return "request"
     head, rest = str(loc[0]), [str(x) for x in loc[1:]]
@@ -312,7 +320,11 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return _render(
         request,
         error_response(
-            status, type_, str(detail).rstrip(".") + ".", where=where, fix=fix,
+            status,
+            type_,
+            str(detail).rstrip(".") + ".",
+            where=where,
+            fix=fix,
             headers=exc.headers,
         ),
     )

@@ -98,8 +98,7 @@ def _sort(frame: pd.DataFrame, sort: str | None, order: str, what: str) -> pd.Da
                 expected=f"a column: {', '.join(map(str, frame.columns))}",
                 found=repr(sort),
             )
-        return frame.sort_values(sort, ascending=order == "asc", na_position="last",
-                                 kind="stable")
+        return frame.sort_values(sort, ascending=order == "asc", na_position="last", kind="stable")
     return frame.iloc[::-1] if order == "desc" else frame
 
 
@@ -111,16 +110,19 @@ def _period_label(v: Any, period: str | None, *, where: str = "period") -> Any:
         if where == "period":
             raise
         raise RequestError(
-            err.problem, where=f"query parameter '{where}'", expected=err.expected,
-            found=err.found, fix=err.fix,
+            err.problem,
+            where=f"query parameter '{where}'",
+            expected=err.expected,
+            found=err.found,
+            fix=err.fix,
         ) from None
 
 
 # ---------------------------------------------------------------------------------- framework
-def _framework(app: SmartSpecApp, dataset: str, cutoffs: Mapping[str, Any],
-               options: Mapping[str, Any]) -> Any:
-    return app.framework(dataset, **cutoffs, **{k: v for k, v in options.items()
-                                                if v is not None})
+def _framework(
+    app: SmartSpecApp, dataset: str, cutoffs: Mapping[str, Any], options: Mapping[str, Any]
+) -> Any:
+    return app.framework(dataset, **cutoffs, **{k: v for k, v in options.items() if v is not None})
 
 
 def framework_frame(
@@ -210,8 +212,9 @@ def region_framework(
     cut_c = float(table["complexity_cutoff"].iloc[0]) if len(table) else None
     if quadrant:
         table = table[table["quadrant"] == quadrant]
-    rows = add_names(v, table.drop(
-        columns=["period", "region", "density_cutoff", "complexity_cutoff"]))
+    rows = add_names(
+        v, table.drop(columns=["period", "region", "density_cutoff", "complexity_cutoff"])
+    )
     return {
         "dataset": dataset,
         "region": v.region_codes[r],
@@ -226,8 +229,9 @@ def region_framework(
         "counts": counts,
         "total": int(sum(counts.values())),
         "candidates": _clean(rows),
-        "warnings": app.framework_warnings(dataset, **(cutoffs or {}),
-                                           **{k: x for k, x in options.items() if x is not None}),
+        "warnings": app.framework_warnings(
+            dataset, **(cutoffs or {}), **{k: x for k, x in options.items() if x is not None}
+        ),
     }
 
 
@@ -298,7 +302,8 @@ def _backtest(
             raise RequestError(
                 f"no period {horizon} step(s) after {jsonable(m.periods[p0])}",
                 where="query parameters 'base' and 'horizon'",
-                expected=f"horizon <= {m.n_periods - 1 - p0}" if p0 < m.n_periods - 1
+                expected=f"horizon <= {m.n_periods - 1 - p0}"
+                if p0 < m.n_periods - 1
                 else "a base period before the last one",
                 found=f"base={jsonable(m.periods[p0])}, horizon={horizon}",
                 fix="pick an earlier base, a smaller horizon, or give end=",
@@ -333,8 +338,11 @@ def _backtest(
         raise
     except ValidationError as err:  # the engine's message, as a malformed request (400)
         raise RequestError(
-            err.problem, where=err.where or "query parameters", expected=err.expected,
-            found=err.found, fix=err.fix,
+            err.problem,
+            where=err.where or "query parameters",
+            expected=err.expected,
+            found=err.found,
+            fix=err.fix,
         ) from None
 
 
@@ -393,14 +401,16 @@ def indicator_catalogue() -> dict[str, Any]:
     items = []
     for ind in sorted(_catalogue().values(), key=lambda i: (i.level, i.name)):
         required, optional, _ = _parameters(ind.function)
-        items.append({
-            "name": ind.name,
-            "level": ind.level,
-            "summary": ind.summary,
-            "reference": ind.reference,
-            "required": required,
-            "options": optional,
-        })
+        items.append(
+            {
+                "name": ind.name,
+                "level": ind.level,
+                "summary": ind.summary,
+                "reference": ind.reference,
+                "required": required,
+                "options": optional,
+            }
+        )
     return {"items": items, "total": len(items)}
 
 
@@ -428,8 +438,7 @@ def activity_groups(app: SmartSpecApp, dataset: str, spec: str) -> tuple[Any, st
                 where=f"dataset {dataset!r}",
                 expected="activity labels with a parent (a coarser group) for every activity, "
                 "or NACE-like codes (a section letter, then digits)",
-                found="no parent column"
-                if parents.isna().all() else "activities without a parent",
+                found="no parent column" if parents.isna().all() else "activities without a parent",
                 fix="give groups=K to group by the first K characters of the codes",
             )
     if text == "parent":
@@ -533,9 +542,12 @@ def _measure_options(
         raise RequestError(
             f"the indicator {name!r} needs {what} which a query cannot give",
             where=f"indicator {name!r}",
-            expected=f"{what} " + ("(a population per region and period)"
-                                   if "population" in missing else "(see the indicator's "
-                                   "documentation)"),
+            expected=f"{what} "
+            + (
+                "(a population per region and period)"
+                if "population" in missing
+                else "(see the indicator's documentation)"
+            ),
             found="nothing for " + ", ".join(missing),
             fix="compute it with the library: smartspec.core.catalogue.compute("
             f"{name!r}, m, {missing[0]}=...)",
@@ -568,8 +580,9 @@ def measure_frame(
         )
     options = options or {}
     v = view(app, dataset)
-    kwargs, key = _measure_options(app, dataset, name, groups=groups, option=option,
-                                   options=options)
+    kwargs, key = _measure_options(
+        app, dataset, name, groups=groups, option=option, options=options
+    )
     m = app.matrix(dataset)
 
     def compute() -> pd.DataFrame:
@@ -582,7 +595,10 @@ def measure_frame(
     except ValidationError as err:
         if err.problem.startswith("bad options"):
             raise RequestError(
-                err.problem, where="query parameters", expected=err.expected, found=err.found,
+                err.problem,
+                where="query parameters",
+                expected=err.expected,
+                found=err.found,
                 fix="GET /api/v1/indicators lists each indicator's options",
             ) from None
         raise
@@ -599,8 +615,11 @@ def measure_frame(
                 f"the indicator {name!r} ({level} level) cannot be filtered by {axis}",
                 where=f"query parameter '{axis}'",
                 expected="filters of this indicator: period"
-                + "".join(f", {a}" for a in ("region", "activity")
-                          if any(c in frame.columns for c in (a, f"{a}_from"))),
+                + "".join(
+                    f", {a}"
+                    for a in ("region", "activity")
+                    if any(c in frame.columns for c in (a, f"{a}_from"))
+                ),
                 found=f"{axis}={','.join(codes)}",
             )
         frame = _filter_codes(v, frame, column, codes, axis)
@@ -628,8 +647,9 @@ def measure_page(
         if col in page.columns:
             names = view(app, dataset).region_names
             if any(n is not None for n in names.values()):
-                page.insert(page.columns.get_loc(col) + 1, f"{col}_name",
-                            page[col].astype(str).map(names))
+                page.insert(
+                    page.columns.get_loc(col) + 1, f"{col}_name", page[col].astype(str).map(names)
+                )
     return {
         "dataset": dataset,
         "indicator": name,

@@ -94,8 +94,10 @@ def backbone(phi: np.ndarray, extra: int) -> list[tuple[int, int, float, str]]:
     # heavier proximity = lighter edge; every weight stays > 0 so that no edge is lost
     cost = csr_array((2.0 - vals, (iu, ju)), shape=(A, A))
     tree = minimum_spanning_tree(cost).tocoo()
-    edges = [(int(i), int(j), float(w[min(i, j), max(i, j)]), "mst")
-             for i, j in zip(tree.row, tree.col, strict=True)]
+    edges = [
+        (int(i), int(j), float(w[min(i, j), max(i, j)]), "mst")
+        for i, j in zip(tree.row, tree.col, strict=True)
+    ]
     in_tree = {(min(i, j), max(i, j)) for i, j, _, _ in edges}
     order = np.argsort(-vals, kind="stable")
     added = 0

@@ -209,7 +209,10 @@ class View:
         names = self.region_names if axis == "region" else self.activity_names
         plural = "regions" if axis == "region" else "activities"
         found = resolve(
-            code, {c: names.get(c) for c in pos}, axis=axis, where=f"dataset {self.dataset!r}",
+            code,
+            {c: names.get(c) for c in pos},
+            axis=axis,
+            where=f"dataset {self.dataset!r}",
             listing=f"GET /api/v1/datasets/{self.dataset}/{plural}",
         )
         return pos[found]
@@ -308,12 +311,20 @@ def labels_page(
     items = [
         {"code": code, "name": name, "name_lang": name_lang, "parent": parent}
         for code, name, name_lang, parent in zip(
-            page.index, page["name"].tolist(), page["name_lang"].tolist(),
-            page["parent"].tolist(), strict=True
+            page.index,
+            page["name"].tolist(),
+            page["name_lang"].tolist(),
+            page["parent"].tolist(),
+            strict=True,
         )
     ]
-    return {"dataset": dataset, "items": items, "total": len(selected), "limit": limit,
-            "offset": offset}
+    return {
+        "dataset": dataset,
+        "items": items,
+        "total": len(selected),
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 def _limit(app: SmartSpecApp, limit: int | None, *, default: int | None = None) -> int:
@@ -363,7 +374,10 @@ def region_profile(
     p = v.period(period)
     m = v.matrix
     rp = v.evidence.region_profile(
-        m.regions[r], period=m.periods[p], top=top, rank_by=rank_by,
+        m.regions[r],
+        period=m.periods[p],
+        top=top,
+        rank_by=rank_by,
         reliable_only=not show_unreliable,
     )
     doc = rp.to_dict()
@@ -463,7 +477,9 @@ def _complexity_report(app: SmartSpecApp, v: View) -> dict[str, Any]:
                 "sign_correlation": _num(row["sign_correlation"]),
                 "income_correlation": _num(row["income_correlation"]),
                 "relative_gap": _num(row["relative_gap"]),
-                "income": None if income is None else {
+                "income": None
+                if income is None
+                else {
                     "n": None if not np.isfinite(row["income_n"]) else int(row["income_n"]),
                     "rho": _num(row["income_rho"]),
                     "low": _num(row["income_low"]),
@@ -513,8 +529,11 @@ def activity_profile(
     ]
     phi = v.phi[p, a].copy()
     phi[a] = np.nan
-    related_idx = [i for i in np.argsort(-np.nan_to_num(phi, nan=-1.0), kind="stable")
-                   if np.isfinite(phi[i]) and phi[i] > 0][:top]
+    related_idx = [
+        i
+        for i in np.argsort(-np.nan_to_num(phi, nan=-1.0), kind="stable")
+        if np.isfinite(phi[i]) and phi[i] > 0
+    ][:top]
     related = [
         {
             "activity": v.activity_codes[i],
@@ -602,8 +621,12 @@ def network(
         "region_name": v.region_names.get(v.region_codes[r]) if r is not None else None,
         "nodes": nodes,
         "edges": [
-            {"source": v.activity_codes[i], "target": v.activity_codes[j],
-             "proximity": round(w, 6), "kind": kind}
+            {
+                "source": v.activity_codes[i],
+                "target": v.activity_codes[j],
+                "proximity": round(w, 6),
+                "kind": kind,
+            }
             for i, j, w, kind in edges
         ],
     }
@@ -641,8 +664,9 @@ def compare(
     out_regions, union = [], []
     for r in pos:
         present = np.flatnonzero(v.presence[p, r])
-        order = present[np.argsort(-np.nan_to_num(v.rca[p, r, present], nan=-1.0),
-                                   kind="stable")][:top]
+        order = present[np.argsort(-np.nan_to_num(v.rca[p, r, present], nan=-1.0), kind="stable")][
+            :top
+        ]
         union.extend(int(a) for a in order)
         out_regions.append(
             {
@@ -833,4 +857,3 @@ def input_frame(app: SmartSpecApp, dataset: str) -> pd.DataFrame:
     """The dataset's values as a long table ``period, region, activity, <value_name>``."""
     m = app.matrix(dataset)
     return m.to_long().rename(columns={"value": m.value_name})
-

@@ -101,8 +101,12 @@ class ResponseCache:
         # the whole Cookie header: the language, and anything a page may render per visitor
         # (a form's CSRF token) never crosses from one visitor to another
         return (
-            scope.get("path"), scope.get("query_string", b""), headers.get(b"cookie", b""),
-            headers.get(b"accept-language", b""), b"text/html" in accept, headers.get(b"host"),
+            scope.get("path"),
+            scope.get("query_string", b""),
+            headers.get(b"cookie", b""),
+            headers.get(b"accept-language", b""),
+            b"text/html" in accept,
+            headers.get(b"host"),
             self._catalogue(),
         )
 

@@ -98,8 +98,11 @@ class DatasetDetail(DatasetSummary):
     citation: str | None = None
     mapping: dict[str, Any] = Field(default_factory=dict, description="Column mapping of a file.")
     n_cells: int = Field(description="Non-zero (period, region, activity) cells.")
-    n_missing: int = Field(0, description="Cells suppressed or confidential in the source, kept "
-                           "as missing (never read as zero).")
+    n_missing: int = Field(
+        0,
+        description="Cells suppressed or confidential in the source, kept "
+        "as missing (never read as zero).",
+    )
     defaults: dict[str, Any] = Field(
         default_factory=dict,
         description="Analysis options the dataset is shown with unless a request sets them "
@@ -177,11 +180,13 @@ class Specialisation(BaseModel):
     value: float
     rca: Number
     pci: Number
-    rca_low: Number = Field(None, description="Poisson 95% interval of the RCA (null when "
-                            "the values are not counts).")
+    rca_low: Number = Field(
+        None, description="Poisson 95% interval of the RCA (null when the values are not counts)."
+    )
     rca_high: Number = None
-    reliable: bool = Field(True, description="The count is large, or the RCA interval "
-                           "excludes the presence threshold.")
+    reliable: bool = Field(
+        True, description="The count is large, or the RCA interval excludes the presence threshold."
+    )
 
 
 class ProfileActivity(BaseModel):
@@ -248,17 +253,28 @@ class RegionProfileDoc(BaseModel):
     history: list[HistoryPoint]
     changes: Changes | None = Field(description="Null for a dataset with one period.")
     map: MapInfo
-    has_data: bool = Field(True, description="False: no data for the region in the period, "
-                           "so no specialisations and no recommendations.")
-    missing_share: Number = Field(0.0, description="Share of the region's activity cells "
-                                  "suppressed or confidential in the source.")
-    hidden: int = Field(0, description="Cells left out of the lists: counts too small to tell "
-                        "(show_unreliable=true lists them).")
-    notices: list[str] = Field(default_factory=list, description="What the reader must know "
-                               "to read the lists.")
+    has_data: bool = Field(
+        True,
+        description="False: no data for the region in the period, "
+        "so no specialisations and no recommendations.",
+    )
+    missing_share: Number = Field(
+        0.0,
+        description="Share of the region's activity cells "
+        "suppressed or confidential in the source.",
+    )
+    hidden: int = Field(
+        0,
+        description="Cells left out of the lists: counts too small to tell "
+        "(show_unreliable=true lists them).",
+    )
+    notices: list[str] = Field(
+        default_factory=list, description="What the reader must know to read the lists."
+    )
     complete_period: bool = True
-    settings: dict[str, Any] = Field(default_factory=dict, description="The sign rule and "
-                                     "profile the complexity figures use.")
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="The sign rule and profile the complexity figures use."
+    )
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -278,8 +294,9 @@ class ComplexityPeriod(BaseModel):
     period: Period
     sign_rule: str
     sign_correlation: Number = Field(description="Pearson correlation of ECI with diversity.")
-    income_correlation: Number = Field(description="Spearman correlation with income when the "
-                                       "sign is anchored on it.")
+    income_correlation: Number = Field(
+        description="Spearman correlation with income when the sign is anchored on it."
+    )
     relative_gap: Number = Field(description="(lambda2 - lambda3) / lambda2.")
     income: IncomeCorrelation | None = Field(description="Null without an income series.")
     problems: list[str] = Field(description="Codes of the failed checks (see problems).")
@@ -293,8 +310,9 @@ class ComplexityReport(BaseModel):
     measure: str
     presence: str = Field(description="How presence is decided (rca, rpop...).")
     sign: str
-    income_series: dict[str, str] | None = Field(description="name, unit and source of the "
-                                                 "income series; null without one.")
+    income_series: dict[str, str] | None = Field(
+        description="name, unit and source of the income series; null without one."
+    )
     periods: list[ComplexityPeriod]
     problems: dict[str, str] = Field(description="What each problem code means.")
     warnings: list[str] = Field(default_factory=list)

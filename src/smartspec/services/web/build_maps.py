@@ -32,14 +32,62 @@ MAPS = Path(__file__).parent / "static" / "maps"
 EUROPE_BBOX = "-32,27,45,72"
 
 US_POSTAL = {
-    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
-    "10": "DE", "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL",
-    "18": "IN", "19": "IA", "20": "KS", "21": "KY", "22": "LA", "23": "ME", "24": "MD",
-    "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT", "31": "NE",
-    "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND",
-    "39": "OH", "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD",
-    "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA", "54": "WV",
-    "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI",
+    "01": "AL",
+    "02": "AK",
+    "04": "AZ",
+    "05": "AR",
+    "06": "CA",
+    "08": "CO",
+    "09": "CT",
+    "10": "DE",
+    "11": "DC",
+    "12": "FL",
+    "13": "GA",
+    "15": "HI",
+    "16": "ID",
+    "17": "IL",
+    "18": "IN",
+    "19": "IA",
+    "20": "KS",
+    "21": "KY",
+    "22": "LA",
+    "23": "ME",
+    "24": "MD",
+    "25": "MA",
+    "26": "MI",
+    "27": "MN",
+    "28": "MS",
+    "29": "MO",
+    "30": "MT",
+    "31": "NE",
+    "32": "NV",
+    "33": "NH",
+    "34": "NJ",
+    "35": "NM",
+    "36": "NY",
+    "37": "NC",
+    "38": "ND",
+    "39": "OH",
+    "40": "OK",
+    "41": "OR",
+    "42": "PA",
+    "44": "RI",
+    "45": "SC",
+    "46": "SD",
+    "47": "TN",
+    "48": "TX",
+    "49": "UT",
+    "50": "VT",
+    "51": "VA",
+    "53": "WA",
+    "54": "WV",
+    "55": "WI",
+    "56": "WY",
+    "60": "AS",
+    "66": "GU",
+    "69": "MP",
+    "72": "PR",
+    "78": "VI",
 }
 
 
@@ -95,10 +143,22 @@ def build(boundaries: Path, mapshaper: str) -> None:
         for level in range(4):
             out = MAPS / f"nuts{year}-{level}.topo.json"
             src = nuts / f"NUTS_RG_10M_{year}_4326_LEVL_{level}.topojson.json"
-            _run(mapshaper, "-i", str(src), "-clip", f"bbox={EUROPE_BBOX}",
-                 "-filter-fields", "NUTS_ID,NAME_LATN", "-rename-fields", "name=NAME_LATN",
-                 "-o", str(out), "format=topojson", "id-field=NUTS_ID",
-                 "quantization=20000")
+            _run(
+                mapshaper,
+                "-i",
+                str(src),
+                "-clip",
+                f"bbox={EUROPE_BBOX}",
+                "-filter-fields",
+                "NUTS_ID,NAME_LATN",
+                "-rename-fields",
+                "name=NAME_LATN",
+                "-o",
+                str(out),
+                "format=topojson",
+                "id-field=NUTS_ID",
+                "quantization=20000",
+            )
             _rewrite(out)
 
     us = MAPS / "us-states.topo.json"
@@ -133,9 +193,19 @@ def build(boundaries: Path, mapshaper: str) -> None:
     mx = MAPS / "mx-states.topo.json"
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "mx.topo.json"
-        _run(mapshaper, "-i", str(boundaries / "mx-states" / "mxstate.geojson"),
-             "-simplify", "8%", "keep-shapes", "-o", str(raw), "format=topojson",
-             "id-field=CVE_ENT", "quantization=20000")
+        _run(
+            mapshaper,
+            "-i",
+            str(boundaries / "mx-states" / "mxstate.geojson"),
+            "-simplify",
+            "8%",
+            "keep-shapes",
+            "-o",
+            str(raw),
+            "format=topojson",
+            "id-field=CVE_ENT",
+            "quantization=20000",
+        )
         topo = json.loads(raw.read_text(encoding="utf-8"))
         (obj,) = topo["objects"].values()
         mx_ids = {

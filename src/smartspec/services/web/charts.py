@@ -80,8 +80,9 @@ def choropleth(
     ]
     grey = {
         "mark": {"type": "geoshape", "fill": NO_DATA, "stroke": "#fff", "strokeWidth": 0.4},
-        "encoding": {"tooltip": [{"field": "properties.name", "type": "nominal",
-                                  "title": name_label}]},
+        "encoding": {
+            "tooltip": [{"field": "properties.name", "type": "nominal", "title": name_label}]
+        },
     }
     if highlight is not None:
         top = {
@@ -132,19 +133,34 @@ def bar_rca(
             {
                 "mark": {"type": "bar", "color": BASE},
                 "encoding": {
-                    "y": {"field": "name", "type": "nominal", "sort": "-x",
-                          "title": None, "axis": {"labelLimit": 260}},
-                    "x": {"field": "rca", "type": "quantitative", "title": rca_label,
-                          "axis": {"tickCount": 8}},
+                    "y": {
+                        "field": "name",
+                        "type": "nominal",
+                        "sort": "-x",
+                        "title": None,
+                        "axis": {"labelLimit": 260},
+                    },
+                    "x": {
+                        "field": "rca",
+                        "type": "quantitative",
+                        "title": rca_label,
+                        "axis": {"tickCount": 8},
+                    },
                     "tooltip": [
                         {"field": "name", "type": "nominal", "title": activity_label},
-                        {"field": "rca", "type": "quantitative", "title": rca_label,
-                         "format": ",.2f"},
+                        {
+                            "field": "rca",
+                            "type": "quantitative",
+                            "title": rca_label,
+                            "format": ",.2f",
+                        },
                     ],
                 },
             },
-            {"mark": {"type": "rule", "color": "#333", "strokeDash": [4, 3]},
-             "encoding": {"x": {"datum": 1}}},
+            {
+                "mark": {"type": "rule", "color": "#333", "strokeDash": [4, 3]},
+                "encoding": {"x": {"datum": 1}},
+            },
         ],
     )
 
@@ -160,12 +176,24 @@ def line_over_periods(
         data={"values": rows},
         mark={"type": "line", "point": True, "strokeWidth": 2},
         encoding={
-            "x": {"field": "period", "type": "ordinal", "title": x_label,
-                  "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "title": y_label,
-                  "axis": {"format": ",.2f"}},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"range": [BASE, ACCENT, "#2e7d32", "#6a3d9a", "#e65100"]}},
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "title": x_label,
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": y_label,
+                "axis": {"format": ",.2f"},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"range": [BASE, ACCENT, "#2e7d32", "#6a3d9a", "#e65100"]},
+            },
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": None},
                 {"field": "period", "type": "ordinal", "title": x_label},
@@ -175,9 +203,7 @@ def line_over_periods(
     )
 
 
-def grouped_rca(
-    rows: list[dict[str, Any]], *, title: str, rca_label: str
-) -> dict[str, Any]:
+def grouped_rca(rows: list[dict[str, Any]], *, title: str, rca_label: str) -> dict[str, Any]:
     """RCA of several regions (``series``) in the same activities, side by side."""
     return _base(
         title,
@@ -186,13 +212,16 @@ def grouped_rca(
         height={"step": 12},
         mark={"type": "bar"},
         encoding={
-            "y": {"field": "name", "type": "nominal", "title": None,
-                  "axis": {"labelLimit": 240}},
+            "y": {"field": "name", "type": "nominal", "title": None, "axis": {"labelLimit": 240}},
             "yOffset": {"field": "series", "type": "nominal"},
             "x": {"field": "rca", "type": "quantitative", "title": rca_label},
-            "color": {"field": "series", "type": "nominal", "title": None,
-                      "scale": {"range": [BASE, ACCENT, "#2e7d32", "#6a3d9a", "#e65100"]},
-                      "legend": {"orient": "top"}},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"range": [BASE, ACCENT, "#2e7d32", "#6a3d9a", "#e65100"]},
+                "legend": {"orient": "top"},
+            },
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": None},
                 {"field": "name", "type": "nominal", "title": None},
@@ -206,9 +235,26 @@ def grouped_rca(
 #: tenth group, which is "other" in SITC), then ten more told apart from them (a legend has at
 #: most twenty groups, see :mod:`.sectors`).
 GROUP_COLOURS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
-    "#17becf", "#7f7f7f", "#393b79", "#e7ba52", "#637939", "#ad494a", "#7b4173", "#6b6ecf",
-    "#8c6d31", "#ce6dbd", "#9edae5", "#c49c94",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+    "#7f7f7f",
+    "#393b79",
+    "#e7ba52",
+    "#637939",
+    "#ad494a",
+    "#7b4173",
+    "#6b6ecf",
+    "#8c6d31",
+    "#ce6dbd",
+    "#9edae5",
+    "#c49c94",
 )
 
 #: Labels the activity space writes next to its nodes (the largest, spread over the picture).
@@ -237,8 +283,11 @@ def pick_labels(nodes: list[dict[str, Any]], count: int = SPACE_LABELS) -> set[s
     wx, wy = max(1e-9, max(xs) - min(xs)), max(1e-9, max(ys) - min(ys))
     chosen: list[dict[str, Any]] = []
     for n in ranked:
-        if all(abs(float(n["x"]) - float(c["x"])) / wx >= 0.12
-               or abs(float(n["y"]) - float(c["y"])) / wy >= 0.04 for c in chosen):
+        if all(
+            abs(float(n["x"]) - float(c["x"])) / wx >= 0.12
+            or abs(float(n["y"]) - float(c["y"])) / wy >= 0.04
+            for c in chosen
+        ):
             chosen.append(n)
             if len(chosen) == count:
                 break
@@ -276,8 +325,10 @@ def network(
     """
     fixed = bool(nodes) and all(n.get("x") is not None and n.get("y") is not None for n in nodes)
     named = pick_labels(nodes, labels) if labels > 0 else set()
-    nodes = [dict(n, label=str(n["id"]) in named, short=_short(str(n.get("name") or n["id"])))
-             for n in nodes]
+    nodes = [
+        dict(n, label=str(n["id"]) in named, short=_short(str(n.get("name") or n["id"])))
+        for n in nodes
+    ]
     grouped = any(n.get("group") for n in nodes)
     order = list(groups or sorted({str(n["group"]) for n in nodes if n.get("group")}))
     highlight = any(n.get("on") for n in nodes)
@@ -286,7 +337,8 @@ def network(
         height = 720 if many else 560
     size_range = [8, 140] if many else [20, 260] if len(nodes) > 100 else [30, 400]
     tooltip = f"{{{name_label!r}: datum.name" + (
-        f", {group_label!r}: datum.group}}" if grouped else "}")
+        f", {group_label!r}: datum.group}}" if grouped else "}"
+    )
     if grouped:
         fill: dict[str, Any] = {"scale": "group", "field": "group"}
         node_style: dict[str, Any] = {
@@ -306,58 +358,125 @@ def network(
     # a region's specialisations are drawn twice as large when the nodes are coloured by sector,
     # so that their colour shows inside the outline
     grow = " * (datum.on ? 2 : 1)" if grouped and highlight else ""
-    node_style.update({"size": {"signal": f"scale('size', datum.size){grow}"},
-                       "tooltip": {"signal": tooltip}})
+    node_style.update(
+        {"size": {"signal": f"scale('size', datum.size){grow}"}, "tooltip": {"signal": tooltip}}
+    )
     link_style = {
         "stroke": {"value": "#9aa5b1"},
         "strokeOpacity": {"value": 0.35 if many else 0.5},
-        "strokeWidth": {"signal": ("0.4 + 1 * (datum.weight || 0)" if many
-                                   else "0.5 + 1.5 * (datum.weight || 0)")},
+        "strokeWidth": {
+            "signal": (
+                "0.4 + 1 * (datum.weight || 0)" if many else "0.5 + 1.5 * (datum.weight || 0)"
+            )
+        },
     }
-    text_style = {"fontSize": {"value": 11}, "fontWeight": {"value": 600},
-                  "limit": {"value": 190}}
-    place = {"type": "label", "size": {"signal": "[width, height]"},
-             "anchor": ["right", "left", "top", "bottom", "top-right", "bottom-right",
-                        "top-left", "bottom-left"],
-             "offset": [2]}
+    text_style = {"fontSize": {"value": 11}, "fontWeight": {"value": 600}, "limit": {"value": 190}}
+    place = {
+        "type": "label",
+        "size": {"signal": "[width, height]"},
+        "anchor": [
+            "right",
+            "left",
+            "top",
+            "bottom",
+            "top-right",
+            "bottom-right",
+            "top-left",
+            "bottom-left",
+        ],
+        "offset": [2],
+    }
     if fixed:
         scale_xy = [
             {"type": "extent", "field": "x", "signal": "xext"},
             {"type": "extent", "field": "y", "signal": "yext"},
-            {"type": "formula", "as": "px",
-             "expr": "20 + (width - 40) * (datum.x - xext[0]) / max(1e-9, xext[1] - xext[0])"},
-            {"type": "formula", "as": "py",
-             "expr": "20 + (height - 40) * (datum.y - yext[0]) / max(1e-9, yext[1] - yext[0])"},
+            {
+                "type": "formula",
+                "as": "px",
+                "expr": "20 + (width - 40) * (datum.x - xext[0]) / max(1e-9, xext[1] - xext[0])",
+            },
+            {
+                "type": "formula",
+                "as": "py",
+                "expr": "20 + (height - 40) * (datum.y - yext[0]) / max(1e-9, yext[1] - yext[0])",
+            },
         ]
         data = [
             {"name": "node-data", "values": nodes, "transform": scale_xy},
-            {"name": "link-data", "values": edges, "transform": [
-                {"type": "lookup", "from": "node-data", "key": "id",
-                 "fields": ["source", "target"], "as": ["s", "t"]},
-                {"type": "filter", "expr": "datum.s && datum.t"}]},
-            {"name": "label-data", "source": "node-data",
-             "transform": [{"type": "filter", "expr": "datum.label"}]},
+            {
+                "name": "link-data",
+                "values": edges,
+                "transform": [
+                    {
+                        "type": "lookup",
+                        "from": "node-data",
+                        "key": "id",
+                        "fields": ["source", "target"],
+                        "as": ["s", "t"],
+                    },
+                    {"type": "filter", "expr": "datum.s && datum.t"},
+                ],
+            },
+            {
+                "name": "label-data",
+                "source": "node-data",
+                "transform": [{"type": "filter", "expr": "datum.label"}],
+            },
         ]
         marks = [
-            {"type": "path", "from": {"data": "link-data"}, "interactive": False,
-             "encode": {"update": link_style},
-             "transform": [{"type": "linkpath", "shape": "line", "sourceX": "datum.s.px",
-                            "sourceY": "datum.s.py", "targetX": "datum.t.px",
-                            "targetY": "datum.t.py"}]},
-            {"name": "nodes", "type": "symbol", "from": {"data": "node-data"},
-             "encode": {"update": {**node_style, "x": {"field": "px"}, "y": {"field": "py"}}}},
-            {"name": "label-anchors", "type": "symbol", "from": {"data": "label-data"},
-             "interactive": False,
-             "encode": {"update": {"x": {"field": "px"}, "y": {"field": "py"},
-                                   "size": {"scale": "size", "field": "size"},
-                                   "opacity": {"value": 0}}}},
-            {"name": "label-halo", "type": "text", "from": {"data": "label-anchors"},
-             "interactive": False,
-             "encode": {"update": {**text_style, "text": {"field": "datum.short"},
-                                   "stroke": {"value": "#fff"}, "strokeWidth": {"value": 3},
-                                   "strokeOpacity": {"value": 0.9},
-                                   "fill": {"value": "#fff"}}},
-             "transform": [place]},
+            {
+                "type": "path",
+                "from": {"data": "link-data"},
+                "interactive": False,
+                "encode": {"update": link_style},
+                "transform": [
+                    {
+                        "type": "linkpath",
+                        "shape": "line",
+                        "sourceX": "datum.s.px",
+                        "sourceY": "datum.s.py",
+                        "targetX": "datum.t.px",
+                        "targetY": "datum.t.py",
+                    }
+                ],
+            },
+            {
+                "name": "nodes",
+                "type": "symbol",
+                "from": {"data": "node-data"},
+                "encode": {"update": {**node_style, "x": {"field": "px"}, "y": {"field": "py"}}},
+            },
+            {
+                "name": "label-anchors",
+                "type": "symbol",
+                "from": {"data": "label-data"},
+                "interactive": False,
+                "encode": {
+                    "update": {
+                        "x": {"field": "px"},
+                        "y": {"field": "py"},
+                        "size": {"scale": "size", "field": "size"},
+                        "opacity": {"value": 0},
+                    }
+                },
+            },
+            {
+                "name": "label-halo",
+                "type": "text",
+                "from": {"data": "label-anchors"},
+                "interactive": False,
+                "encode": {
+                    "update": {
+                        **text_style,
+                        "text": {"field": "datum.short"},
+                        "stroke": {"value": "#fff"},
+                        "strokeWidth": {"value": 3},
+                        "strokeOpacity": {"value": 0.9},
+                        "fill": {"value": "#fff"},
+                    }
+                },
+                "transform": [place],
+            },
         ]
     else:
         data = [
@@ -365,67 +484,168 @@ def network(
             {"name": "link-data", "values": edges},
         ]
         marks = [
-            {"name": "nodes", "type": "symbol", "zindex": 1, "from": {"data": "node-data"},
-             "encode": {"update": node_style},
-             "transform": [{"type": "force", "iterations": 300, "static": True,
-                            "signal": "force", "forces": [
-                 {"force": "center", "x": {"signal": "width / 2"}, "y": {"signal": "height / 2"}},
-                 {"force": "collide", "radius": 7},
-                 {"force": "nbody", "strength": -25},
-                 {"force": "link", "links": "link-data", "distance": 40, "id": "datum.id"},
-                 {"force": "x", "x": {"signal": "width / 2"}, "strength": 0.05},
-                 {"force": "y", "y": {"signal": "height / 2"}, "strength": 0.05}]}]},
-            {"type": "path", "from": {"data": "link-data"}, "interactive": False,
-             "encode": {"update": link_style},
-             "transform": [{"type": "linkpath", "require": {"signal": "force"}, "shape": "line",
-                            "sourceX": "datum.source.x", "sourceY": "datum.source.y",
-                            "targetX": "datum.target.x", "targetY": "datum.target.y"}]},
-            {"name": "label-halo", "type": "text", "zindex": 2, "from": {"data": "nodes"},
-             "interactive": False,
-             "encode": {"update": {**text_style,
-                                   "text": {"signal": "datum.datum.label ? datum.datum.short"
-                                                      " : ''"},
-                                   "stroke": {"value": "#fff"}, "strokeWidth": {"value": 3},
-                                   "strokeOpacity": {"value": 0.9},
-                                   "fill": {"value": "#fff"}}},
-             "transform": [place]},
+            {
+                "name": "nodes",
+                "type": "symbol",
+                "zindex": 1,
+                "from": {"data": "node-data"},
+                "encode": {"update": node_style},
+                "transform": [
+                    {
+                        "type": "force",
+                        "iterations": 300,
+                        "static": True,
+                        "signal": "force",
+                        "forces": [
+                            {
+                                "force": "center",
+                                "x": {"signal": "width / 2"},
+                                "y": {"signal": "height / 2"},
+                            },
+                            {"force": "collide", "radius": 7},
+                            {"force": "nbody", "strength": -25},
+                            {
+                                "force": "link",
+                                "links": "link-data",
+                                "distance": 40,
+                                "id": "datum.id",
+                            },
+                            {"force": "x", "x": {"signal": "width / 2"}, "strength": 0.05},
+                            {"force": "y", "y": {"signal": "height / 2"}, "strength": 0.05},
+                        ],
+                    }
+                ],
+            },
+            {
+                "type": "path",
+                "from": {"data": "link-data"},
+                "interactive": False,
+                "encode": {"update": link_style},
+                "transform": [
+                    {
+                        "type": "linkpath",
+                        "require": {"signal": "force"},
+                        "shape": "line",
+                        "sourceX": "datum.source.x",
+                        "sourceY": "datum.source.y",
+                        "targetX": "datum.target.x",
+                        "targetY": "datum.target.y",
+                    }
+                ],
+            },
+            {
+                "name": "label-halo",
+                "type": "text",
+                "zindex": 2,
+                "from": {"data": "nodes"},
+                "interactive": False,
+                "encode": {
+                    "update": {
+                        **text_style,
+                        "text": {"signal": "datum.datum.label ? datum.datum.short : ''"},
+                        "stroke": {"value": "#fff"},
+                        "strokeWidth": {"value": 3},
+                        "strokeOpacity": {"value": 0.9},
+                        "fill": {"value": "#fff"},
+                    }
+                },
+                "transform": [place],
+            },
         ]
     # the label itself, over its white halo, where the label transform put the halo
-    marks.append({
-        "name": "labels", "type": "text", "zindex": 3, "from": {"data": "label-halo"},
-        "interactive": False,
-        "encode": {"update": {**text_style, "text": {"field": "text"},
-                              "x": {"field": "x"}, "y": {"field": "y"},
-                              "align": {"field": "align"}, "baseline": {"field": "baseline"},
-                              "opacity": {"field": "opacity"}, "fill": {"value": "#111"}}},
-    })
+    marks.append(
+        {
+            "name": "labels",
+            "type": "text",
+            "zindex": 3,
+            "from": {"data": "label-halo"},
+            "interactive": False,
+            "encode": {
+                "update": {
+                    **text_style,
+                    "text": {"field": "text"},
+                    "x": {"field": "x"},
+                    "y": {"field": "y"},
+                    "align": {"field": "align"},
+                    "baseline": {"field": "baseline"},
+                    "opacity": {"field": "opacity"},
+                    "fill": {"value": "#111"},
+                }
+            },
+        }
+    )
     scales: list[dict[str, Any]] = [
-        {"name": "size", "type": "sqrt", "domain": {"data": "node-data", "field": "size"},
-         "range": size_range, "zero": False},
-        {"name": "colour", "type": "ordinal", "domain": [legend_yes, legend_no],
-         "range": [ACCENT, NODE]},
-        {"name": "shape", "type": "ordinal", "domain": [legend_yes, legend_no],
-         "range": ["diamond", "circle"]},
+        {
+            "name": "size",
+            "type": "sqrt",
+            "domain": {"data": "node-data", "field": "size"},
+            "range": size_range,
+            "zero": False,
+        },
+        {
+            "name": "colour",
+            "type": "ordinal",
+            "domain": [legend_yes, legend_no],
+            "range": [ACCENT, NODE],
+        },
+        {
+            "name": "shape",
+            "type": "ordinal",
+            "domain": [legend_yes, legend_no],
+            "range": ["diamond", "circle"],
+        },
     ]
     legends: list[dict[str, Any]] = []
     if grouped:
-        scales.append({"name": "group", "type": "ordinal", "domain": order,
-                       "range": list(GROUP_COLOURS[: max(10, len(order))])})
-        legends.append({"fill": "group", "title": group_label, "orient": "bottom",
-                        "direction": "horizontal",
-                        "columns": {"signal": "max(1, floor(width / 270))"},
-                        "labelLimit": 250, "labelFontSize": 12, "titleFontSize": 12,
-                        "symbolType": "circle", "symbolSize": 120, "columnPadding": 16,
-                        "rowPadding": 4})
+        scales.append(
+            {
+                "name": "group",
+                "type": "ordinal",
+                "domain": order,
+                "range": list(GROUP_COLOURS[: max(10, len(order))]),
+            }
+        )
+        legends.append(
+            {
+                "fill": "group",
+                "title": group_label,
+                "orient": "bottom",
+                "direction": "horizontal",
+                "columns": {"signal": "max(1, floor(width / 270))"},
+                "labelLimit": 250,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "symbolType": "circle",
+                "symbolSize": 120,
+                "columnPadding": 16,
+                "rowPadding": 4,
+            }
+        )
         if highlight:
-            legends.append({"shape": "shape", "orient": "top-left", "labelFontSize": 13,
-                            "symbolSize": 140, "symbolFillColor": "#8a8a8a",
-                            "symbolStrokeColor": "#111", "fillColor": "#ffffffcc",
-                            "padding": 6})
+            legends.append(
+                {
+                    "shape": "shape",
+                    "orient": "top-left",
+                    "labelFontSize": 13,
+                    "symbolSize": 140,
+                    "symbolFillColor": "#8a8a8a",
+                    "symbolStrokeColor": "#111",
+                    "fillColor": "#ffffffcc",
+                    "padding": 6,
+                }
+            )
     else:
-        legends.append({"fill": "colour", "shape": "shape", "orient": "top-left",
-                        "labelFontSize": 13, "symbolSize": 140, "fillColor": "#ffffffcc",
-                        "padding": 6})
+        legends.append(
+            {
+                "fill": "colour",
+                "shape": "shape",
+                "orient": "top-left",
+                "labelFontSize": 13,
+                "symbolSize": 140,
+                "fillColor": "#ffffffcc",
+                "padding": 6,
+            }
+        )
     return {
         "$schema": "https://vega.github.io/schema/vega/v5.json",
         "description": title,
@@ -462,16 +682,25 @@ def _nice(lo: float, hi: float, count: int = 10) -> tuple[float, float]:
         step = (hi - lo) / count
         power = math.floor(math.log10(step))
         error = step / 10**power
-        factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else (
-            2 if error >= math.sqrt(2) else 1)
+        factor = (
+            10
+            if error >= math.sqrt(50)
+            else 5
+            if error >= math.sqrt(10)
+            else (2 if error >= math.sqrt(2) else 1)
+        )
         inc = factor * 10**power
         lo, hi = math.floor(lo / inc) * inc, math.ceil(hi / inc) * inc
     return lo, hi
 
 
 def _place_labels(
-    rows: list[dict[str, Any]], x: str, y: str, size: tuple[float, float] = PLANE_SIZE,
-    padding: tuple[float, float] = (24.0, 28.0), extent: list[dict[str, Any]] | None = None,
+    rows: list[dict[str, Any]],
+    x: str,
+    y: str,
+    size: tuple[float, float] = PLANE_SIZE,
+    padding: tuple[float, float] = (24.0, 28.0),
+    extent: list[dict[str, Any]] | None = None,
     corners: tuple[str, ...] = (),
 ) -> None:
     """Choose where the text of each row with ``label`` goes (``dx, dy, align``, in the
@@ -500,12 +729,12 @@ def _place_labels(
     y0, y1 = domain(ys, h, padding[1])
 
     def at(r: dict[str, Any]) -> tuple[float, float]:
-        return (w * (r[x] - x0) / ((x1 - x0) or 1.0),
-                h * (1 - (r[y] - y0) / ((y1 - y0) or 1.0)))
+        return (w * (r[x] - x0) / ((x1 - x0) or 1.0), h * (1 - (r[y] - y0) / ((y1 - y0) or 1.0)))
 
     def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-        return (max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-                * max(0.0, min(a[3], b[3]) - max(a[1], b[1])))
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(
+            0.0, min(a[3], b[3]) - max(a[1], b[1])
+        )
 
     boxes: list[tuple[float, float, float, float]] = []
     for i, text in enumerate(corners):  # the corner texts: 12 px italic, 4 px from the edges
@@ -513,19 +742,24 @@ def _place_labels(
         left = w - tw if i % 2 == 0 else 0.0
         top = 0.0 if i < 2 else h - 20.0
         boxes.append((left, top, left + tw, top + 20.0))
-    points = [(r, at(r)) for r in extent or rows
-              if r.get(x) is not None and r.get(y) is not None]
+    points = [(r, at(r)) for r in extent or rows if r.get(x) is not None and r.get(y) is not None]
     for r in rows:
         if not r.get("label"):
             continue
         cx, cy = at(r)
-        others = [(px_ - 5, py_ - 5, px_ + 5, py_ + 5) for o, (px_, py_) in points
-                  if o is not r]
+        others = [(px_ - 5, py_ - 5, px_ + 5, py_ + 5) for o, (px_, py_) in points if o is not r]
         tw, th = 6.4 * len(r["label"]), 14.0
         options = []
-        for dx, dy, align in ((8, 0, "left"), (-8, 0, "right"), (0, -13, "center"),
-                              (0, 13, "center"), (6, -11, "left"), (6, 11, "left"),
-                              (-6, -11, "right"), (-6, 11, "right")):
+        for dx, dy, align in (
+            (8, 0, "left"),
+            (-8, 0, "right"),
+            (0, -13, "center"),
+            (0, 13, "center"),
+            (6, -11, "left"),
+            (6, 11, "left"),
+            (-6, -11, "right"),
+            (-6, 11, "right"),
+        ):
             left = cx + dx - (tw if align == "right" else tw / 2 if align == "center" else 0)
             box = (left, cy + dy - th / 2, left + tw, cy + dy + th / 2)
             inside = box[0] >= 0 and box[2] <= w and box[1] >= 0 and box[3] <= h
@@ -574,8 +808,9 @@ def framework_plane(
         key=lambda r: (r.get(label_by) is None, -(r.get(label_by) or 0.0)),
     )[: max(0, label_top)]
     named = {id(r) for r in best}
-    rows = [dict(r, label=_short(str(r.get("name", "")), 32) if id(r) in named else None)
-            for r in rows]
+    rows = [
+        dict(r, label=_short(str(r.get("name", "")), 32) if id(r) in named else None) for r in rows
+    ]
     labelled = [r for r in rows if r["label"]]
     labelled.sort(key=lambda r: (r.get(label_by) is None, -(r.get(label_by) or 0.0)))
     _place_labels(labelled, "density", "complexity", extent=rows, corners=corners)
@@ -589,10 +824,19 @@ def framework_plane(
         {
             "name": f"corner_{i}",
             "data": {"values": [{}]},  # one text, not one per candidate
-            "mark": {"type": "text", "align": q["align"], "baseline": q["baseline"],
-                     "x": q["x"], "y": q["y"], "dx": -4 if q["align"] == "right" else 4,
-                     "dy": 4 if q["baseline"] == "top" else -4, "color": "#333",
-                     "fontStyle": "italic", "fontSize": 12, "text": q["text"]},
+            "mark": {
+                "type": "text",
+                "align": q["align"],
+                "baseline": q["baseline"],
+                "x": q["x"],
+                "y": q["y"],
+                "dx": -4 if q["align"] == "right" else 4,
+                "dy": 4 if q["baseline"] == "top" else -4,
+                "color": "#333",
+                "fontStyle": "italic",
+                "fontSize": 12,
+                "text": q["text"],
+            },
         }
         for i, q in enumerate(spots)
     ]
@@ -601,18 +845,39 @@ def framework_plane(
         "y": {"field": "complexity", "type": "quantitative"},
         "text": {"field": "label", "type": "nominal"},
     }
-    label_mark = {"type": "text", "fontSize": 11, "fontWeight": 600, "baseline": "middle",
-                  "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"},
-                  "align": {"expr": "datum.align"}}
-    label_layers = [
-        {"name": "point_labels_halo", "transform": [{"filter": "isValid(datum.label)"}],
-         "mark": {**label_mark, "stroke": "#fff", "strokeWidth": 3, "strokeOpacity": 0.9,
-                  "color": "#fff"},
-         "encoding": position},
-        {"name": "point_labels", "transform": [{"filter": "isValid(datum.label)"}],
-         "mark": {**label_mark, "color": "#111"},
-         "encoding": position},
-    ] if labelled else []
+    label_mark = {
+        "type": "text",
+        "fontSize": 11,
+        "fontWeight": 600,
+        "baseline": "middle",
+        "dx": {"expr": "datum.dx"},
+        "dy": {"expr": "datum.dy"},
+        "align": {"expr": "datum.align"},
+    }
+    label_layers = (
+        [
+            {
+                "name": "point_labels_halo",
+                "transform": [{"filter": "isValid(datum.label)"}],
+                "mark": {
+                    **label_mark,
+                    "stroke": "#fff",
+                    "strokeWidth": 3,
+                    "strokeOpacity": 0.9,
+                    "color": "#fff",
+                },
+                "encoding": position,
+            },
+            {
+                "name": "point_labels",
+                "transform": [{"filter": "isValid(datum.label)"}],
+                "mark": {**label_mark, "color": "#111"},
+                "encoding": position,
+            },
+        ]
+        if labelled
+        else []
+    )
     rule = {"type": "rule", "color": "#555", "strokeDash": [5, 4], "strokeWidth": 1.5}
     return _base(
         f"{title} · {measure}",
@@ -623,28 +888,66 @@ def framework_plane(
             {"mark": rule, "encoding": {"x": {"datum": x_cut}}},
             {"mark": rule, "encoding": {"y": {"datum": y_cut}}},
             {
-                "mark": {"type": "point", "filled": True, "opacity": 0.85, "size": 90,
-                         "stroke": "#fff", "strokeWidth": 0.6},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "opacity": 0.85,
+                    "size": 90,
+                    "stroke": "#fff",
+                    "strokeWidth": 0.6,
+                },
                 "encoding": {
-                    "x": {"field": "density", "type": "quantitative", "title": x_label,
-                          "scale": {"zero": False, "nice": True, "padding": 24}},
-                    "y": {"field": "complexity", "type": "quantitative", "title": measure,
-                          "scale": {"zero": False, "nice": True, "padding": 28}},
-                    "color": {"field": "quadrant", "type": "nominal", "title": quadrant_label,
-                              "scale": {"domain": list(legend), "range": list(QUADRANT_COLOURS)},
-                              "legend": {"orient": "bottom", "direction": "horizontal",
-                                         "columns": 2, "labelLimit": 360}},
-                    "shape": {"field": "quadrant", "type": "nominal", "title": quadrant_label,
-                              "scale": {"domain": list(legend), "range": list(QUADRANT_SHAPES)}},
+                    "x": {
+                        "field": "density",
+                        "type": "quantitative",
+                        "title": x_label,
+                        "scale": {"zero": False, "nice": True, "padding": 24},
+                    },
+                    "y": {
+                        "field": "complexity",
+                        "type": "quantitative",
+                        "title": measure,
+                        "scale": {"zero": False, "nice": True, "padding": 28},
+                    },
+                    "color": {
+                        "field": "quadrant",
+                        "type": "nominal",
+                        "title": quadrant_label,
+                        "scale": {"domain": list(legend), "range": list(QUADRANT_COLOURS)},
+                        "legend": {
+                            "orient": "bottom",
+                            "direction": "horizontal",
+                            "columns": 2,
+                            "labelLimit": 360,
+                        },
+                    },
+                    "shape": {
+                        "field": "quadrant",
+                        "type": "nominal",
+                        "title": quadrant_label,
+                        "scale": {"domain": list(legend), "range": list(QUADRANT_SHAPES)},
+                    },
                     "tooltip": [
                         {"field": "name", "type": "nominal", "title": name_label},
                         {"field": "quadrant", "type": "nominal", "title": quadrant_label},
-                        {"field": "density", "type": "quantitative", "title": x_label,
-                         "format": ",.3f"},
-                        {"field": "complexity", "type": "quantitative", "title": measure,
-                         "format": ",.2f"},
-                        {"field": "cog", "type": "quantitative", "title": cog_label,
-                         "format": ",.2f"},
+                        {
+                            "field": "density",
+                            "type": "quantitative",
+                            "title": x_label,
+                            "format": ",.3f",
+                        },
+                        {
+                            "field": "complexity",
+                            "type": "quantitative",
+                            "title": measure,
+                            "format": ",.2f",
+                        },
+                        {
+                            "field": "cog",
+                            "type": "quantitative",
+                            "title": cog_label,
+                            "format": ",.2f",
+                        },
                     ],
                 },
             },
@@ -685,9 +988,11 @@ def backtest_curves(
     greys = ["#5f5f5f", "#8c8c8c"]
     domain = scores + baselines
     palette = [strong[i % 4] for i in range(len(scores))] + [
-        greys[i % 2] for i in range(len(baselines))]
+        greys[i % 2] for i in range(len(baselines))
+    ]
     dashes = [[[1, 0], [7, 3], [3, 2], [9, 2, 2, 2]][i % 4] for i in range(len(scores))] + [
-        [[1, 3], [4, 3]][i % 2] for i in range(len(baselines))]
+        [[1, 3], [4, 3]][i % 2] for i in range(len(baselines))
+    ]
 
     def panel(curve: str, sub: str, x: str, y: str, chance: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -700,15 +1005,30 @@ def backtest_curves(
                     "transform": [{"filter": {"field": "curve", "equal": curve}}],
                     "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2},
                     "encoding": {
-                        "x": {"field": "x", "type": "quantitative", "title": x,
-                              "scale": {"domain": [0, 1]}},
-                        "y": {"field": "y", "type": "quantitative", "title": y,
-                              "scale": {"domain": [0, 1]}},
-                        "color": {"field": "series", "type": "nominal", "title": score_label,
-                                  "scale": {"domain": domain, "range": palette}},
-                        "strokeDash": {"field": "series", "type": "nominal",
-                                       "title": score_label,
-                                       "scale": {"domain": domain, "range": dashes}},
+                        "x": {
+                            "field": "x",
+                            "type": "quantitative",
+                            "title": x,
+                            "scale": {"domain": [0, 1]},
+                        },
+                        "y": {
+                            "field": "y",
+                            "type": "quantitative",
+                            "title": y,
+                            "scale": {"domain": [0, 1]},
+                        },
+                        "color": {
+                            "field": "series",
+                            "type": "nominal",
+                            "title": score_label,
+                            "scale": {"domain": domain, "range": palette},
+                        },
+                        "strokeDash": {
+                            "field": "series",
+                            "type": "nominal",
+                            "title": score_label,
+                            "scale": {"domain": domain, "range": dashes},
+                        },
                         "tooltip": [
                             {"field": "series", "type": "nominal", "title": score_label},
                             {"field": "x", "type": "quantitative", "title": x, "format": ".3f"},
@@ -720,27 +1040,42 @@ def backtest_curves(
         }
 
     diagonal = {
-        "data": {"values": [{"x": 0, "y": 0, "what": chance_label},
-                            {"x": 1, "y": 1, "what": chance_label}]},
+        "data": {
+            "values": [
+                {"x": 0, "y": 0, "what": chance_label},
+                {"x": 1, "y": 1, "what": chance_label},
+            ]
+        },
         "mark": {"type": "line", "color": "#999", "strokeDash": [3, 3]},
-        "encoding": {"x": {"field": "x", "type": "quantitative"},
-                     "y": {"field": "y", "type": "quantitative"},
-                     "tooltip": [{"field": "what", "type": "nominal", "title": None}]},
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative"},
+            "y": {"field": "y", "type": "quantitative"},
+            "tooltip": [{"field": "what", "type": "nominal", "title": None}],
+        },
     }
     rate = {
         "data": {"values": [{"y": base_rate or 0.0, "what": chance_label}]},
         "mark": {"type": "rule", "color": "#999", "strokeDash": [3, 3]},
-        "encoding": {"y": {"field": "y", "type": "quantitative"},
-                     "tooltip": [{"field": "what", "type": "nominal", "title": None}]},
+        "encoding": {
+            "y": {"field": "y", "type": "quantitative"},
+            "tooltip": [{"field": "what", "type": "nominal", "title": None}],
+        },
     }
     spec = {
         "$schema": SCHEMA,
         "title": title,
         "description": title,
-        "config": {**CONFIG,
-                   "legend": {**CONFIG["legend"], "orient": "right", "labelLimit": 320,
-                              "symbolStrokeWidth": 2.5, "symbolSize": 300},
-                   "axis": {**CONFIG["axis"], "tickCount": 5}},
+        "config": {
+            **CONFIG,
+            "legend": {
+                **CONFIG["legend"],
+                "orient": "right",
+                "labelLimit": 320,
+                "symbolStrokeWidth": 2.5,
+                "symbolSize": 300,
+            },
+            "axis": {**CONFIG["axis"], "tickCount": 5},
+        },
         "data": {"values": rows},
         "hconcat": [
             panel("roc", roc_title, fpr_label, tpr_label, diagonal),

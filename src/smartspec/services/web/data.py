@@ -49,8 +49,9 @@ class ApiClient:
         self._headers = {"Prefer": f"wait={wait:g}"} if wait is not None else {}
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self._transport, base_url="http://localhost",
-                                 headers=self._headers)
+        return httpx.AsyncClient(
+            transport=self._transport, base_url="http://localhost", headers=self._headers
+        )
 
     @staticmethod
     def _check(resp: httpx.Response) -> Any:

@@ -116,8 +116,9 @@ class Formatter:
         symbols = self.locale.number_symbols.get("latn", self.locale.number_symbols)
         # Python's own formatting with the locale's symbols: what Babel writes for the patterns
         # below, fifty times faster (a dataset page formats ten thousand numbers)
-        self._symbols = str.maketrans({",": symbols.get("group", ","),
-                                       ".": symbols.get("decimal", ".")})
+        self._symbols = str.maketrans(
+            {",": symbols.get("group", ","), ".": symbols.get("decimal", ".")}
+        )
         self._minus = symbols.get("minusSign", "-")
 
     def number(self, value: Any, digits: int = 2) -> str:

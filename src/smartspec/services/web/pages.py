@@ -47,8 +47,13 @@ INDICATORS: dict[str, tuple[str, str]] = {
 }
 
 #: Short names for legends.
-SHORT = {"eci": N_("ECI"), "coi": N_("COI"), "diversity": N_("Diversity"), "rca": N_("RCA"),
-         "density": N_("Relatedness density")}
+SHORT = {
+    "eci": N_("ECI"),
+    "coi": N_("COI"),
+    "diversity": N_("Diversity"),
+    "rca": N_("RCA"),
+    "density": N_("Relatedness density"),
+}
 
 RANK_BY = {
     "density": N_("relatedness density"),
@@ -89,26 +94,34 @@ ERROR_MESSAGES = {
     "unknown_activity": N_("This activity is not in the dataset."),
     "unknown_period": N_("This period is not in the dataset."),
     "unknown_table": N_("This table or download does not exist."),
-    "unknown_job": N_("The server does not know this computation (it may have restarted): "
-                      "load the page again."),
+    "unknown_job": N_(
+        "The server does not know this computation (it may have restarted): load the page again."
+    ),
     "bad_request": N_("A parameter of the request cannot be used as it is."),
-    "bad_request.parameter": N_("A parameter of the address has the wrong type or is out of "
-                                "range."),
-    "bad_request.page_too_large": N_("The page asked for has more rows than the server gives "
-                                     "at once."),
+    "bad_request.parameter": N_(
+        "A parameter of the address has the wrong type or is out of range."
+    ),
+    "bad_request.page_too_large": N_(
+        "The page asked for has more rows than the server gives at once."
+    ),
     "bad_request.too_few_periods": N_("A backtest needs a dataset with at least two periods."),
     "bad_request.period_order": N_("The outcome period must come after the base period."),
     "invalid": N_("The data or the options cannot be used as they are."),
-    "invalid.upload": N_("The uploaded file cannot be used as it is: the details say where "
-                         "and why."),
-    "invalid.file_format": N_("The file format cannot be told from the file name: upload a "
-                              "CSV, TSV, Parquet or Excel file with its usual ending."),
-    "invalid.file_missing": N_("The data file of this dataset is missing on the server: there "
-                               "is no data to show."),
+    "invalid.upload": N_(
+        "The uploaded file cannot be used as it is: the details say where and why."
+    ),
+    "invalid.file_format": N_(
+        "The file format cannot be told from the file name: upload a "
+        "CSV, TSV, Parquet or Excel file with its usual ending."
+    ),
+    "invalid.file_missing": N_(
+        "The data file of this dataset is missing on the server: there is no data to show."
+    ),
     "upload_too_large": N_("The file is too large for this server."),
     "conflict": N_("This cannot be done with this dataset."),
-    "compute_budget": N_("This computation needs more time or memory than the server gives "
-                         "one: ask for less."),
+    "compute_budget": N_(
+        "This computation needs more time or memory than the server gives one: ask for less."
+    ),
     "queue_full": N_("The server is busy with other computations: try again in a moment."),
     "method_not_allowed": N_("This address cannot be used that way."),
     "read_only": N_("This server is read-only: nothing can be uploaded or deleted."),
@@ -135,13 +148,15 @@ QUADRANTS = (
 #: The framework's quadrants (Balland et al. 2019), in the API's order: name and meaning.
 QUADRANT_NAMES = {
     "high_density_high_complexity": (
-        N_("Most attractive"), N_("related and complex: low risk, high gain")),
-    "high_density_low_complexity": (
-        N_("Safe"), N_("related but less complex: low risk, low gain")),
+        N_("Most attractive"),
+        N_("related and complex: low risk, high gain"),
+    ),
+    "high_density_low_complexity": (N_("Safe"), N_("related but less complex: low risk, low gain")),
     "low_density_high_complexity": (
-        N_("Ambitious"), N_("complex but distant: high risk, high gain")),
-    "low_density_low_complexity": (
-        N_("Least attractive"), N_("distant and less complex")),
+        N_("Ambitious"),
+        N_("complex but distant: high risk, high gain"),
+    ),
+    "low_density_low_complexity": (N_("Least attractive"), N_("distant and less complex")),
 }
 
 #: Where the framework plane is cut (the page's ``cutoff=``).
@@ -224,8 +239,11 @@ class Dashboard:
         basics = context.get("basics")
         presence = ((basics or {}).get("detail") or {}).get("defaults", {}).get("presence")
         if presence in ("rpop", "either", "both"):  # the dataset's own rule, in every label
-            word = {"rpop": "RPOP", "either": tr.gettext("RCA or RPOP"),
-                    "both": tr.gettext("RCA and RPOP")}[presence]
+            word = {
+                "rpop": "RPOP",
+                "either": tr.gettext("RCA or RPOP"),
+                "both": tr.gettext("RCA and RPOP"),
+            }[presence]
             context.setdefault("presence_rule", f"{word} {self.rule}")
         query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
         switch = [
@@ -247,8 +265,11 @@ class Dashboard:
                 fmt=fmt,
                 path=request.url.path,
                 read_only=bool(getattr(request.app.state, "read_only", False)),
-                js={"strings": {m: tr.gettext(m) for m in JS_STRINGS},
-                    "locale": fmt.d3_locale(), "timeLocale": fmt.d3_time_locale()},
+                js={
+                    "strings": {m: tr.gettext(m) for m in JS_STRINGS},
+                    "locale": fmt.d3_locale(),
+                    "timeLocale": fmt.d3_time_locale(),
+                },
                 charts=context.pop("charts", {}),
                 **context,
             )
@@ -278,8 +299,9 @@ class Dashboard:
         tr = translations(self.language(request))
         kind = str(exc.error.get("type", ""))
         title = tr.gettext(ERROR_TITLES.get(kind, N_("Something went wrong")))
-        return self.render(request, "error.html", status=exc.status, title=title,
-                           error=localised(exc.error, tr))
+        return self.render(
+            request, "error.html", status=exc.status, title=title, error=localised(exc.error, tr)
+        )
 
     # ------------------------------------------------------------------ shared pieces
     async def dataset_basics(self, dataset: str, lang: str = "en") -> dict[str, Any]:
@@ -293,8 +315,9 @@ class Dashboard:
             self.client.items(f"/datasets/{seg(dataset)}/activities", lang=lang),
         )
         period_list = [p["period"] if isinstance(p, dict) else p for p in periods]
-        complete = {str(p["period"]): bool(p.get("complete", True))
-                    for p in periods if isinstance(p, dict)}
+        complete = {
+            str(p["period"]): bool(p.get("complete", True)) for p in periods if isinstance(p, dict)
+        }
         region_names = names(regions)
         match = match_boundaries(region_names, _hint(detail))
         if match is not None:  # codes without names (uploads): the name of their shape
@@ -357,14 +380,15 @@ class Dashboard:
                 activity=activity if table == "cells" else None,
             )
             if indicator in ("eci", "coi"):  # a complexity ranking: qualified where it misleads
-                context["validity"] = self.validity_context(
-                    await self.validity(chosen), period, tr
-                )
+                context["validity"] = self.validity_context(await self.validity(chosen), period, tr)
         except ApiError as exc:
             return self.error(request, exc)
         values = [
-            {"code": str(r["region"]), "name": basics["regions"].get(str(r["region"]), r["region"]),
-             "value": _num(r.get(indicator))}
+            {
+                "code": str(r["region"]),
+                "name": basics["regions"].get(str(r["region"]), r["region"]),
+                "value": _num(r.get(indicator)),
+            }
             for r in rows
         ]
         values.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
@@ -372,7 +396,9 @@ class Dashboard:
         if activity is not None and table == "cells":
             label = f"{label}: " + in_sentence(
                 basics["activities"].get(activity, activity),
-                basics["activity_langs"].get(activity), lang)
+                basics["activity_langs"].get(activity),
+                lang,
+            )
         chart = self.map_chart(
             chosen, basics["map"], values, title=label, tr=tr, fmt=fmt, indicator=indicator
         )
@@ -405,9 +431,12 @@ class Dashboard:
             return None
         digits = 0 if indicator == "diversity" else 2
         rows = [
-            {"id": match.ids[v["code"]], "value": v["value"],
-             "label": f"{fmt.number(v['value'], digits)} ({v['name']})",
-             "href": f"/datasets/{seg(dataset)}/regions/{seg(v['code'])}"}
+            {
+                "id": match.ids[v["code"]],
+                "value": v["value"],
+                "label": f"{fmt.number(v['value'], digits)} ({v['name']})",
+                "href": f"/datasets/{seg(dataset)}/regions/{seg(v['code'])}",
+            }
             for v in values
             if v["code"] in match.ids
         ]
@@ -438,9 +467,7 @@ class Dashboard:
             )
             regions, activities, validity = await asyncio.gather(
                 self.client.items(f"/datasets/{seg(dataset)}/indicators/regions", period=period),
-                self.client.items(
-                    f"/datasets/{seg(dataset)}/indicators/activities", period=period
-                ),
+                self.client.items(f"/datasets/{seg(dataset)}/indicators/activities", period=period),
                 self.validity(dataset),
             )
         except ApiError as exc:
@@ -456,11 +483,16 @@ class Dashboard:
             row["code"] = str(row["activity"])
             row["name"] = basics["activities"].get(row["code"], row["code"])
         activities.sort(key=lambda r: (_num(r.get("pci")) is None, -(_num(r.get("pci")) or 0)))
-        values = [{"code": r["code"], "name": r["name"], "value": _num(r.get("eci"))}
-                  for r in regions]
+        values = [
+            {"code": r["code"], "name": r["name"], "value": _num(r.get("eci"))} for r in regions
+        ]
         chart = self.map_chart(
-            dataset, basics["map"], values, title=tr.gettext("Economic complexity index (ECI)"),
-            tr=tr, fmt=fmt,
+            dataset,
+            basics["map"],
+            values,
+            title=tr.gettext("Economic complexity index (ECI)"),
+            tr=tr,
+            fmt=fmt,
         )
         concentration, variety = await self.concentration(dataset, period, regions)
         return self.render(
@@ -492,14 +524,19 @@ class Dashboard:
         """
         path = f"/datasets/{seg(dataset)}/measures"
         calls = [
-            self.client.items(f"{path}/{name}", period=period,
-                              groups="auto" if name.endswith("variety") else None)
+            self.client.items(
+                f"{path}/{name}", period=period, groups="auto" if name.endswith("variety") else None
+            )
             for name in CONCENTRATION
         ]
         results = await asyncio.gather(*calls, return_exceptions=True)
         by_region: dict[str, dict[str, Any]] = {
-            r["code"]: {"code": r["code"], "name": r["name"], "diversity": r.get("diversity"),
-                        "eci": _num(r.get("eci"))}
+            r["code"]: {
+                "code": r["code"],
+                "name": r["name"],
+                "diversity": r.get("diversity"),
+                "eci": _num(r.get("eci")),
+            }
             for r in regions
         }
         variety: dict[str, Any] = {"shown": False, "groups": None, "reason": None}
@@ -537,13 +574,18 @@ class Dashboard:
             period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
             profile, cells, fw, validity, region_rows = await asyncio.gather(
                 self.client.get(
-                    f"{base}/regions/{seg(code)}/profile", period=period, top=top, rank_by=rank_by,
+                    f"{base}/regions/{seg(code)}/profile",
+                    period=period,
+                    top=top,
+                    rank_by=rank_by,
                     show_unreliable=str(unreliable).lower(),
                 ),
                 self.client.items(f"{base}/indicators/cells", period=period, region=code),
                 self.client.get(
-                    f"{base}/regions/{seg(code)}/framework", period=period,
-                    density_cutoff=cutoff, complexity_cutoff=cutoff,
+                    f"{base}/regions/{seg(code)}/framework",
+                    period=period,
+                    density_cutoff=cutoff,
+                    complexity_cutoff=cutoff,
                 ),
                 self.validity(dataset),
                 self.client.items(f"{base}/indicators/regions", period=period),
@@ -552,38 +594,63 @@ class Dashboard:
             return self.error(request, exc)
         anames = basics["activities"]
         code_found = str(profile.get("region", code))  # the code (the URL may give a name)
-        name = (basics["regions"].get(code_found) or profile.get("region_name")
-                or str(code))  # a place's own name: never quoted
+        name = (
+            basics["regions"].get(code_found) or profile.get("region_name") or str(code)
+        )  # a place's own name: never quoted
         # names in the page language (the profile's activity_name is the English one)
-        specs = [dict(s, name=anames.get(str(s["activity"]), str(s["activity"])),
-                      activity_name=anames.get(str(s["activity"])))
-                 for s in profile.get("specialisations", [])]
-        opps = [dict(o, name=anames.get(str(o["activity"]), str(o["activity"])),
-                     activity_name=anames.get(str(o["activity"])))
-                for o in profile.get("opportunities", [])]
+        specs = [
+            dict(
+                s,
+                name=anames.get(str(s["activity"]), str(s["activity"])),
+                activity_name=anames.get(str(s["activity"])),
+            )
+            for s in profile.get("specialisations", [])
+        ]
+        opps = [
+            dict(
+                o,
+                name=anames.get(str(o["activity"]), str(o["activity"])),
+                activity_name=anames.get(str(o["activity"])),
+            )
+            for o in profile.get("opportunities", [])
+        ]
         cog = {str(c["activity"]): _num(c.get("cog")) for c in cells}
         qnames = {k: tr.gettext(v[0]) for k, v in QUADRANT_NAMES.items()}
         scatter = [
-            {"activity": str(c["activity"]),
-             "name": anames.get(str(c["activity"]), str(c["activity"])),
-             "density": _num(c.get("density")), "complexity": _num(c.get("complexity")),
-             "rca": _num(c.get("rca")), "cog": cog.get(str(c["activity"])),
-             "code": c["quadrant"], "quadrant": qnames.get(c["quadrant"], c["quadrant"])}
+            {
+                "activity": str(c["activity"]),
+                "name": anames.get(str(c["activity"]), str(c["activity"])),
+                "density": _num(c.get("density")),
+                "complexity": _num(c.get("complexity")),
+                "rca": _num(c.get("rca")),
+                "cog": cog.get(str(c["activity"])),
+                "code": c["quadrant"],
+                "quadrant": qnames.get(c["quadrant"], c["quadrant"]),
+            }
             for c in fw.get("candidates", [])
             if _num(c.get("density")) is not None and _num(c.get("complexity")) is not None
         ]
         # each quadrant's table: its `top` best rows by the page's ranking, and how many more
         quadrants = [
-            {"code": key, "name": qnames[key], "meaning": tr.gettext(meaning),
-             "count": fw.get("counts", {}).get(key, 0),
-             **_leading([s for s in scatter if s["code"] == key], RANK_FIELD[rank_by], top)}
+            {
+                "code": key,
+                "name": qnames[key],
+                "meaning": tr.gettext(meaning),
+                "count": fw.get("counts", {}).get(key, 0),
+                **_leading([s for s in scatter if s["code"] == key], RANK_FIELD[rank_by], top),
+            }
             for key, (_, meaning) in QUADRANT_NAMES.items()
         ]
         cuts = fw.get("cutoffs") or {}
         eci_rows = [
-            {"period": h["period"], "value": _num(h.get("eci")), "series": name,
-             "rank": h.get("eci_rank"), "n_ranked": h.get("n_ranked"),
-             "diversity": h.get("diversity")}
+            {
+                "period": h["period"],
+                "value": _num(h.get("eci")),
+                "series": name,
+                "rank": h.get("eci_rank"),
+                "n_ranked": h.get("n_ranked"),
+                "diversity": h.get("diversity"),
+            }
             for h in profile.get("history", [])
         ]
         chart_specs: dict[str, Any] = {}
@@ -619,8 +686,13 @@ class Dashboard:
             )
         values = [{"code": str(code), "name": name, "value": 1.0}]
         location = self.map_chart(
-            dataset, basics["map"], values, title=tr.gettext("Where the region is"), tr=tr,
-            fmt=fmt, highlight=str(code),
+            dataset,
+            basics["map"],
+            values,
+            title=tr.gettext("Where the region is"),
+            tr=tr,
+            fmt=fmt,
+            highlight=str(code),
         )
         if location and str(code) in (basics["map"].ids if basics["map"] else {}):
             chart_specs["location"] = location
@@ -657,9 +729,7 @@ class Dashboard:
         return report
 
     @staticmethod
-    def validity_context(
-        report: dict[str, Any], period: Any, tr: Any
-    ) -> dict[str, Any]:
+    def validity_context(report: dict[str, Any], period: Any, tr: Any) -> dict[str, Any]:
         """What a page needs to qualify a complexity ranking: the period's checks, their
         translated caveats, the income series' translated name and the sign rule."""
         checks = report.get("by_period", {}).get(str(period))
@@ -668,21 +738,29 @@ class Dashboard:
             "checks": checks,
             "caveats": summary.caveats(checks, tr),
             "income_label": tr.gettext(INCOME_NAMES[income["name"]])
-            if income.get("name") in INCOME_NAMES else None,
+            if income.get("name") in INCOME_NAMES
+            else None,
             "sign": report.get("sign"),
         }
 
     def region_brief(
-        self, profile: dict[str, Any], name: str, report: dict[str, Any],
-        region_rows: list[dict[str, Any]], basics: dict[str, Any], lang: str, tr: Any,
+        self,
+        profile: dict[str, Any],
+        name: str,
+        report: dict[str, Any],
+        region_rows: list[dict[str, Any]],
+        basics: dict[str, Any],
+        lang: str,
+        tr: Any,
         fmt: Formatter,
     ) -> dict[str, Any]:
         """The region page's opening summary, notices and complexity checks."""
         validity = self.validity_context(report, profile.get("period"), tr)
         diversities = [r.get("diversity") or 0 for r in region_rows if (r.get("diversity") or 0)]
         mine = profile.get("diversity") or 0
-        share = (sum(d < mine for d in diversities) / len(diversities)
-                 if diversities and mine else None)
+        share = (
+            sum(d < mine for d in diversities) / len(diversities) if diversities and mine else None
+        )
         anames, langs = basics["activities"], basics.get("activity_langs", {})
 
         def name_of(code: str) -> str:
@@ -690,24 +768,38 @@ class Dashboard:
 
         notices = []
         if profile.get("has_data", True) and (profile.get("missing_share") or 0) > 0:
-            notices.append(tr.gettext(
-                "%(share)s of this region's activity cells are suppressed or confidential in the "
-                "source: they are left out, never read as zero, and never recommended."
-            ) % {"share": fmt.percent(profile["missing_share"], 0)})
+            notices.append(
+                tr.gettext(
+                    "%(share)s of this region's activity cells are suppressed or confidential "
+                    "in the source: they are left out, never read as zero, and never recommended."
+                )
+                % {"share": fmt.percent(profile["missing_share"], 0)}
+            )
         if profile.get("hidden"):
-            notices.append(tr.gettext(
-                "%(n)s activities rest on counts too small to tell specialisation from its "
-                "absence and are not listed."
-            ) % {"n": fmt.integer(profile["hidden"])})
+            notices.append(
+                tr.gettext(
+                    "%(n)s activities rest on counts too small to tell specialisation from its "
+                    "absence and are not listed."
+                )
+                % {"n": fmt.integer(profile["hidden"])}
+            )
         if not profile.get("complete_period", True):
-            notices.append(tr.gettext(
-                "This period is incomplete: fewer regions have data than in the other periods, "
-                "so comparisons with them are unreliable."
-            ))
+            notices.append(
+                tr.gettext(
+                    "This period is incomplete: fewer regions have data than in the other periods, "
+                    "so comparisons with them are unreliable."
+                )
+            )
         return {
             "brief": summary.region_summary(
-                profile, region_name=name, name_of=name_of, period_checks=validity["checks"],
-                income_label=validity["income_label"], diversity_share=share, tr=tr, fmt=fmt,
+                profile,
+                region_name=name,
+                name_of=name_of,
+                period_checks=validity["checks"],
+                income_label=validity["income_label"],
+                diversity_share=share,
+                tr=tr,
+                fmt=fmt,
             ),
             "notices": notices,
             "validity": validity,
@@ -728,38 +820,57 @@ class Dashboard:
                 self.client.get(f"{base}/activities/{seg(code)}/profile", period=period, top=top),
                 self.validity(dataset),
             )
-            cells = await self.client.items(f"{base}/indicators/cells", period=period,
-                                            activity=code)
+            cells = await self.client.items(
+                f"{base}/indicators/cells", period=period, activity=code
+            )
         except ApiError as exc:
             return self.error(request, exc)
         rnames, anames = basics["regions"], basics["activities"]
         code_found = str(profile.get("activity", code))  # the code (the URL may give a name)
         # the heading and the sentences name it in the page language, else in quotation marks
-        name = in_sentence(anames.get(code_found) or profile.get("activity_name") or str(code),
-                           basics["activity_langs"].get(code_found), lang)
+        name = in_sentence(
+            anames.get(code_found) or profile.get("activity_name") or str(code),
+            basics["activity_langs"].get(code_found),
+            lang,
+        )
         regions = [
             dict(r, code=str(r["region"]), name=rnames.get(str(r["region"]), str(r["region"])))
             for r in profile.get("regions", [])
         ]
         related = [
-            dict(r, code=str(r["activity"]),
-                 name=anames.get(str(r["activity"]), str(r["activity"])))
+            dict(
+                r, code=str(r["activity"]), name=anames.get(str(r["activity"]), str(r["activity"]))
+            )
             for r in profile.get("related", [])
         ]
         everywhere = [
-            {"code": str(c["region"]), "name": rnames.get(str(c["region"]), str(c["region"])),
-             "value": _num(c.get("rca")), "amount": _num(c.get("value"))}
+            {
+                "code": str(c["region"]),
+                "name": rnames.get(str(c["region"]), str(c["region"])),
+                "value": _num(c.get("rca")),
+                "amount": _num(c.get("value")),
+            }
             for c in cells
         ]
         everywhere.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
         pci_rows = [
-            {"period": h["period"], "value": _num(h.get("pci")), "series": name,
-             "ubiquity": h.get("ubiquity"), "total": _num(h.get("total"))}
+            {
+                "period": h["period"],
+                "value": _num(h.get("pci")),
+                "series": name,
+                "ubiquity": h.get("ubiquity"),
+                "total": _num(h.get("total")),
+            }
             for h in profile.get("history", [])
         ]
         chart_specs: dict[str, Any] = {}
         location = self.map_chart(
-            dataset, basics["map"], everywhere, tr=tr, fmt=fmt, indicator="rca",
+            dataset,
+            basics["map"],
+            everywhere,
+            tr=tr,
+            fmt=fmt,
+            indicator="rca",
             title=tr.gettext("Specialisation in %(name)s (RCA)") % {"name": name},
         )
         if location:
@@ -868,20 +979,29 @@ class Dashboard:
             if len(found) == 1 and found[0] not in chosen:
                 chosen.append(found[0])
             elif len(found) != 1 and raw.strip():
-                unmatched.append({"text": raw.strip(), "found": [
-                    (c, basics["regions"][c]) for c in found[:8]], "n": len(found)})
+                unmatched.append(
+                    {
+                        "text": raw.strip(),
+                        "found": [(c, basics["regions"][c]) for c in found[:8]],
+                        "n": len(found),
+                    }
+                )
         chosen = chosen[:4]
         period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
-        context: dict[str, Any] = {"regions": [], "activities": [], "overlap": [],
-                                   "shared": [], "eci_rows": []}
+        context: dict[str, Any] = {
+            "regions": [],
+            "activities": [],
+            "overlap": [],
+            "shared": [],
+            "eci_rows": [],
+        }
         chart_specs: dict[str, Any] = {}
         if chosen:
             try:
                 comparison, validity, *histories = await asyncio.gather(
                     self.client.get(f"{base}/compare", region=chosen, period=period, top=10),
                     self.validity(dataset),
-                    *[self.client.items(f"{base}/indicators/regions", region=c)
-                      for c in chosen],
+                    *[self.client.items(f"{base}/indicators/regions", region=c) for c in chosen],
                 )
             except ApiError as exc:
                 return self.error(request, exc)
@@ -891,22 +1011,31 @@ class Dashboard:
             for r in regions:
                 r["name"] = rnames.get(str(r["region"])) or r.get("region_name") or r["region"]
                 for s in r.get("specialisations") or []:  # the names of the page language
-                    s["activity_name"] = (anames.get(str(s.get("activity")))
-                                          or s.get("activity_name"))
+                    s["activity_name"] = anames.get(str(s.get("activity"))) or s.get(
+                        "activity_name"
+                    )
             label = {str(r["region"]): r["name"] for r in regions}
             activities = comparison.get("activities", [])
             for a in activities:
-                a["name"] = (anames.get(str(a["activity"])) or a.get("activity_name")
-                             or a["activity"])  # in the page language where known
+                a["name"] = (
+                    anames.get(str(a["activity"])) or a.get("activity_name") or a["activity"]
+                )  # in the page language where known
                 a["activity_name"] = a["name"]
             rca_rows = [
-                {"series": label[code], "activity": a["activity"], "name": a["name"],
-                 "rca": _num(a.get("rca", {}).get(code))}
+                {
+                    "series": label[code],
+                    "activity": a["activity"],
+                    "name": a["name"],
+                    "rca": _num(a.get("rca", {}).get(code)),
+                }
                 for a in activities
                 for code in label
             ]
-            shared = [a["name"] for a in activities
-                      if a.get("present") and all(a["present"].get(c) for c in label)]
+            shared = [
+                a["name"]
+                for a in activities
+                if a.get("present") and all(a["present"].get(c) for c in label)
+            ]
             if rca_rows:
                 chart_specs["rca"] = charts.grouped_rca(
                     rca_rows,
@@ -925,11 +1054,21 @@ class Dashboard:
                     x_label=tr.gettext("Period"),
                     y_label=tr.gettext("ECI"),
                 )
-            overlap = [dict(o, a_name=label.get(str(o["a"]), o["a"]),
-                            b_name=label.get(str(o["b"]), o["b"]))
-                       for o in comparison.get("overlap", [])]
-            context.update({"regions": regions, "activities": activities, "overlap": overlap,
-                            "shared": shared, "eci_rows": eci_rows})
+            overlap = [
+                dict(
+                    o, a_name=label.get(str(o["a"]), o["a"]), b_name=label.get(str(o["b"]), o["b"])
+                )
+                for o in comparison.get("overlap", [])
+            ]
+            context.update(
+                {
+                    "regions": regions,
+                    "activities": activities,
+                    "overlap": overlap,
+                    "shared": shared,
+                    "eci_rows": eci_rows,
+                }
+            )
         return self.render(
             request,
             "compare.html",
@@ -953,8 +1092,13 @@ class Dashboard:
         except ApiError as exc:
             return self.error(request, exc)
         periods = basics["periods"]
-        context: dict[str, Any] = {"result": None, "problem": None, "metrics": [],
-                                   "curve_rows": [], "links": {}}
+        context: dict[str, Any] = {
+            "result": None,
+            "problem": None,
+            "metrics": [],
+            "curve_rows": [],
+            "links": {},
+        }
         chosen = [s for s in q.getlist("score") if s in SCORES] or ["density", "cog"]
         k = _int(q.get("k"), 10, 1, 1000)
         first = periods[0] if periods else None
@@ -971,11 +1115,17 @@ class Dashboard:
                 if exc.status != 400:
                     return self.error(request, exc)
                 problem = localised(exc.error, tr)  # what it means in the page language
-                context["problem"] = dict(problem, message=problem.get("translated")
-                                          or problem.get("message"))
+                context["problem"] = dict(
+                    problem, message=problem.get("translated") or problem.get("message")
+                )
                 result = None
-            query = urlencode([(key, v) for key, val in params.items()
-                               for v in (val if isinstance(val, list) else [val])])
+            query = urlencode(
+                [
+                    (key, v)
+                    for key, val in params.items()
+                    for v in (val if isinstance(val, list) else [val])
+                ]
+            )
             api = f"/api/v1{base_url}/validation?{query}"
             context["links"] = {
                 "json": api,
@@ -984,20 +1134,27 @@ class Dashboard:
                 "pairs": f"{api}&format=csv&table=pairs",
             }
             if result is not None:
-                label = {**{key: tr.gettext(v) for key, v in SCORES.items()},
-                         **{key: tr.gettext(v) for key, v in BASELINES.items()}}
+                label = {
+                    **{key: tr.gettext(v) for key, v in SCORES.items()},
+                    **{key: tr.gettext(v) for key, v in BASELINES.items()},
+                }
                 metrics = []
                 for m in result.get("metrics", []):
-                    row = {key: _num(v) if key not in ("score", "kind") else v
-                           for key, v in m.items()}
+                    row = {
+                        key: _num(v) if key not in ("score", "kind") else v for key, v in m.items()
+                    }
                     row["label"] = label.get(m["score"], m["score"])
                     row["p_at_k"] = _num(m.get(f"precision_at_{k}"))
                     row["region_p_at_k"] = _num(m.get(f"region_precision_at_{k}"))
                     row["lift_at_k"] = _num(m.get(f"lift_at_{k}"))
                     metrics.append(row)
                 curves = [
-                    {"series": label.get(c["score"], c["score"]), "curve": c["curve"],
-                     "x": _num(c.get("x")), "y": _num(c.get("y"))}
+                    {
+                        "series": label.get(c["score"], c["score"]),
+                        "curve": c["curve"],
+                        "x": _num(c.get("x")),
+                        "y": _num(c.get("y")),
+                    }
                     for c in result.get("curves", [])
                 ]
                 summary = result.get("summary", {})
@@ -1021,8 +1178,12 @@ class Dashboard:
                 for c in curves:
                     by_curve.setdefault((c["series"], c["curve"]), []).append(c)
                 context["curve_rows"] = [
-                    dict(c, curve_label=tr.gettext("ROC") if c["curve"] == "roc"
-                         else tr.gettext("Precision-recall"))
+                    dict(
+                        c,
+                        curve_label=tr.gettext("ROC")
+                        if c["curve"] == "roc"
+                        else tr.gettext("Precision-recall"),
+                    )
                     for rows in by_curve.values()
                     for i, c in enumerate(rows)
                     if i % 10 == 0 or i == len(rows) - 1
@@ -1043,17 +1204,14 @@ class Dashboard:
             **context,
         )
 
-    def upload_page(
-        self, request: Request, *, status: int = 200, **context: Any
-    ) -> HTMLResponse:
+    def upload_page(self, request: Request, *, status: int = 200, **context: Any) -> HTMLResponse:
         """The upload form with its CSRF token (the cookie set when the browser has none); a
         notice instead of the form when the server is read-only."""
         if getattr(request.app.state, "read_only", False):
             return self.render(request, "upload.html", status=403, form={}, error=None)
         csrf = request.app.state.csrf
         token, cookie = csrf.issue(request)
-        response = self.render(request, "upload.html", status=status, csrf_token=token,
-                               **context)
+        response = self.render(request, "upload.html", status=status, csrf_token=token, **context)
         csrf.set_cookie(request, response, cookie)
         return response
 
@@ -1065,25 +1223,44 @@ class Dashboard:
         refused = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
         if refused is not None:
             return refused
-        fields = {k: str(form.get(k) or "").strip()
-                  for k in ("region", "activity", "value", "period", "title",
-                            "region_name", "activity_name", "decimal", "missing")}
+        fields = {
+            k: str(form.get(k) or "").strip()
+            for k in (
+                "region",
+                "activity",
+                "value",
+                "period",
+                "title",
+                "region_name",
+                "activity_name",
+                "decimal",
+                "missing",
+            )
+        }
         upload = form.get("file")
         filename = getattr(upload, "filename", None) or ""
         content = await upload.read() if hasattr(upload, "read") else b""
         if not filename or not content:
             tr = translations(self.language(request))
-            error = {"status": 400, "type": "RequestError", "local": True,
-                     "message": tr.gettext("Choose a data file to upload.")}
+            error = {
+                "status": 400,
+                "type": "RequestError",
+                "local": True,
+                "message": tr.gettext("Choose a data file to upload."),
+            }
             return self.upload_page(request, status=400, form=fields, error=error)
         try:
             created = await self.client.post_file("/datasets", filename, content, fields)
         except ApiError as exc:
             tr = translations(self.language(request))
-            title = tr.gettext(ERROR_TITLES.get(str(exc.error.get("type")), "") or N_(
-                "Something went wrong"))
+            title = tr.gettext(
+                ERROR_TITLES.get(str(exc.error.get("type")), "") or N_("Something went wrong")
+            )
             return self.upload_page(
-                request, status=exc.status, form=fields, error=localised(exc.error, tr),
+                request,
+                status=exc.status,
+                form=fields,
+                error=localised(exc.error, tr),
                 error_title=title,
             )
         new_id = created.get("id") if isinstance(created, dict) else None
@@ -1134,15 +1311,28 @@ class Dashboard:
         status = int(body.get("status") or 500)
         error = dict(body)
         if status == 404 and error.get("type") == "NotFound":
-            error = {"status": 404, "type": "NotFound", "local": True, "code": "not_found",
-                     "message": tr.gettext(N_("There is no page at %(path)s.")) % {
-                         "path": request.url.path}}
+            error = {
+                "status": 404,
+                "type": "NotFound",
+                "local": True,
+                "code": "not_found",
+                "message": tr.gettext(N_("There is no page at %(path)s."))
+                % {"path": request.url.path},
+            }
         elif status >= 500:
-            error = {"status": status, "type": "InternalError", "local": True,
-                     "code": body.get("code") or "internal", "message": tr.gettext(N_(
-                         "This page could not be produced: this is a bug in smartspec. Please "
-                         "report it with the address of the page.")),
-                     "where": body.get("where")}
+            error = {
+                "status": status,
+                "type": "InternalError",
+                "local": True,
+                "code": body.get("code") or "internal",
+                "message": tr.gettext(
+                    N_(
+                        "This page could not be produced: this is a bug in smartspec. Please "
+                        "report it with the address of the page."
+                    )
+                ),
+                "where": body.get("where"),
+            }
         return self.error(request, ApiError(status, error))
 
 
@@ -1214,15 +1404,17 @@ def match_regions(text: str, regions: dict[str, str]) -> list[str]:
 def _leading(rows: list[dict[str, Any]], column: str, n: int) -> dict[str, Any]:
     """``rows`` (the first ``n`` by ``column``, highest first, missing values last) and
     ``more`` (how many were left out)."""
-    ordered = sorted(rows, key=lambda r: (_num(r.get(column)) is None,
-                                          -(_num(r.get(column)) or 0.0)))
+    ordered = sorted(
+        rows, key=lambda r: (_num(r.get(column)) is None, -(_num(r.get(column)) or 0.0))
+    )
     return {"rows": ordered[:n], "more": max(0, len(ordered) - n)}
 
 
 def _rank(rows: list[dict[str, Any]], column: str) -> None:
     """Add ``<column>_rank`` (1 = highest; ``None`` where the value is missing)."""
-    valued = sorted((r for r in rows if _num(r.get(column)) is not None),
-                    key=lambda r: -_num(r.get(column)))
+    valued = sorted(
+        (r for r in rows if _num(r.get(column)) is not None), key=lambda r: -_num(r.get(column))
+    )
     for r in rows:
         r[f"{column}_rank"] = None
     for i, r in enumerate(valued, start=1):
@@ -1234,19 +1426,33 @@ def _network(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Nodes and edges of the API's network in the shape the chart expects."""
     nodes = [
-        {"id": str(n["id"]), "name": anames.get(str(n["id"])) or n.get("name") or str(n["id"]),
-         "size": _num(n.get("total")) or 1.0, "on": bool(n.get("present")) and highlight,
-         "x": _num(n.get("x")), "y": _num(n.get("y")), "pci": _num(n.get("pci")),
-         "parent": n.get("parent"),
-         "rca": _num(n.get("rca")), "density": _num(n.get("density"))}
+        {
+            "id": str(n["id"]),
+            "name": anames.get(str(n["id"])) or n.get("name") or str(n["id"]),
+            "size": _num(n.get("total")) or 1.0,
+            "on": bool(n.get("present")) and highlight,
+            "x": _num(n.get("x")),
+            "y": _num(n.get("y")),
+            "pci": _num(n.get("pci")),
+            "parent": n.get("parent"),
+            "rca": _num(n.get("rca")),
+            "density": _num(n.get("density")),
+        }
         for n in net.get("nodes", [])
     ]
     degree: dict[str, int] = {}
     edges = []
     for e in net.get("edges", []):
         s, t = str(e["source"]), str(e["target"])
-        edges.append({"source": s, "target": t, "weight": _num(e.get("proximity")),
-                      "source_name": anames.get(s, s), "target_name": anames.get(t, t)})
+        edges.append(
+            {
+                "source": s,
+                "target": t,
+                "weight": _num(e.get("proximity")),
+                "source_name": anames.get(s, s),
+                "target_name": anames.get(t, t),
+            }
+        )
         degree[s] = degree.get(s, 0) + 1
         degree[t] = degree.get(t, 0) + 1
     for n in nodes:

@@ -33,12 +33,8 @@ PROBLEM_TEXT: dict[str, str] = {
         "ECI correlates negatively with income here: the regions ranked most complex are the "
         "poorer ones."
     ),
-    "no_income_link": N_(
-        "ECI's correlation with income cannot be told apart from zero here."
-    ),
-    "tiny_gap": N_(
-        "the second and third eigenvalues are close, so the ranking is fragile."
-    ),
+    "no_income_link": N_("ECI's correlation with income cannot be told apart from zero here."),
+    "tiny_gap": N_("the second and third eigenvalues are close, so the ranking is fragile."),
     "inconsistent": N_(
         "the checks fail in a third or more of this dataset's periods: the ranking is not "
         "stable over time, even in a period that passes them."
@@ -69,9 +65,11 @@ def _join(items: Sequence[Markup], tr: Any) -> Markup:
     if len(items) == 1:
         return items[0]
     head = Markup(", ").join(items[:-1])
-    return Markup(escape(tr.gettext("%(first)s and %(last)s"))).replace(
-        "%(first)s", head
-    ).replace("%(last)s", items[-1])
+    return (
+        Markup(escape(tr.gettext("%(first)s and %(last)s")))
+        .replace("%(first)s", head)
+        .replace("%(last)s", items[-1])
+    )
 
 
 def _sentence(template: str, tr: Any, **parts: Any) -> Markup:
@@ -123,9 +121,13 @@ def region_summary(
     if not profile.get("has_data", True):
         return [
             _sentence(
-                N_("%(region)s has no data in %(period)s, so this page shows no specialisations "
-                   "and no recommendations. Pick another period or region."),
-                tr, region=region, period=str(period),
+                N_(
+                    "%(region)s has no data in %(period)s, so this page shows no specialisations "
+                    "and no recommendations. Pick another period or region."
+                ),
+                tr,
+                region=region,
+                period=str(period),
             )
         ]
     out: list[Markup] = []
@@ -133,7 +135,8 @@ def region_summary(
     if specs:
         items = [
             _sentence(
-                N_("%(activity)s (RCA %(rca)s)"), tr,
+                N_("%(activity)s (RCA %(rca)s)"),
+                tr,
                 activity=_link(escape(name_of(str(s["activity"]))), "spec-table"),
                 rca=_link(fmt.number(s.get("rca"), 2), "spec-table"),
             )
@@ -141,40 +144,56 @@ def region_summary(
         ]
         out.append(
             _sentence(
-                N_("%(region)s is specialised in %(n)s activities in %(period)s; the strongest "
-                   "are %(list)s."),
-                tr, region=region, n=_link(fmt.integer(profile.get("diversity")),
-                                           "figures-heading"),
-                period=str(period), list=_join(items, tr),
+                N_(
+                    "%(region)s is specialised in %(n)s activities in %(period)s; the strongest "
+                    "are %(list)s."
+                ),
+                tr,
+                region=region,
+                n=_link(fmt.integer(profile.get("diversity")), "figures-heading"),
+                period=str(period),
+                list=_join(items, tr),
             )
         )
     else:
-        out.append(_sentence(N_("%(region)s has no specialisation in %(period)s."), tr,
-                             region=region, period=str(period)))
-    out.append(_complexity_sentence(profile, period_checks, income_label, diversity_share,
-                                    tr, fmt))
+        out.append(
+            _sentence(
+                N_("%(region)s has no specialisation in %(period)s."),
+                tr,
+                region=region,
+                period=str(period),
+            )
+        )
+    out.append(_complexity_sentence(profile, period_checks, income_label, diversity_share, tr, fmt))
     opps = list(profile.get("opportunities") or [])[:3]
     if opps:
         names = [_link(escape(name_of(str(o["activity"]))), "opp-table") for o in opps]
         densities = [_link(fmt.number(o.get("density"), 2), "opp-table") for o in opps]
         text = _sentence(
-            N_("The most promising related moves are %(list)s: of the activities the region "
-               "lacks and other regions have, these are the closest to what it already does "
-               "(relatedness density %(densities)s)."),
-            tr, list=_join(names, tr), densities=_join(densities, tr),
+            N_(
+                "The most promising related moves are %(list)s: of the activities the region "
+                "lacks and other regions have, these are the closest to what it already does "
+                "(relatedness density %(densities)s)."
+            ),
+            tr,
+            list=_join(names, tr),
+            densities=_join(densities, tr),
         )
         meaningful = bool(period_checks and period_checks.get("meaningful"))
-        complex_ones = [n for n, o in zip(names, opps, strict=True)
-                        if (o.get("pci") or 0) > 0]
+        complex_ones = [n for n, o in zip(names, opps, strict=True) if (o.get("pci") or 0) > 0]
         if meaningful and complex_ones:
             text += Markup(" ") + _sentence(
-                N_("%(list)s would also add complexity (PCI above average)."), tr,
+                N_("%(list)s would also add complexity (PCI above average)."),
+                tr,
                 list=_join(complex_ones, tr),
             )
         out.append(text)
     else:
-        out.append(_sentence(N_("No related move can be recommended in %(period)s."), tr,
-                             period=str(period)))
+        out.append(
+            _sentence(
+                N_("No related move can be recommended in %(period)s."), tr, period=str(period)
+            )
+        )
     return out
 
 
@@ -188,37 +207,59 @@ def _complexity_sentence(
 ) -> Markup:
     parts: list[Markup] = []
     if diversity_share is not None:
-        parts.append(_sentence(
-            N_("It is more diversified than %(share)s of the regions."), tr,
-            share=_link(fmt.percent(diversity_share, 0), "figures-heading"),
-        ))
+        parts.append(
+            _sentence(
+                N_("It is more diversified than %(share)s of the regions."),
+                tr,
+                share=_link(fmt.percent(diversity_share, 0), "figures-heading"),
+            )
+        )
     if profile.get("eci_rank"):
-        parts.append(_sentence(
-            N_("By economic complexity it ranks %(rank)s of %(n)s (ECI %(eci)s)."), tr,
-            rank=_link(fmt.integer(profile["eci_rank"]), "figures-heading"),
-            n=fmt.integer(profile.get("n_ranked")),
-            eci=_link(fmt.number(profile.get("eci"), 2), "figures-heading"),
-        ))
+        parts.append(
+            _sentence(
+                N_("By economic complexity it ranks %(rank)s of %(n)s (ECI %(eci)s)."),
+                tr,
+                rank=_link(fmt.integer(profile["eci_rank"]), "figures-heading"),
+                n=fmt.integer(profile.get("n_ranked")),
+                eci=_link(fmt.number(profile.get("eci"), 2), "figures-heading"),
+            )
+        )
     income = (checks or {}).get("income") or {}
     if checks and checks.get("meaningful") and income.get("rho") is not None:
-        parts.append(_sentence(
-            N_("The ranking passes its checks: across %(n)s regions ECI correlates %(rho)s "
-               "with %(income)s (95%% interval %(low)s to %(high)s)."), tr,
-            n=fmt.integer(income.get("n")), income=income_label or "",
-            rho=_link(fmt.number(income["rho"], 2), "complexity-checks"),
-            low=_link(fmt.number(income.get("low"), 2), "complexity-checks"),
-            high=_link(fmt.number(income.get("high"), 2), "complexity-checks"),
-        ))
+        parts.append(
+            _sentence(
+                N_(
+                    "The ranking passes its checks: across %(n)s regions ECI correlates %(rho)s "
+                    "with %(income)s (95%% interval %(low)s to %(high)s)."
+                ),
+                tr,
+                n=fmt.integer(income.get("n")),
+                income=income_label or "",
+                rho=_link(fmt.number(income["rho"], 2), "complexity-checks"),
+                low=_link(fmt.number(income.get("low"), 2), "complexity-checks"),
+                high=_link(fmt.number(income.get("high"), 2), "complexity-checks"),
+            )
+        )
     elif checks and checks.get("meaningful"):
-        parts.append(_sentence(
-            N_("The ranking passes its checks, but no income series is available to confirm "
-               "that 'complex' goes with high income."), tr,
-        ))
+        parts.append(
+            _sentence(
+                N_(
+                    "The ranking passes its checks, but no income series is available to confirm "
+                    "that 'complex' goes with high income."
+                ),
+                tr,
+            )
+        )
     elif checks:
-        parts.append(_sentence(
-            N_("Read the complexity figures with care: they fail %(n)s of the checks "
-               "(%(link)s)."), tr,
-            n=fmt.integer(len(checks.get("problems") or [])),
-            link=_link(escape(tr.gettext("see below")), "complexity-checks"),
-        ))
+        parts.append(
+            _sentence(
+                N_(
+                    "Read the complexity figures with care: they fail %(n)s of the checks "
+                    "(%(link)s)."
+                ),
+                tr,
+                n=fmt.integer(len(checks.get("problems") or [])),
+                link=_link(escape(tr.gettext("see below")), "complexity-checks"),
+            )
+        )
     return Markup(" ").join(parts)

@@ -24,8 +24,10 @@ def list_activities(
     offset: OffsetQuery = 0,
     lang: Annotated[
         Literal["en", "es"],
-        Query(description="Language of the names: 'es' gives the official Spanish name where "
-              "one is known (name_lang says which), the other name elsewhere."),
+        Query(
+            description="Language of the names: 'es' gives the official Spanish name where "
+            "one is known (name_lang says which), the other name elsewhere."
+        ),
     ] = "en",
 ) -> dict[str, Any]:
     """The dataset's activities: code, name and parent (null where unknown)."""

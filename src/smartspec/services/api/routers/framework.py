@@ -21,8 +21,7 @@ router = APIRouter(tags=["framework"], responses=ERROR_RESPONSES)
 def framework_cutoffs(
     density_cutoff: Annotated[
         str | None,
-        Query(description="Where relatedness density is cut: mean (default), median or a "
-              "number."),
+        Query(description="Where relatedness density is cut: mean (default), median or a number."),
     ] = None,
     complexity_cutoff: Annotated[
         str | None,
@@ -30,8 +29,10 @@ def framework_cutoffs(
     ] = None,
     scope: Annotated[
         Literal["region", "period"],
-        Query(description="Cut-offs over each region's candidates (region) or over every "
-              "candidate of the period (period)."),
+        Query(
+            description="Cut-offs over each region's candidates (region) or over every "
+            "candidate of the period (period)."
+        ),
     ] = "region",
 ) -> dict[str, Any]:
     """The cut-offs of the framework a request may set."""
@@ -81,8 +82,7 @@ def framework_regions(
     density x complexity, their mean density and complexity, and the cut-offs used."""
     filters = {"period": period, "region": _codes(region), "sort": sort, "order": order}
     if format not in (None, "json"):
-        frame = evidence.framework_frame(app, dataset, cutoffs=cutoffs, options=options,
-                                         **filters)
+        frame = evidence.framework_frame(app, dataset, cutoffs=cutoffs, options=options, **filters)
         name = f"{dataset}-framework" + (f"-{period}" if period else "")
         named = add_names(view(app, dataset, **options), frame)
         return download(named, format, name, sheet="framework")
@@ -105,9 +105,11 @@ def region_framework(
     period: PeriodQuery = None,
     quadrant: Annotated[
         str | None,
-        Query(description="Only this quadrant: high_density_high_complexity, "
-              "high_density_low_complexity, low_density_high_complexity or "
-              "low_density_low_complexity."),
+        Query(
+            description="Only this quadrant: high_density_high_complexity, "
+            "high_density_low_complexity, low_density_high_complexity or "
+            "low_density_low_complexity."
+        ),
     ] = None,
 ) -> dict[str, Any]:
     """Every activity the region does not specialise in yet, with its relatedness density,

@@ -17,6 +17,7 @@ from ..schemas import IndicatorPage
 
 router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
 
+
 def _codes(values: list[str] | None) -> list[str]:
     """The non-empty values of a repeated query parameter."""
     return [v for v in (values or []) if v != ""]
@@ -106,8 +107,6 @@ def table_download(
     name = f"{dataset}-{table}"
     if filters.get("period"):
         name += f"-{filters['period']}"
-    asked = tuple(sorted(
-        (k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()
-    ))
+    asked = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
     key = ("download", dataset, table, fmt, app.options_key(options, dataset), asked)
     return attachment(app.cached(key, write), fmt, name)

@@ -22,8 +22,7 @@ def _status(request: Request, job: Job) -> dict[str, Any]:
     out = job.status(app.jobs.position(job))
     if out["error"]:
         roots = server_paths(request.app)
-        out["error"] = {k: v if k == "type" else redact(v, roots)
-                        for k, v in out["error"].items()}
+        out["error"] = {k: v if k == "type" else redact(v, roots) for k, v in out["error"].items()}
     return out
 
 

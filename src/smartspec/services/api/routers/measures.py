@@ -55,14 +55,18 @@ def measure(
     ] = None,
     groups: Annotated[
         str | None,
-        Query(description="related_variety / unrelated_variety: parent (the dataset's activity "
-              "hierarchy), auto (parent, else a one-character prefix of NACE-like codes) or K "
-              "(the first K characters of the codes)."),
+        Query(
+            description="related_variety / unrelated_variety: parent (the dataset's activity "
+            "hierarchy), auto (parent, else a one-character prefix of NACE-like codes) or K "
+            "(the first K characters of the codes)."
+        ),
     ] = None,
     option: Annotated[
         list[str] | None,
-        Query(description="Another option of the indicator as KEY=VALUE (e.g. reference=rest); "
-              "repeat for several."),
+        Query(
+            description="Another option of the indicator as KEY=VALUE (e.g. reference=rest); "
+            "repeat for several."
+        ),
     ] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
@@ -76,8 +80,12 @@ def measure(
     name; 400 for an option the indicator does not take, or one it needs that a query cannot
     give (``rpop`` needs a population)."""
     kwargs = {
-        "period": period, "region": _codes(region), "activity": _codes(activity),
-        "groups": groups, "option": [o for o in (option or []) if o], "options": options,
+        "period": period,
+        "region": _codes(region),
+        "activity": _codes(activity),
+        "groups": groups,
+        "option": [o for o in (option or []) if o],
+        "options": options,
     }
     if format not in (None, "json"):
         frame, _ = evidence.measure_frame(app, dataset, name, **kwargs)

@@ -30,12 +30,13 @@ def activity_space(
     ] = None,
     extra: Annotated[
         int | None,
-        Query(ge=0, le=100000, description="Links beyond the spanning tree (default: one per "
-              "activity)."),
+        Query(
+            ge=0,
+            le=100000,
+            description="Links beyond the spanning tree (default: one per activity).",
+        ),
     ] = None,
 ) -> dict[str, Any]:
     """Activities as nodes (name, PCI, ubiquity, layout position; with ``region``: presence,
     RCA, density) and links: the maximum spanning tree of proximity plus the strongest others."""
-    return queries.network(
-        app, dataset, period=period, region=region, extra=extra, options=options
-    )
+    return queries.network(app, dataset, period=period, region=region, extra=extra, options=options)

@@ -24,8 +24,10 @@ def list_regions(
     offset: OffsetQuery = 0,
     lang: Annotated[
         Literal["en", "es"],
-        Query(description="Language of the names: 'es' gives the official Spanish name where "
-              "one is known (name_lang says which), the other name elsewhere."),
+        Query(
+            description="Language of the names: 'es' gives the official Spanish name where "
+            "one is known (name_lang says which), the other name elsewhere."
+        ),
     ] = "en",
 ) -> dict[str, Any]:
     """The dataset's regions: code, name and parent (null where unknown)."""
@@ -50,8 +52,11 @@ def region_profile(
         Literal["density", "cog", "pci"], Query(description="Order of the opportunities.")
     ] = "density",
     show_unreliable: Annotated[
-        bool, Query(description="Also list cells whose counts are too small to tell "
-                    "presence from absence (marked reliable=false).")
+        bool,
+        Query(
+            description="Also list cells whose counts are too small to tell "
+            "presence from absence (marked reliable=false)."
+        ),
     ] = False,
 ) -> dict[str, Any]:
     """Top specialisations, ECI and rank, diversification opportunities (density, PCI, COG),
@@ -59,6 +64,12 @@ def region_profile(
     A region without data in the period gets no lists, only a notice; suppressed cells are
     never opportunities."""
     return queries.region_profile(
-        app, dataset, code, period=period, top=top, rank_by=rank_by, options=options,
+        app,
+        dataset,
+        code,
+        period=period,
+        top=top,
+        rank_by=rank_by,
+        options=options,
         show_unreliable=show_unreliable,
     )

@@ -40,29 +40,43 @@ def validation(
     dataset: str,
     options: OptionsDep,
     base: Annotated[
-        str | None, Query(description="Base period: its evidence scores the pairs (default: "
-                          "the first).")
+        str | None,
+        Query(description="Base period: its evidence scores the pairs (default: the first)."),
     ] = None,
     end: Annotated[
         str | None, Query(description="Outcome period (default: horizon periods after base).")
     ] = None,
     horizon: Annotated[
-        int, Query(ge=1, le=MAX_PERIODS, description="Periods between base and outcome when end "
-                   "is not given.")
+        int,
+        Query(
+            ge=1,
+            le=MAX_PERIODS,
+            description="Periods between base and outcome when end is not given.",
+        ),
     ] = 1,
     score: Annotated[
         list[str] | None,
-        Query(max_length=MAX_LIST, description="Score(s) to judge: density, cog, pci, "
-              "rca_start; repeat for several (default: density and cog)."),
+        Query(
+            max_length=MAX_LIST,
+            description="Score(s) to judge: density, cog, pci, "
+            "rca_start; repeat for several (default: density and cog).",
+        ),
     ] = None,
     k: Annotated[
         list[Annotated[int, Field(ge=1, le=MAX_K)]] | None,
-        Query(max_length=MAX_LIST, description=f"Cut-off(s) of precision@k, each from 1 to "
-              f"{MAX_K}; repeat for several (at most {MAX_LIST}; default 10)."),
+        Query(
+            max_length=MAX_LIST,
+            description=f"Cut-off(s) of precision@k, each from 1 to "
+            f"{MAX_K}; repeat for several (at most {MAX_LIST}; default 10).",
+        ),
     ] = None,
     n_boot: Annotated[
-        int, Query(ge=1, le=evidence.MAX_BOOT, description=f"Bootstrap resamples over regions "
-                   f"(at most {evidence.MAX_BOOT}).")
+        int,
+        Query(
+            ge=1,
+            le=evidence.MAX_BOOT,
+            description=f"Bootstrap resamples over regions (at most {evidence.MAX_BOOT}).",
+        ),
     ] = 200,
     seed: Annotated[
         int, Query(ge=0, le=2**32 - 1, description="Seeds the random baseline and bootstrap.")
@@ -73,12 +87,11 @@ def validation(
     ] = None,
     min_rca_after: Annotated[
         float | None,
-        Query(ge=0, le=MAX_THRESHOLD, description="An entry only if the outcome RCA reaches "
-              "this."),
+        Query(ge=0, le=MAX_THRESHOLD, description="An entry only if the outcome RCA reaches this."),
     ] = None,
     persistence: Annotated[
-        int, Query(ge=0, le=MAX_PERIODS, description="The entry must hold this many periods "
-                   "after end.")
+        int,
+        Query(ge=0, le=MAX_PERIODS, description="The entry must hold this many periods after end."),
     ] = 0,
     format: Annotated[
         Literal["json", "csv", "xlsx", "parquet"] | None,
@@ -86,8 +99,10 @@ def validation(
     ] = None,
     table: Annotated[
         Literal["metrics", "curves", "pairs"],
-        Query(description="With a file format: metrics, curves or pairs (every pair at risk "
-              "with its scores and event)."),
+        Query(
+            description="With a file format: metrics, curves or pairs (every pair at risk "
+            "with its scores and event)."
+        ),
     ] = "metrics",
 ) -> Any:
     """ROC-AUC and PR-AUC with cluster-bootstrap intervals over regions, precision@k (over all
@@ -95,9 +110,17 @@ def validation(
     the ROC and precision-recall curves. 400 for a dataset with one period, an unknown period
     or an end that is not after the base, with the engine's message. Cached per parameters."""
     params = {
-        "base": base, "end": end, "horizon": horizon, "scores": score or ["density", "cog"],
-        "k": k or [10], "n_boot": n_boot, "seed": seed, "max_rca_before": max_rca_before,
-        "min_rca_after": min_rca_after, "persistence": persistence, "options": options,
+        "base": base,
+        "end": end,
+        "horizon": horizon,
+        "scores": score or ["density", "cog"],
+        "k": k or [10],
+        "n_boot": n_boot,
+        "seed": seed,
+        "max_rca_before": max_rca_before,
+        "min_rca_after": min_rca_after,
+        "persistence": persistence,
+        "options": options,
     }
     if format not in (None, "json"):
         frame = evidence.validation_tables(app, dataset, table, **params)
