@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import uuid
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -307,10 +306,6 @@ def default_data_dir() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "smartspec"
-
-
-# The core's warnings filters are process-wide: analyses that record warnings run one at a time.
-_ANALYSE_LOCK = threading.Lock()
 
 
 # ------------------------------------------------------------------------------------ the app
@@ -767,19 +762,15 @@ class SmartSpecApp:
     def cached_with_warnings(
         self, key: Hashable, factory: Callable[[], Any]
     ) -> tuple[Any, list[str]]:
-        """Like :meth:`cached`, with the :class:`SmartSpecWarning` texts ``factory()`` raised
-        (computed one at a time: the warnings filters are process-wide)."""
+        """Like :meth:`cached`, with the notices ``factory()`` raised (collected in this thread
+        only: analyses run side by side)."""
         done = self._recorded(key, factory)
         return done.value, list(done.warnings)
 
     def _recorded(self, key: Hashable, factory: Callable[[], Any]) -> Computed:
         """Memoise ``factory()`` with the :class:`SmartSpecWarning` texts it raised."""
 
-        def compute() -> Computed:
-            with _ANALYSE_LOCK:
-                return recorded(factory)
-
-        return self._cache.get(key, compute)
+        return self._cache.get(key, lambda: recorded(factory))
 
     def heavy(
         self,

@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -67,28 +66,26 @@ class Computed:
 
 
 def recorded(factory: Callable[[], Any]) -> Computed:
-    """``factory()`` with the :class:`~smartspec.core.errors.SmartSpecWarning` texts it raised.
+    """``factory()`` with the notices it raised (:func:`smartspec.core.errors.notify`).
 
-    The ``warnings`` filters are process-wide: call it in a child process, or one at a time.
+    The notices are collected in the calling thread's context only
+    (:func:`~smartspec.core.errors.collect_notices`): computations may run side by side in
+    threads, each getting its own.
 
     Examples
     --------
-    >>> from smartspec.core.errors import SmartSpecWarning
+    >>> from smartspec.core.errors import notify
     >>> def f():
-    ...     warnings.warn("few   regions", SmartSpecWarning)
+    ...     notify("few   regions")
     ...     return 1
     >>> recorded(f)
     Computed(value=1, warnings=('few regions',))
     """
-    from .core.errors import SmartSpecWarning
+    from .core.errors import collect_notices
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SmartSpecWarning)
+    with collect_notices() as notices:
         value = factory()
-    texts = dict.fromkeys(
-        " ".join(str(w.message).split()) for w in caught if issubclass(w.category, SmartSpecWarning)
-    )
-    return Computed(value, tuple(texts))
+    return Computed(value, tuple(dict.fromkeys(notices)))
 
 
 def _child(func: Callable[..., Any], args: tuple[Any, ...]) -> Computed:
@@ -108,7 +105,7 @@ def layout_job(phi: Any, n_extra: int) -> tuple[list[tuple[int, int, float, str]
     spanning tree plus ``n_extra`` strongest others) and their force-directed layout (a job)."""
     import numpy as np
 
-    from .services.api.graph import backbone, layout
+    from .core.network import backbone, layout
 
     edges = backbone(phi, n_extra)
     pairs = np.array([(i, j) for i, j, _, _ in edges], dtype=np.int64).reshape(-1, 2)

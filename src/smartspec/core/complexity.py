@@ -7,7 +7,6 @@ eigenvalues) and reports the spectral gap, so the reader can see when ECI is ill
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,7 +17,7 @@ from . import _kernels as kernels
 from . import _labels as labels
 from ._steps import PresenceMethod, Steps
 from .catalogue import register
-from .errors import SmartSpecWarning, ValidationError, format_examples
+from .errors import ValidationError, format_examples, notify
 from .matrix import ActivityMatrix
 from .profiles import Profile
 
@@ -345,56 +344,49 @@ def warn_left_out(m: ActivityMatrix, steps: Steps) -> None:
     income_corr = steps.income_correlation() if steps.profile.sign == "income" else None
     for p_pos, period in enumerate(m.periods):
         if income_corr is not None and not np.isfinite(income_corr[p_pos]):
-            warnings.warn(
+            notify(
                 f"period {period}: fewer than 3 regions have both an ECI and an income, so the "
                 "sign follows the diversity rule in this period",
-                SmartSpecWarning,
                 stacklevel=3,
             )
         elif income_corr is not None and abs(income_corr[p_pos]) < SIGN_CORRELATION_WARNING:
-            warnings.warn(
+            notify(
                 f"period {period}: ECI correlates only {income_corr[p_pos]:+.2f} with income, "
                 "so its sign (which end is 'complex') is weakly determined by the income anchor",
-                SmartSpecWarning,
                 stacklevel=3,
             )
         if sign_corr is not None and abs(sign_corr[p_pos]) < SIGN_CORRELATION_WARNING:
-            warnings.warn(
+            notify(
                 f"period {period}: ECI correlates only {sign_corr[p_pos]:+.2f} with diversity, "
                 "so its sign (which end is 'complex') is weakly determined; check the ranking "
                 "against what is known of the regions, or use complexity_intervals()",
-                SmartSpecWarning,
                 stacklevel=3,
             )
         regions = m.regions[steps.diversity[p_pos] == 0]
         activities = m.activities[steps.ubiquity[p_pos] == 0]
         if len(regions):
-            warnings.warn(
+            notify(
                 f"period {period}: {len(regions)} region(s) with no presence get NaN ECI: "
                 f"{format_examples(list(regions))}",
-                SmartSpecWarning,
                 stacklevel=3,
             )
         if len(activities):
-            warnings.warn(
+            notify(
                 f"period {period}: {len(activities)} activit(y/ies) with no presence get NaN "
                 f"PCI: {format_examples(list(activities))}",
-                SmartSpecWarning,
                 stacklevel=3,
             )
         ev = steps.eigen.eigenvalues[p_pos]
         if np.isfinite(ev[0]) and ev[0] - ev[1] < SPECTRAL_GAP_WARNING:
-            warnings.warn(
+            notify(
                 f"period {period}: the largest eigenvalue is repeated: the region-activity "
                 "network is disconnected and ECI separates its components",
-                SmartSpecWarning,
                 stacklevel=3,
             )
         elif np.isfinite(ev[2]) and ev[1] - ev[2] < SPECTRAL_GAP_WARNING:
-            warnings.warn(
+            notify(
                 f"period {period}: spectral gap {ev[1] - ev[2]:.2e}: the second and third "
                 "eigenvalues coincide, ECI is not uniquely defined",
-                SmartSpecWarning,
                 stacklevel=3,
             )
 
@@ -472,10 +464,9 @@ def fitness(
     F, Q, iters, conv = kernels.fitness_complexity(steps.presence, max_iter=max_iter, tol=tol)
     for period, ok in zip(m.periods, conv, strict=True):
         if not ok:
-            warnings.warn(
+            notify(
                 f"period {period}: Fitness-Complexity did not converge in {max_iter} "
                 "iterations (a nested matrix drives some fitness values to 0)",
-                SmartSpecWarning,
                 stacklevel=2,
             )
     return FitnessResult(

@@ -8,7 +8,10 @@ the services map them to exit codes and status codes in exactly one place each.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, overload
 
 __all__ = [
@@ -20,7 +23,9 @@ __all__ = [
     "UnknownPeriodError",
     "UnknownRegionError",
     "ValidationError",
+    "collect_notices",
     "format_examples",
+    "notify",
     "plain_text",
 ]
 
@@ -211,6 +216,54 @@ class UnknownDatasetError(SmartSpecError, KeyError):
 
 class SmartSpecWarning(UserWarning):
     """Results that are valid but need the reader's attention (e.g. regions left out of ECI)."""
+
+
+#: Where :func:`notify` writes in this context (thread or task); ``None``: Python warnings.
+_NOTICES: ContextVar[list[str] | None] = ContextVar("smartspec_notices", default=None)
+
+
+def notify(message: str, *, stacklevel: int = 2) -> None:
+    """Report something the reader of a result must know (a :class:`SmartSpecWarning`).
+
+    Inside :func:`collect_notices` the text is kept with the result of that context (the
+    thread or task that computes it), so analyses running side by side never see each
+    other's notices and nothing process-wide (the ``warnings`` filters) is touched. Outside
+    it, the text is issued as a :class:`SmartSpecWarning`, as library users expect.
+
+    Parameters
+    ----------
+    message : str
+        One sentence; runs of white space are folded into one space when collected.
+    stacklevel : int
+        As for :func:`warnings.warn`, counted from the caller of ``notify``.
+    """
+    sink = _NOTICES.get()
+    if sink is None:
+        warnings.warn(message, SmartSpecWarning, stacklevel=stacklevel + 1)
+    else:
+        sink.append(" ".join(message.split()))
+
+
+@contextmanager
+def collect_notices() -> Iterator[list[str]]:
+    """Keep the :func:`notify` texts of this context in a list instead of issuing warnings.
+
+    The list is filled while the block runs (each text once, in order of first notice is up
+    to the caller); it belongs to the current thread or task only.
+
+    Examples
+    --------
+    >>> with collect_notices() as notices:
+    ...     notify("period 2013: 2 region(s)   with no presence get NaN ECI")
+    >>> notices
+    ['period 2013: 2 region(s) with no presence get NaN ECI']
+    """
+    sink: list[str] = []
+    token = _NOTICES.set(sink)
+    try:
+        yield sink
+    finally:
+        _NOTICES.reset(token)
 
 
 def format_examples(items: Iterable[Any], *, limit: int = 5) -> str:
