@@ -262,7 +262,7 @@ def read_upload(
         ``too_large`` when reading it takes longer or more memory than the budget.
     """
     p = Path(path)
-    return run_limited(  # type: ignore[no-any-return]
+    return run_limited(
         _read,
         (str(p), dict(mapping), dict(columns)),
         timeout=timeout,

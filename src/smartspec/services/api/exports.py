@@ -15,7 +15,13 @@ import pandas as pd
 from fastapi.responses import Response
 
 from smartspec.core.errors import ValidationError
-from smartspec.io.writers import FORMULA_PREFIXES, csv_quoting, neutralise_formulas, xlsx_bytes
+from smartspec.io.writers import (
+    FORMULA_PREFIXES,
+    csv_quoting,
+    mixed_types_as_text,
+    neutralise_formulas,
+    xlsx_bytes,
+)
 
 __all__ = ["FORMATS", "attachment", "download", "to_bytes"]
 
@@ -45,17 +51,6 @@ def _sheet_name(sheet: str) -> str:
     return name or "data"
 
 
-def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns that mix types (1 and 'A') become text, as Arrow and Excel need."""
-    out = frame.reset_index(drop=True)
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object and len({type(x) for x in s.dropna()}) > 1:
-            out[col] = s.map(lambda x: x if x is None or x != x else str(x))
-    out.columns = [str(c) for c in out.columns]
-    return out
-
-
 def to_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
     """The table as a file in ``fmt`` (``csv``, ``xlsx`` or ``parquet``).
 
@@ -79,7 +74,7 @@ def to_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
     ValidationError
         For an Excel file of more rows than a sheet holds.
     """
-    frame = _text_safe(frame)
+    frame = mixed_types_as_text(frame.reset_index(drop=True))  # as Arrow and Excel need
     if fmt in ("csv", "xlsx"):
         frame = neutralise_formulas(frame)
     if fmt == "csv":
