@@ -196,6 +196,24 @@ class Steps:
         if self._progress is not None:
             self._progress(name, min(self._done, self.TOTAL_STEPS), self.TOTAL_STEPS)
 
+    def computed(self, name: str) -> bool:
+        """Whether the step ``name`` (a cached array such as ``"rpop"``) is computed already."""
+        return name in self.__dict__
+
+    def preset(self, **arrays: Any) -> None:
+        """Give steps the values computed elsewhere (each period on a Dask worker, see
+        :func:`smartspec.scale.distributed.analyse_distributed`) instead of computing them here.
+
+        Raises
+        ------
+        ValueError
+            For a name that is not a step of the pipeline.
+        """
+        for name, value in arrays.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise ValueError(f"{name!r} is not a step of the pipeline")
+            self.__dict__[name] = value
+
     def _check_binary(self) -> None:
         vals = self.m.data.data
         bad = vals[(vals != 0) & (vals != 1)]

@@ -23,7 +23,7 @@ from .matrix import ActivityMatrix
 from .profiles import Profile
 from .reliability import rca_bounds
 
-__all__ = ["Evidence", "RegionProfile", "analyse"]
+__all__ = ["Evidence", "EvidenceArrays", "RegionProfile", "analyse"]
 
 
 def analyse(
@@ -206,6 +206,98 @@ class RegionProfile:
         }
 
 
+class EvidenceArrays:
+    """The indicators of an :class:`Evidence` as dense arrays on its labelled axes.
+
+    Every array is indexed by positions on :attr:`periods`, :attr:`regions` and
+    :attr:`activities` (in that order), the same labels and values as the long tables of
+    :class:`Evidence`, without building or reshaping them. Each array is computed once (by the
+    pipeline) and shared: treat them as read-only.
+
+    Attributes
+    ----------
+    periods, regions, activities : pandas.Index
+        The axes.
+    value, rca, density, cog : numpy.ndarray
+        Shape (P, R, A); ``value`` is NaN where a cell is missing (suppressed or confidential).
+    presence : numpy.ndarray
+        Shape (P, R, A), bool.
+    diversity, eci, coi : numpy.ndarray
+        Shape (P, R).
+    ubiquity, pci : numpy.ndarray
+        Shape (P, A).
+    proximity : numpy.ndarray
+        Shape (P, A, A), rows ``activity_from``.
+
+    Examples
+    --------
+    >>> from smartspec import ActivityMatrix, analyse
+    >>> m = ActivityMatrix.from_dense([[[4, 1, 0], [1, 3, 2], [0, 2, 5]]],
+    ...     periods=[2020], regions=["A", "B", "C"], activities=["x", "y", "z"])
+    >>> a = analyse(m).arrays
+    >>> a.rca.shape, list(a.regions)
+    ((1, 3, 3), ['A', 'B', 'C'])
+    >>> a.presence[0, 0].tolist()
+    [True, False, False]
+    """
+
+    def __init__(self, evidence: Evidence) -> None:
+        self._steps = evidence._steps
+        m = evidence.matrix
+        self.periods: pd.Index = m.periods
+        self.regions: pd.Index = m.regions
+        self.activities: pd.Index = m.activities
+
+    def __repr__(self) -> str:
+        P, R, A = len(self.periods), len(self.regions), len(self.activities)
+        return f"EvidenceArrays({P} periods x {R} regions x {A} activities)"
+
+    @cached_property
+    def value(self) -> np.ndarray:
+        s = self._steps
+        return s._unknown_as_nan(s.values.astype(np.float64, copy=True))
+
+    @property
+    def rca(self) -> np.ndarray:
+        return self._steps.rca
+
+    @property
+    def presence(self) -> np.ndarray:
+        return self._steps.mask.astype(bool, copy=False)
+
+    @property
+    def density(self) -> np.ndarray:
+        return self._steps.density
+
+    @property
+    def cog(self) -> np.ndarray:
+        return self._steps.cog
+
+    @property
+    def diversity(self) -> np.ndarray:
+        return self._steps.diversity
+
+    @property
+    def eci(self) -> np.ndarray:
+        return self._steps.eci
+
+    @property
+    def coi(self) -> np.ndarray:
+        return self._steps.coi
+
+    @property
+    def ubiquity(self) -> np.ndarray:
+        return self._steps.ubiquity
+
+    @property
+    def pci(self) -> np.ndarray:
+        return self._steps.pci
+
+    @property
+    def proximity(self) -> np.ndarray:
+        return self._steps.phi
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Every indicator of the standard pipeline, for every period, as labelled long tables.
@@ -235,6 +327,11 @@ class Evidence:
     matrix: ActivityMatrix
     settings: dict[str, Any]
     _steps: Steps = field(repr=False)
+
+    @cached_property
+    def arrays(self) -> EvidenceArrays:
+        """The indicators as dense labelled arrays (:class:`EvidenceArrays`)."""
+        return EvidenceArrays(self)
 
     @cached_property
     def cells(self) -> pd.DataFrame:
@@ -331,7 +428,7 @@ class Evidence:
         """
         s, m = self._steps, self.matrix
         r0, r1, _ = (regions or slice(None)).indices(m.n_regions)
-        if "values" in s.__dict__:
+        if s.computed("values"):
             values = s.values[period, r0:r1]
         else:  # from the sparse matrix: no dense copy of every period's values
             first = period * m.n_regions

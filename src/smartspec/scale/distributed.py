@@ -202,7 +202,7 @@ def _analyse_period(m: ActivityMatrix, options: dict[str, Any]) -> dict[str, Any
         s = Steps(m, **options)
         _ = s.cog, s.coi
         out = {name: getattr(s, name)[0] for name in _FIELDS}
-        if "rpop" in s.__dict__:
+        if s.computed("rpop"):
             out["rpop"] = s.rpop[0]
         e = s.eigen
         out["eigen"] = (e.eci[0], e.pci[0], e.eigenvalues[0], bool(e.sign_flipped[0]))
@@ -252,18 +252,17 @@ def analyse_distributed(
             client.close()
             if cluster is not None:
                 cluster.close()
-    d = steps.__dict__
-    for name in _FIELDS:
-        d[name] = np.stack([part[name] for part in parts])
+    stacked = {name: np.stack([part[name] for part in parts]) for name in _FIELDS}
     if all("rpop" in part for part in parts):
-        d["rpop"] = np.stack([part["rpop"] for part in parts])
+        stacked["rpop"] = np.stack([part["rpop"] for part in parts])
     eig = [part["eigen"] for part in parts]
-    d["eigen"] = kernels.Eigen(
+    stacked["eigen"] = kernels.Eigen(
         np.stack([e[0] for e in eig]),
         np.stack([e[1] for e in eig]),
         np.stack([e[2] for e in eig]),
         np.array([e[3] for e in eig], dtype=bool),
     )
+    steps.preset(**stacked)
     _ = steps.cog, steps.coi
     warn_left_out(m, steps)
     settings = {

@@ -88,29 +88,30 @@ class View:
     def shape(self) -> tuple[int, int, int]:
         return self.matrix.shape
 
-    def _cells(self, column: str) -> np.ndarray:
-        return self.evidence.cells[column].to_numpy(dtype=np.float64).reshape(self.shape)
+    @property
+    def arrays(self) -> Any:
+        """The evidence's labelled arrays (:class:`smartspec.core.evidence.EvidenceArrays`)."""
+        return self.evidence.arrays
 
     @cached_property
     def value(self) -> np.ndarray:
-        return self._cells("value")
+        return self.arrays.value  # type: ignore[no-any-return]
 
     @cached_property
     def rca(self) -> np.ndarray:
-        return self._cells("rca")
+        return self.arrays.rca  # type: ignore[no-any-return]
 
     @cached_property
     def presence(self) -> np.ndarray:
-        return self._cells("presence") > 0
+        return self.arrays.presence  # type: ignore[no-any-return]
 
     @cached_property
     def density(self) -> np.ndarray:
-        return self._cells("density")
+        return self.arrays.density  # type: ignore[no-any-return]
 
     @cached_property
     def eci(self) -> np.ndarray:
-        P, R, _ = self.shape
-        return self.evidence.regions["eci"].to_numpy(dtype=np.float64).reshape(P, R)
+        return self.arrays.eci  # type: ignore[no-any-return]
 
     @cached_property
     def eci_rank(self) -> np.ndarray:
@@ -118,18 +119,15 @@ class View:
 
     @cached_property
     def diversity(self) -> np.ndarray:
-        P, R, _ = self.shape
-        return self.evidence.regions["diversity"].to_numpy().reshape(P, R)
+        return self.arrays.diversity  # type: ignore[no-any-return]
 
     @cached_property
     def coi(self) -> np.ndarray:
-        P, R, _ = self.shape
-        return self.evidence.regions["coi"].to_numpy(dtype=np.float64).reshape(P, R)
+        return self.arrays.coi  # type: ignore[no-any-return]
 
     @cached_property
     def pci(self) -> np.ndarray:
-        P, _, A = self.shape
-        return self.evidence.activities["pci"].to_numpy(dtype=np.float64).reshape(P, A)
+        return self.arrays.pci  # type: ignore[no-any-return]
 
     @cached_property
     def pci_rank(self) -> np.ndarray:
@@ -137,13 +135,11 @@ class View:
 
     @cached_property
     def ubiquity(self) -> np.ndarray:
-        P, _, A = self.shape
-        return self.evidence.activities["ubiquity"].to_numpy().reshape(P, A)
+        return self.arrays.ubiquity  # type: ignore[no-any-return]
 
     @cached_property
     def phi(self) -> np.ndarray:
-        P, _, A = self.shape
-        return self.evidence.proximity["proximity"].to_numpy(dtype=np.float64).reshape(P, A, A)
+        return self.arrays.proximity  # type: ignore[no-any-return]
 
     @cached_property
     def region_totals(self) -> np.ndarray:
