@@ -79,3 +79,17 @@ def test_every_interface_refuses_the_same_names(client: Any, text: str) -> None:
     assert _cli(text) is None
     assert _api(client, text) is None
     assert _dashboard(client, text) is None  # a page listing the choices (or none) instead
+
+
+def test_cli_profile_json_is_the_api_document(client: Any) -> None:
+    """One region-profile view: ``smartspec profile --json`` prints what the API answers."""
+    import json
+
+    res = CliRunner().invoke(
+        main, ["profile", "--dataset", NZ, "-r", "Wellington", "--top", "5", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    cli = json.loads(res.output)
+    api = client.get(f"/api/v1/datasets/{NZ}/regions/020/profile", params={"top": 5}).json()
+    assert cli == api
+    assert {"history", "changes", "map", "settings", "total"} <= set(cli)

@@ -19,9 +19,9 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlparse
 import pytest
 
 from smartspec.datasets import list_datasets
+from smartspec.domains.evidence.api.downloads import DOWNLOADS
+from smartspec.domains.evidence.service import TABLES
 from smartspec.services.api.exports import FORMATS
-from smartspec.services.api.queries import TABLES
-from smartspec.services.api.routers.downloads import DOWNLOADS
 from smartspec.services.web.i18n import COOKIE
 
 from .test_browser import CHROMIUM, browser, open_page  # noqa: F401 (the browser fixture)

@@ -12,10 +12,19 @@ callers report why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, TypedDict
 
 import numpy as np
 
-_ERR = {"divide": "ignore", "invalid": "ignore"}
+
+class _Quiet(TypedDict):
+    """Keyword arguments of :func:`numpy.errstate` that silence 0/0 and x/0 (NaN, inf follow)."""
+
+    divide: Literal["ignore"]
+    invalid: Literal["ignore"]
+
+
+_ERR: _Quiet = {"divide": "ignore", "invalid": "ignore"}
 
 
 def rca(X: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

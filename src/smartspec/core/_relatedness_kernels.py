@@ -15,7 +15,7 @@ import numpy as np
 from . import _kernels as kernels
 from ._resampling import swap_randomise
 
-_ERR = {"divide": "ignore", "invalid": "ignore"}
+_ERR = kernels._ERR
 
 
 def ubiquity(C: np.ndarray) -> np.ndarray:

@@ -20,18 +20,32 @@ and the reason.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from . import _labels as labels
+from ._distribution import (
+    Axis,
+    Reference,
+    _by_axis,
+    _choice,
+    _entropy,
+    _label,
+    _lorenz,
+    _lorenz_gini,
+    _reference,
+    _shares,
+    _warn_reference,
+    _warn_undefined,
+)
+from ._distribution import Groups as Groups
 from ._kernels import rca as _rca
-from ._steps import population_array
+from ._variety import related_variety, unrelated_variety
 from .catalogue import register
-from .errors import SmartSpecWarning, UnknownActivityError, ValidationError, format_examples
+from .errors import UnknownActivityError, ValidationError, format_examples
 from .matrix import ActivityMatrix
 
 __all__ = [
@@ -46,127 +60,6 @@ __all__ = [
     "symmetric_rca",
     "unrelated_variety",
 ]
-
-Axis = Literal["region", "activity"]
-Reference = Literal["total", "equal"] | pd.Series
-Groups = Mapping[Hashable, Hashable] | pd.Series | Callable[[Any], Hashable] | int
-
-_AXES = ("region", "activity")
-
-
-# ----------------------------------------------------------------------------- private helpers
-def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValidationError(
-            f"unknown {name}",
-            expected=f"one of {', '.join(repr(a) for a in allowed)}",
-            found=repr(value),
-        )
-
-
-def _warn_undefined(
-    m: ActivityMatrix, undefined: np.ndarray, level: str, what: str, reason: str
-) -> None:
-    """Warn once about the ``(period, label)`` pairs where ``what`` is NaN, and why."""
-    if not undefined.any():
-        return
-    pairs = _pairs(m, undefined, level)
-    warnings.warn(
-        f"{what} is NaN for {len(pairs)} (period, {level}) pair(s) where {reason}: "
-        f"{format_examples(pairs)}",
-        SmartSpecWarning,
-        stacklevel=3,
-    )
-
-
-def _pairs(m: ActivityMatrix, mask: np.ndarray, level: str) -> list[tuple[Any, Any]]:
-    """The ``(period, label)`` pairs where ``mask`` (periods, units) is True, as plain Python."""
-    index = m.regions if level == "region" else m.activities
-    p_pos, i_pos = np.nonzero(mask)
-    periods, units = m.periods.take(p_pos), index.take(i_pos)
-    return [(_plain(p), _plain(u)) for p, u in zip(periods, units, strict=True)]
-
-
-def _plain(x: Any) -> Any:
-    return x.item() if isinstance(x, np.generic) else x
-
-
-def _by_axis(m: ActivityMatrix, axis: str) -> np.ndarray:
-    """The values as ``(periods, units, parts)``: the distribution of each unit along the last
-    axis (a region over activities for ``"region"``, an activity over regions for
-    ``"activity"``)."""
-    _choice("axis", axis, _AXES)
-    X = m.to_dense()
-    return X if axis == "region" else X.transpose(0, 2, 1)
-
-
-def _label(m: ActivityMatrix, axis: str, arr: np.ndarray, name: str) -> pd.Series:
-    return (labels.by_region if axis == "region" else labels.by_activity)(m, arr, name)
-
-
-def _shares(X: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Each value over its total along ``axis``; NaN where the total is 0 (0/0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return X / X.sum(axis=axis, keepdims=True)
-
-
-def _plogp(p: np.ndarray) -> np.ndarray:
-    """``p ln p`` elementwise, with ``0 ln 0 = 0`` and NaN kept."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(p > 0, p * np.log(p), 0.0)
-    return np.where(np.isnan(p), np.nan, out)
-
-
-def _entropy(p: np.ndarray, base: float) -> np.ndarray:
-    """Shannon entropy of shares ``p`` along the last axis (``0 ln 0 = 0``; +0.0, never -0.0)."""
-    return 0.0 - np.sum(_plogp(p), axis=-1) / np.log(base)
-
-
-def _lorenz(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Lorenz (Hoover) curve along the last axis: units ordered by ``values / weights``
-    ascending (ties and 0/0 kept in label order, 0/0 last), with the cumulative weight shares
-    ``X`` and value shares ``Y``. Returns ``order, ratio, X, Y`` (sorted)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = values / weights
-    order = np.argsort(ratio, axis=-1, kind="stable")
-    v = np.take_along_axis(values, order, axis=-1)
-    w = np.take_along_axis(weights, order, axis=-1)
-    X = np.cumsum(_shares(w), axis=-1)
-    Y = np.cumsum(_shares(v), axis=-1)
-    return order, np.take_along_axis(ratio, order, axis=-1), X, Y
-
-
-def _lorenz_gini(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Twice the area between the diagonal and the Lorenz curve of ``values`` against
-    ``weights`` (last axis): ``sum_i dX_i ((X_i - Y_i) + (X_{i-1} - Y_{i-1}))``, the trapezoid
-    rule written so that a proportional distribution gives exactly 0."""
-    _, _, X, Y = _lorenz(values, weights)
-    gap = X - Y
-    zero = np.zeros_like(gap[..., :1])
-    dX = np.diff(X, axis=-1, prepend=zero)
-    return np.sum(dX * (gap + np.concatenate([zero, gap[..., :-1]], axis=-1)), axis=-1)
-
-
-def _reference(m: ActivityMatrix, reference: Reference) -> np.ndarray:
-    """Reference size of every region, ``(periods, regions)``; NaN where a Series lacks one."""
-    if isinstance(reference, pd.Series | pd.DataFrame):
-        return population_array(m, reference)
-    _choice("reference", reference, ("total", "equal"))
-    if reference == "total":
-        return m.to_dense().sum(axis=2)
-    return np.ones((m.n_periods, m.n_regions))
-
-
-def _warn_reference(m: ActivityMatrix, ref: np.ndarray, what: str) -> None:
-    missing = np.isnan(ref)
-    if missing.any():
-        pairs = format_examples(_pairs(m, missing, "region"))
-        warnings.warn(
-            f"{what} is NaN in every period where the reference misses a region (a share of "
-            f"the reference is undefined): (period, region) {pairs}",
-            SmartSpecWarning,
-            stacklevel=3,
-        )
 
 
 # ----------------------------------------------------------------------------- Hoover
@@ -743,179 +636,3 @@ def symmetric_rca(m: ActivityMatrix) -> pd.DataFrame:
     _warn_undefined(m, X.sum(axis=2) == 0, "region", "symmetric_rca", "the region's total is 0")
     _warn_undefined(m, X.sum(axis=1) == 0, "activity", "symmetric_rca", "the activity's total is 0")
     return labels.cells(m, S)
-
-
-# ----------------------------------------------------------------------------- variety
-def _variety(
-    m: ActivityMatrix, groups: Groups, unmapped: Literal["error", "drop"]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Detailed shares ``p`` (P, R, A), group shares ``P`` (P, R, G) and the activity x group
-    membership (A, G), both groupings resolved by :meth:`ActivityMatrix.aggregate`."""
-    _choice("unmapped", unmapped, ("error", "drop"))
-    ident = ActivityMatrix.from_dense(
-        np.eye(m.n_activities), regions=m.activities, activities=m.activities
-    )
-    try:
-        member = ident.aggregate(activity=groups, unmapped=unmapped)
-    except ValidationError as err:
-        if "at least two" not in err.problem:
-            raise
-        raise ValidationError(
-            "the groups put every activity (that has a group) in one group",
-            expected="two or more groups",
-            found=err.found,
-            fix="with a single group unrelated variety is 0 and related variety is the entropy "
-            "(smartspec entropy); otherwise check the mapping or prefix length",
-        ) from None
-    coarse = m.aggregate(activity=groups, unmapped=unmapped)
-    if not member.activities.equals(coarse.activities):  # pragma: no cover - same mapping
-        raise AssertionError("group labels differ")
-    G = coarse.to_dense()
-    total = G.sum(axis=2, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = m.to_dense() / total
-        P = G / total
-    return p, P, member.to_dense()[0]
-
-
-def _warn_empty_regions(m: ActivityMatrix, P: np.ndarray, what: str) -> None:
-    _warn_undefined(
-        m,
-        np.isnan(P).any(axis=2),
-        "region",
-        what,
-        "the region's total (over the grouped activities) is 0",
-    )
-
-
-@register(
-    "unrelated_variety",
-    level="region",
-    summary="Unrelated variety (entropy between groups, bits; needs groups=)",
-    reference="Frenken, Van Oort & Verburg (2007)",
-)
-def unrelated_variety(
-    m: ActivityMatrix, groups: Groups, *, unmapped: Literal["error", "drop"] = "error"
-) -> pd.Series:
-    r"""Unrelated variety of each region: the entropy of its distribution over the groups
-    (the coarse level of the classification, e.g. NACE sections or 2-digit sectors).
-
-    Parameters
-    ----------
-    m : ActivityMatrix
-        Values by detailed activity (e.g. 4- or 5-digit codes).
-    groups : mapping, Series, callable or int
-        The group of each activity, as in :meth:`ActivityMatrix.aggregate`: a
-        ``{activity: group}`` mapping or Series, a function of the code, or ``k`` for the first
-        ``k`` characters of the code.
-    unmapped : {"error", "drop"}
-        Refuse activities without a group, or leave them out (the shares are then of the
-        grouped activities' total).
-
-    Raises
-    ------
-    ValidationError
-        When an activity has no group (with ``unmapped="error"``) or there is only one group.
-
-    Returns
-    -------
-    pandas.Series
-        ``unrelated_variety`` in bits, index ``(period, region)``, in :math:`[0, \log_2 G]`.
-        NaN (with a warning) where the region's total is 0.
-
-    Notes
-    -----
-    .. math:: UV_r = \sum_g P_g \log_2 \frac{1}{P_g}, \qquad P_g = \sum_{i \in g} p_i
-
-    with :math:`p_i` the region's share in detailed activity ``i``. With related variety it
-    decomposes the entropy at the detailed level: :math:`E = UV + RV` (Theil 1972).
-
-    References
-    ----------
-    Frenken, K., Van Oort, F., & Verburg, T. (2007). Related variety, unrelated variety and
-    regional economic growth. Regional Studies, 41(5), 685-697.
-    doi:10.1080/00343400601120296
-
-    Theil, H. (1972). Statistical Decomposition Analysis. North-Holland, Amsterdam.
-
-    Examples
-    --------
-    >>> from smartspec import ActivityMatrix
-    >>> m = ActivityMatrix.from_dense([[1, 1, 2, 0], [1, 3, 0, 0]], regions=["A", "B"],
-    ...                               activities=["C10", "C11", "F41", "F42"])
-    >>> unrelated_variety(m, groups=1).tolist()
-    [1.0, 0.0]
-
-    Every activity needs a group:
-
-    >>> unrelated_variety(m, groups={"C10": "C", "C11": "C"})
-    Traceback (most recent call last):
-    ...
-    smartspec.core.errors.ValidationError: the activity mapping does not cover every activity; ...
-    """
-    _, P, _ = _variety(m, groups, unmapped)
-    UV = _entropy(P, 2.0)
-    _warn_empty_regions(m, P, "unrelated_variety")
-    return labels.by_region(m, UV, "unrelated_variety")
-
-
-@register(
-    "related_variety",
-    level="region",
-    summary="Related variety (entropy within groups, bits; needs groups=)",
-    reference="Frenken, Van Oort & Verburg (2007)",
-)
-def related_variety(
-    m: ActivityMatrix, groups: Groups, *, unmapped: Literal["error", "drop"] = "error"
-) -> pd.Series:
-    r"""Related variety of each region: the weighted mean entropy *within* the groups of the
-    classification (variety among activities that share a group).
-
-    Parameters
-    ----------
-    m : ActivityMatrix
-        Values by detailed activity.
-    groups : mapping, Series, callable or int
-        The group of each activity, as in :func:`unrelated_variety`.
-    unmapped : {"error", "drop"}
-        As in :func:`unrelated_variety`.
-
-    Returns
-    -------
-    pandas.Series
-        ``related_variety`` in bits, index ``(period, region)``, :math:`\geq 0`. NaN (with a
-        warning) where the region's total is 0.
-
-    Notes
-    -----
-    .. math:: RV_r = \sum_g P_g H_g, \qquad
-              H_g = \sum_{i \in g} \frac{p_i}{P_g} \log_2 \frac{P_g}{p_i}
-
-    (Frenken et al. 2007), so that the detailed entropy is
-    :math:`E = \sum_i p_i \log_2 (1/p_i) = UV + RV`.
-
-    References
-    ----------
-    Frenken, K., Van Oort, F., & Verburg, T. (2007). Related variety, unrelated variety and
-    regional economic growth. Regional Studies, 41(5), 685-697.
-    doi:10.1080/00343400601120296
-
-    Examples
-    --------
-    >>> from smartspec import ActivityMatrix
-    >>> m = ActivityMatrix.from_dense([[1, 1, 2, 0], [1, 3, 0, 0]], regions=["A", "B"],
-    ...                               activities=["C10", "C11", "F41", "F42"])
-    >>> related_variety(m, groups=1)
-    period  region
-    all     A         0.500000
-            B         0.811278
-    Name: related_variety, dtype: float64
-    """
-    p, P, member = _variety(m, groups, unmapped)
-    P_of = P @ member.T  # (P, R, A): the share of each activity's group
-    with np.errstate(divide="ignore", invalid="ignore"):
-        within = np.where(P_of > 0, p / P_of, 0.0)  # p_i / P_g; 0 in an empty group
-    RV = 0.0 - np.sum(np.nan_to_num(P_of) * _plogp(within), axis=2) / np.log(2.0)
-    RV[np.isnan(P).any(axis=2)] = np.nan
-    _warn_empty_regions(m, P, "related_variety")
-    return labels.by_region(m, RV, "related_variety")

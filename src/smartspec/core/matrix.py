@@ -8,7 +8,6 @@ region, activity and period).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._matrix_io import (
+    DEFAULT_PERIOD,
+    as_index,
+    checked_missing,
+    coded_keys,
+    flag_array,
+    frame_codes,
+    n_differ,
+    read_parquet,
+    sorted_index,
+    write_parquet,
+)
 from ._validate import TableCheck
 from .errors import (
     UnknownActivityError,
@@ -36,118 +47,8 @@ DUPLICATES_FIX = (
     "repeated rows"
 )
 
-#: The period label given to a table that has no period column.
-DEFAULT_PERIOD = "all"
-
 Duplicates = Literal["error", "sum", "mean", "max", "min", "first", "last"]
 _DUPLICATE_RULES = ("error", "sum", "mean", "max", "min", "first", "last")
-
-
-def _sorted_index(values: Iterable[Hashable], name: str) -> pd.Index:
-    """Unique labels in sorted order (appearance order where the labels cannot be compared)."""
-    idx = pd.Index(pd.unique(pd.Series(list(values), dtype=object)), name=name)
-    try:
-        idx = idx.sort_values()
-    except TypeError:
-        pass
-    return idx.infer_objects() if idx.dtype == object else idx
-
-
-def _factorized(column: pd.Series, name: str) -> tuple[np.ndarray, pd.Index] | None:
-    """Integer codes of a key column into its :func:`_sorted_index` labels (None: fall back)."""
-    if isinstance(column.dtype, pd.CategoricalDtype) or (
-        pd.api.types.is_integer_dtype(column.dtype) and len(column)
-    ):
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            raw = column.cat.codes.to_numpy()
-            base, values = 0, column.cat.categories
-        else:
-            raw = column.to_numpy()
-            base = int(raw.min())
-            if int(raw.max()) - base >= 2**24:
-                raw = None
-            values = None
-        if raw is not None:  # codes from the (small) range of values: no hashing
-            offset = raw - base if base else raw
-            present = np.bincount(offset) > 0
-            used = np.flatnonzero(present)
-            labels = list(values[used]) if values is not None else list(used + base)
-            idx = pd.Index(pd.unique(pd.Series(labels, dtype=object)), name=name)
-            try:
-                idx = idx.sort_values()
-            except TypeError:
-                idx = None  # appearance order needed: the general path below
-            if idx is not None and len(idx) == len(labels):
-                idx = idx.infer_objects() if idx.dtype == object else idx
-                perm = idx.get_indexer(pd.Index(labels, dtype=object))
-                if not (perm < 0).any():
-                    lookup = np.full(len(present), -1, dtype=np.int64)
-                    lookup[used] = perm
-                    return lookup[offset], idx
-    codes, uniques = pd.factorize(column, sort=False)
-    labels = list(uniques)  # appearance order, as pd.unique gives it
-    idx = _sorted_index(labels, name)
-    if len(idx) != len(labels):
-        return None
-    perm = idx.get_indexer(pd.Index(labels, dtype=object))
-    if (perm < 0).any():
-        return None
-    return perm[codes].astype(np.int64, copy=False), idx
-
-
-def _coded_keys(
-    data: pd.DataFrame, region: str, activity: str, period: str | None
-) -> tuple[tuple[np.ndarray, ...], tuple[pd.Index, ...]] | None:
-    """Period, region and activity codes and labels of a long table whose keys are all distinct.
-
-    Factorising each column (categorical columns by their codes) and testing the combined
-    integer key is much faster than hashing rows of labels; None when a key repeats (or labels
-    do not factorise cleanly), and the caller takes the general path that reports or aggregates.
-    """
-    parts = []
-    for col, name in ((region, "region"), (activity, "activity")):
-        f = _factorized(data[col], name)
-        if f is None:
-            return None
-        parts.append(f)
-    if period is None:
-        p_codes = np.zeros(len(data), dtype=np.int64)
-        period_idx = pd.Index([DEFAULT_PERIOD], name="period")
-    else:
-        f = _factorized(data[period], "period")
-        if f is None:
-            return None
-        p_codes, period_idx = f
-    (r_codes, region_idx), (a_codes, activity_idx) = parts
-    n_p, n_r, n_a = len(period_idx), len(region_idx), len(activity_idx)
-    grid = n_p * n_r * n_a
-    if grid >= 2**62:
-        return None
-    key = (p_codes * n_r + r_codes) * n_a + a_codes
-    if grid <= max(8 * len(key), 2**24):  # a bitmap of the grid: one pass, no sort
-        seen = np.zeros(grid, dtype=bool)
-        seen[key] = True
-        repeated = int(np.count_nonzero(seen)) != len(key)
-    else:
-        ordered = np.sort(key)
-        repeated = bool((ordered[1:] == ordered[:-1]).any())
-    if repeated:
-        return None
-    return (p_codes, r_codes, a_codes), (period_idx, region_idx, activity_idx)
-
-
-def _as_index(labels: Iterable[Hashable] | pd.Index, name: str) -> pd.Index:
-    idx = labels.copy() if isinstance(labels, pd.Index) else pd.Index(list(labels))
-    idx.name = name
-    if idx.has_duplicates:
-        dup = idx[idx.duplicated()].unique()
-        raise ValidationError(
-            f"{name} labels must be unique",
-            expected=f"one label per {name}",
-            found=f"repeated labels {format_examples(dup)}",
-            fix=f"merge the repeated {name}s first, or relabel them",
-        )
-    return idx
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -202,9 +103,9 @@ class ActivityMatrix:
 
     def __post_init__(self) -> None:
         data = sp.csr_array(self.data, dtype=np.float64)
-        regions = _as_index(self.regions, "region")
-        activities = _as_index(self.activities, "activity")
-        periods = _as_index(self.periods, "period")
+        regions = as_index(self.regions, "region")
+        activities = as_index(self.activities, "activity")
+        periods = as_index(self.periods, "period")
         expected = (len(periods) * len(regions), len(activities))
         if data.shape != expected:
             raise ValidationError(
@@ -220,7 +121,7 @@ class ActivityMatrix:
         data.sum_duplicates()
         data.eliminate_zeros()
         data.sort_indices()
-        missing = _missing_cells(self.missing, data)
+        missing = checked_missing(self.missing, data)
         for name, value in (
             ("data", data),
             ("missing", missing),
@@ -320,60 +221,32 @@ class ActivityMatrix:
         for col in key_cols:
             check.labels(col)
         values = check.numbers(value, allow_missing=missing == "flag")
-        unknown = np.isnan(values)
 
-        coded = _coded_keys(data, region, activity, period)
-        if coded is not None:  # no repeated key: build straight from integer codes
-            (p_codes, r_codes, a_codes), (period_idx, region_idx, activity_idx) = coded
-            n_r = len(region_idx)
-            shape = (len(period_idx) * n_r, len(activity_idx))
-            rows = p_codes * n_r + r_codes
-            mat = sp.coo_array(
-                (np.where(unknown, 0.0, values), (rows, a_codes)), shape=shape
-            ).tocsr()
-            flags = _flag_array(rows[unknown], a_codes[unknown], shape)
-            return cls(
-                mat,
-                region_idx,
-                activity_idx,
-                period_idx,
-                value_name=str(value),
-                source=source,
-                missing=flags,
+        coded = coded_keys(data, region, activity, period)
+        if coded is None:  # repeated keys (or labels that do not factorise): the general path
+            keys = pd.DataFrame({c: data[c].to_numpy() for c in key_cols})
+            dup = check.unique_keys(
+                keys,
+                what="the same (region, activity"
+                + (", period" if period is not None else "")
+                + ") key",
+                fix=DUPLICATES_FIX if duplicates == "error" else "",
             )
-
-        keys = pd.DataFrame({c: data[c].to_numpy() for c in key_cols})
-        dup = check.unique_keys(
-            keys,
-            what="the same (region, activity"
-            + (", period" if period is not None else "")
-            + ") key",
-            fix=DUPLICATES_FIX if duplicates == "error" else "",
-        )
-        frame = keys.assign(__value=values)
-        if dup.any():
-            # a key with any empty part stays missing: its total is unknown
-            frame = frame.groupby(key_cols, sort=False, dropna=False)["__value"].agg(
-                lambda v: np.nan if v.isna().any() else v.agg(duplicates)
-            )
-            frame = frame.reset_index()
-
-        region_idx = _sorted_index(frame[region], "region")
-        activity_idx = _sorted_index(frame[activity], "activity")
-        if period is None:
-            period_idx = pd.Index([DEFAULT_PERIOD], name="period")
-            p_codes = np.zeros(len(frame), dtype=np.int64)
-        else:
-            period_idx = _sorted_index(frame[period], "period")
-            p_codes = period_idx.get_indexer(frame[period])
-        r_codes = region_idx.get_indexer(frame[region])
-        a_codes = activity_idx.get_indexer(frame[activity])
+            frame = keys.assign(__value=values)
+            if dup.any():
+                # a key with any empty part stays missing: its total is unknown
+                frame = frame.groupby(key_cols, sort=False, dropna=False)["__value"].agg(
+                    lambda v: np.nan if v.isna().any() else v.agg(duplicates)
+                )
+                frame = frame.reset_index()
+            coded = frame_codes(frame, region, activity, period)
+            values = frame["__value"].to_numpy(dtype=np.float64)
+        (p_codes, r_codes, a_codes), (period_idx, region_idx, activity_idx) = coded
         n_r = len(region_idx)
         shape = (len(period_idx) * n_r, len(activity_idx))
-        vals = frame["__value"].to_numpy(dtype=np.float64)
-        unknown = np.isnan(vals)
+        unknown = np.isnan(values)
         rows = p_codes * n_r + r_codes
-        mat = sp.coo_array((np.where(unknown, 0.0, vals), (rows, a_codes)), shape=shape).tocsr()
+        mat = sp.coo_array((np.where(unknown, 0.0, values), (rows, a_codes)), shape=shape).tocsr()
         return cls(
             mat,
             region_idx,
@@ -381,7 +254,7 @@ class ActivityMatrix:
             period_idx,
             value_name=str(value),
             source=source,
-            missing=_flag_array(rows[unknown], a_codes[unknown], shape),
+            missing=flag_array(rows[unknown], a_codes[unknown], shape),
         )
 
     @classmethod
@@ -821,7 +694,7 @@ value='v')
             if unmapped == "keep":
                 parents[missing] = labels[missing.to_numpy()]
         keep = parents.notna().to_numpy()
-        new_labels = _sorted_index(parents[keep], axis)
+        new_labels = sorted_index(parents[keep], axis)
         codes = new_labels.get_indexer(parents[keep])
         group = sp.csr_array(
             (np.ones(int(keep.sum())), (np.flatnonzero(keep), codes)),
@@ -865,120 +738,16 @@ value='v')
             and self.activities.equals(other.activities)
             and self.periods.equals(other.periods)
             and self.value_name == other.value_name
-            and (self.data != other.data).nnz == 0
+            and n_differ(self.data, other.data) == 0
             and self.n_missing == other.n_missing
-            and (self.n_missing == 0 or (self.missing != other.missing).nnz == 0)
+            and (self.n_missing == 0 or n_differ(self.missing, other.missing) == 0)
         )
 
     def to_parquet(self, path: str | Path) -> None:
         """Write losslessly to Parquet, with labels and settings in the file metadata."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from smartspec import __version__
-
-        long = self.to_long()
-        if self.n_missing:  # missing cells travel as rows with an empty value
-            long = pd.concat([long, self.missing_cells().assign(value=np.nan)], ignore_index=True)
-        table = pa.Table.from_pandas(long, preserve_index=False)
-        meta = {
-            "smartspec_version": __version__,
-            "value_name": self.value_name,
-            "regions": [str(x) for x in self.regions],
-            "activities": [str(x) for x in self.activities],
-            "periods": [_json_label(x) for x in self.periods],
-            "metadata": {k: str(v) for k, v in self.metadata.items()},
-        }
-        table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), b"smartspec": json.dumps(meta).encode()}
-        )
-        pq.write_table(table, path)
+        write_parquet(self, path)
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> ActivityMatrix:
         """Read a file written by :meth:`to_parquet` (all labels kept, zeros included)."""
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(path)
-        raw = (table.schema.metadata or {}).get(b"smartspec")
-        if raw is None:
-            raise ValidationError(
-                "not a smartspec matrix file",
-                where=str(path),
-                expected="a Parquet file written by ActivityMatrix.to_parquet",
-                found="no 'smartspec' metadata",
-                fix="read a plain long table with smartspec.io.read_table instead",
-            )
-        meta = json.loads(raw)
-        long = table.to_pandas()
-        regions = pd.Index(long["region"].iloc[:0].tolist() or [], dtype=object)
-        regions = _restore(meta["regions"], long["region"])
-        activities = _restore(meta["activities"], long["activity"])
-        periods = _restore(meta["periods"], long["period"])
-        n_r = len(regions)
-        rows = periods.get_indexer(long["period"]) * n_r + regions.get_indexer(long["region"])
-        cols = activities.get_indexer(long["activity"])
-        vals = long["value"].to_numpy(dtype=np.float64)
-        unknown = np.isnan(vals)
-        shape = (len(periods) * n_r, len(activities))
-        mat = sp.coo_array((np.where(unknown, 0.0, vals), (rows, cols)), shape=shape).tocsr()
-        return cls(
-            mat,
-            regions,
-            activities,
-            periods,
-            value_name=meta["value_name"],
-            source=str(path),
-            metadata=meta.get("metadata", {}),
-            missing=_flag_array(rows[unknown], cols[unknown], shape),
-        )
-
-
-def _flag_array(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_array | None:
-    """A boolean CSR array true at the given cells (None when there are none)."""
-    if not len(rows):
-        return None
-    return sp.csr_array(
-        sp.coo_array((np.ones(len(rows), dtype=bool), (rows, cols)), shape=shape).tocsr()
-    )
-
-
-def _missing_cells(missing: Any, data: sp.csr_array) -> sp.csr_array | None:
-    """Validate the missing-cell flags against the values: a boolean CSR array of the same
-    shape, false wherever a value is stored (None when no cell is missing)."""
-    if missing is None:
-        return None
-    flags = sp.csr_array(missing, dtype=bool)
-    if flags.shape != data.shape:
-        raise ValidationError(
-            "the missing-cell flags do not fit the data",
-            expected=f"shape {data.shape}",
-            found=f"shape {flags.shape}",
-        )
-    flags.eliminate_zeros()
-    if flags.nnz == 0:
-        return None
-    clash = flags.multiply(data != 0)
-    if clash.nnz:
-        raise ValidationError(
-            "a cell cannot both hold a value and be missing",
-            expected="missing cells with no value",
-            found=f"{int(clash.nnz)} cell(s) with a value flagged missing",
-        )
-    flags.sort_indices()
-    return flags
-
-
-def _json_label(x: Any) -> Any:
-    return x.item() if isinstance(x, np.generic) else x
-
-
-def _restore(labels: list[Any], column: pd.Series) -> pd.Index:
-    """Labels from file metadata, in the dtype the long column has."""
-    idx = pd.Index(labels)
-    if len(column) and not pd.api.types.is_object_dtype(column.dtype):
-        idx = idx.astype(column.dtype)
-    elif len(column):
-        lookup = {str(v): v for v in pd.unique(column)}
-        idx = pd.Index([lookup.get(str(x), x) for x in labels])
-    return idx
+        return cls(**read_parquet(path))

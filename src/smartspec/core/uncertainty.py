@@ -10,6 +10,7 @@ their ranks.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,21 +119,35 @@ def complexity_intervals(
     n_resamples = check_count(n_resamples, "n_resamples", minimum=2)
     if not 0 < level < 1:
         raise ValidationError("level must be in (0, 1)", expected="e.g. 0.9", found=repr(level))
-    options = dict(profile=profile, presence=presence, threshold=threshold, population=population)
-    base = Steps(m, **options)
+
+    def steps(matrix: ActivityMatrix) -> Steps:
+        return Steps(
+            matrix,
+            profile=profile,
+            presence=presence,
+            threshold=threshold,
+            population=population,
+        )
+
+    base = steps(m)
     eci_draws, pci_draws = [], []
     for counts in poisson_resamples(base.values, n_resamples=n_resamples, seed=seed):
         resampled = ActivityMatrix.from_dense(
             counts, regions=m.regions, activities=m.activities, periods=m.periods
         )
-        s = Steps(resampled, **options)
+        s = steps(resampled)
         flip = _sign_to(base.eci, s.eci)
         eci_draws.append(s.eci * flip[:, None])
         pci_draws.append(s.pci * flip[:, None])
     alpha = (1 - level) / 2
     q = [alpha, 1 - alpha]
 
-    def table(point: np.ndarray, draws: list[np.ndarray], name: str, by) -> pd.DataFrame:
+    def table(
+        point: np.ndarray,
+        draws: list[np.ndarray],
+        name: str,
+        by: Callable[[ActivityMatrix, np.ndarray, str], pd.Series],
+    ) -> pd.DataFrame:
         stack = np.stack(draws)  # (n, P, N)
         rank_stack = np.stack([_ranks(d) for d in draws])
         with np.errstate(invalid="ignore"):

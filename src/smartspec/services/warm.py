@@ -28,8 +28,8 @@ logger = logging.getLogger("smartspec.warm")
 def _tasks(app: SmartSpecApp) -> Iterator[tuple[str, str, Callable[[], Any]]]:
     """(what, dataset, compute) for each default heavy result: layouts first (quick), then
     backtests."""
-    from smartspec.services.api.evidence import _backtest
-    from smartspec.services.api.queries import network
+    from smartspec.domains.evidence.methods import _backtest
+    from smartspec.domains.evidence.service import network
 
     records = app.catalogue()
     for r in records:

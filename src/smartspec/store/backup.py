@@ -42,7 +42,7 @@ def backup(app: SmartSpecApp, target: str | Path) -> dict[str, Any]:
         The manifest written (``datasets``: how many).
     """
     from .. import __version__
-    from ..app import labels_path
+    from ..domains.datasets.catalogue import labels_path
 
     target = Path(target)
     rows, files = [], []
@@ -114,7 +114,7 @@ def restore(app: SmartSpecApp, source: str | Path, *, replace: bool = False) -> 
         For a file that is not a smartspec backup, a member outside ``files/``, or an id that
         exists (without ``replace``).
     """
-    from ..app import labels_path
+    from ..domains.datasets.catalogue import labels_path
     from .store import DatasetRecord
 
     source = Path(source)

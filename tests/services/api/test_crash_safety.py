@@ -21,7 +21,7 @@ FORM = {"region": "geo", "activity": "sector", "value": "jobs"}
 CHILD = textwrap.dedent(
     """
     import os, signal, sys
-    import smartspec.app as appmod
+    import smartspec.domains.datasets.catalogue as appmod
     from smartspec.app import SmartSpecApp
 
     data_dir, step, csv = sys.argv[1], sys.argv[2], sys.argv[3].encode()

@@ -22,7 +22,7 @@ def test_a_repeated_answer_is_not_computed_again(app, monkeypatch):
     url = "/api/v1/datasets/us-state-industry/regions/06/profile"
     first = client.get(url)
     calls = []
-    from smartspec.services.api import queries
+    from smartspec.domains.evidence import views as queries
 
     real = queries.region_profile
     monkeypatch.setattr(queries, "region_profile", lambda *a, **k: calls.append(1) or real(*a, **k))

@@ -1,7 +1,8 @@
 """The REST API: :func:`create_api` builds the FastAPI application of a
 :class:`~smartspec.app.SmartSpecApp`.
 
-Routes live under ``/api/v1`` (one router per resource, see :mod:`.routers`), the OpenAPI
+Routes live under ``/api/v1`` (one router per resource: the platform's in :mod:`.routers`, the
+domains' in their packages, :data:`smartspec.domains.DOMAINS`), the OpenAPI
 document at ``/api/openapi.json`` and an offline endpoint list at ``/api/docs`` (no CDN). Every
 error answers in one JSON shape (:mod:`.errors`). :mod:`.security` wraps it all: Host allow-list,
 origin check on writes, read-only mode, security headers. When the dashboard package
@@ -21,7 +22,7 @@ from smartspec import __version__
 
 from .errors import ENVELOPE, BodyTooLargeError, install_error_handlers, too_large_response
 from .response_cache import ResponseCache
-from .routers import ROUTERS
+from .routers import FIRST, LAST
 from .security import install as install_security
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from smartspec.app import SmartSpecApp
 
-__all__ = ["API_PREFIX", "create_api"]
+__all__ = ["API_PREFIX", "create_api", "routers"]
 
 #: Where the versioned API lives.
 API_PREFIX = "/api/v1"
@@ -161,6 +162,14 @@ def _docs_page(api: FastAPI) -> HTMLResponse:
     return HTMLResponse(body)
 
 
+def routers() -> list[Any]:
+    """Every router of the API in mounting order: the platform's health and settings, each
+    registered domain's (:data:`smartspec.domains.DOMAINS`), the background jobs."""
+    from smartspec.domains import DOMAINS
+
+    return [*FIRST, *(r for d in DOMAINS for r in d.load_routers()), *LAST]
+
+
 def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
     """The FastAPI application of ``app``.
 
@@ -193,7 +202,7 @@ def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
         max_bytes=int(float(app.settings["response_cache_mb"]) * 2**20),
     )
     install_security(api, app)  # Host allow-list, origin check, read-only, headers
-    for router in ROUTERS:
+    for router in routers():
         api.include_router(router, prefix=API_PREFIX)
 
     @api.get("/api/docs", include_in_schema=False)

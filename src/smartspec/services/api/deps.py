@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 
-from smartspec.app import PAGE_CEILING, SmartSpecApp
+from smartspec.app import SmartSpecApp
+from smartspec.settings import PAGE_CEILING
 
 __all__ = [
     "MAX_KNN",

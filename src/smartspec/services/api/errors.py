@@ -22,7 +22,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from smartspec.app import ConflictError, RequestError, UploadTooLargeError
 from smartspec.core.errors import (
     SmartSpecError,
     UnknownActivityError,
@@ -30,6 +29,13 @@ from smartspec.core.errors import (
     UnknownPeriodError,
     UnknownRegionError,
     ValidationError,
+)
+from smartspec.domains.errors import (
+    ConflictError,
+    RequestError,
+    UnknownJobError,
+    UnknownTableError,
+    UploadTooLargeError,
 )
 from smartspec.jobs import JobQueueFullError, Pending
 
@@ -54,24 +60,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("smartspec.api")
-
-
-class UnknownTableError(SmartSpecError, KeyError):
-    """An indicator table or download that does not exist: HTTP 404."""
-
-    code = "unknown_table"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class UnknownJobError(SmartSpecError, KeyError):
-    """A job id this server process does not know: HTTP 404."""
-
-    code = "unknown_job"
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ErrorBody(BaseModel):
@@ -216,25 +204,31 @@ def _render(request: Request, response: JSONResponse) -> Response:
     return response
 
 
+def error_body(exc: SmartSpecError, roots: list[str]) -> tuple[int, dict[str, Any]]:
+    """The status and the ``error`` object of a smartspec error: what the API answers and the
+    dashboard's error page shows (server paths under ``roots`` reduced to file names)."""
+    from .security import redact  # no server path in an answer
+
+    status = status_for(exc)
+    body = ErrorBody(
+        status=status,
+        type=type(exc).__name__,
+        code=exc.code or code_for(type(exc).__name__),
+        message=redact(exc.message, roots) or "",
+        expected=redact(exc.expected, roots),
+        found=redact(exc.found, roots),
+        where=redact(exc.where, roots),
+        fix=redact(exc.fix, roots),
+    )
+    return status, body.model_dump()
+
+
 async def _smartspec_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SmartSpecError)
-    from .security import redact, server_paths  # no server path in an answer
+    from .security import server_paths
 
-    roots = server_paths(request.app)
-    status = status_for(exc)
-    return _render(
-        request,
-        error_response(
-            status,
-            type(exc).__name__,
-            redact(exc.message, roots) or "",
-            expected=redact(exc.expected, roots),
-            found=redact(exc.found, roots),
-            where=redact(exc.where, roots),
-            fix=redact(exc.fix, roots),
-            code=exc.code,
-        ),
-    )
+    status, body = error_body(exc, server_paths(request.app))
+    return _render(request, JSONResponse({"error": body}, status_code=status))
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -394,23 +388,32 @@ ACCEPTED_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def accepted_response(request: Request, pending: Pending) -> JSONResponse:
-    """202 Accepted for a result still being computed, with its job's status and its link."""
+def pending_body(pending: Pending, app: Any, root_path: str = "") -> dict[str, Any]:
+    """What a 202 answer says of a result still being computed: its job and where to ask."""
     job = pending.job
-    url = f"{request.scope.get('root_path', '')}/api/v1/jobs/{job.id}"
-    app = getattr(request.app.state, "smartspec", None)
+    url = f"{root_path}/api/v1/jobs/{job.id}"
     position = app.jobs.position(job) if app is not None else None
-    body = {
+    return {
         "message": f"the {job.kind} of dataset {job.dataset!r} is being computed ({job.state}); "
         f"ask again in a few seconds",
         "status_url": url,
         "retry_after_s": RETRY_AFTER_S,
         "job": jsonable_encoder(job.status(position)),
     }
+
+
+def accepted_response(request: Request, pending: Pending) -> JSONResponse:
+    """202 Accepted for a result still being computed, with its job's status and its link."""
+    app = getattr(request.app.state, "smartspec", None)
+    body = pending_body(pending, app, request.scope.get("root_path", ""))
     return JSONResponse(
         body,
         status_code=202,
-        headers={"Location": url, "Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+        headers={
+            "Location": body["status_url"],
+            "Retry-After": str(RETRY_AFTER_S),
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -7,6 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from smartspec.domains.evidence.views import MapInfo, RegionProfile, Specialisation
+
+#: The region profile is a typed view of the evidence domain; its old name here.
+RegionProfileDoc = RegionProfile
+
 __all__ = [
     "ActivityProfile",
     "BacktestSummary",
@@ -60,15 +65,6 @@ class SettingList(BaseModel):
     """The platform's settings."""
 
     items: list[SettingItem]
-
-
-class MapInfo(BaseModel):
-    """How the regions can be mapped."""
-
-    boundaries: str | None = Field(
-        None, description="Boundary set of the regions (nuts2021-2, us-states, world) or null."
-    )
-    region_level: str | None = None
 
 
 class DatasetSummary(BaseModel):
@@ -170,112 +166,6 @@ class IndicatorPage(BaseModel):
     total: int = Field(description="Rows that match the filters.")
     limit: int
     offset: int
-
-
-class Specialisation(BaseModel):
-    """An activity where a region has presence."""
-
-    activity: str
-    activity_name: str | None = None
-    value: float
-    rca: Number
-    pci: Number
-    rca_low: Number = Field(
-        None, description="Poisson 95% interval of the RCA (null when the values are not counts)."
-    )
-    rca_high: Number = None
-    reliable: bool = Field(
-        True, description="The count is large, or the RCA interval excludes the presence threshold."
-    )
-
-
-class ProfileActivity(BaseModel):
-    """A diversification opportunity of a region: an activity it lacks, that other regions
-    have, whose cell is not suppressed."""
-
-    activity: str
-    activity_name: str | None = None
-    value: Number = None
-    rca: Number = None
-    density: Number = None
-    pci: Number = None
-    cog: Number = None
-    reliable: bool = True
-
-
-class HistoryPoint(BaseModel):
-    """A region's complexity in one period."""
-
-    period: Period
-    eci: Number
-    eci_rank: int | None
-    n_ranked: int
-    diversity: int
-    coi: Number
-    total: float
-
-
-class ChangeItem(BaseModel):
-    """An activity whose presence changed."""
-
-    activity: str
-    activity_name: str | None = None
-    rca: Number = None
-    rca_before: Number = None
-
-
-class Changes(BaseModel):
-    """Activities gained and lost since the previous period."""
-
-    since: Period
-    gained: list[ChangeItem]
-    lost: list[ChangeItem]
-
-
-class RegionProfileDoc(BaseModel):
-    """A region's evidence profile (``RegionProfile.to_dict()`` plus names, history, changes)."""
-
-    dataset: str
-    region: str
-    region_name: str | None = None
-    parent: str | None = None
-    period: Period
-    value_name: str
-    total: float = Field(description="The region's total value in the period.")
-    eci: Number
-    eci_rank: int | None
-    n_ranked: int
-    diversity: int
-    coi: Number
-    rank_by: str
-    specialisations: list[Specialisation]
-    opportunities: list[ProfileActivity]
-    history: list[HistoryPoint]
-    changes: Changes | None = Field(description="Null for a dataset with one period.")
-    map: MapInfo
-    has_data: bool = Field(
-        True,
-        description="False: no data for the region in the period, "
-        "so no specialisations and no recommendations.",
-    )
-    missing_share: Number = Field(
-        0.0,
-        description="Share of the region's activity cells "
-        "suppressed or confidential in the source.",
-    )
-    hidden: int = Field(
-        0,
-        description="Cells left out of the lists: counts too small to tell "
-        "(show_unreliable=true lists them).",
-    )
-    notices: list[str] = Field(
-        default_factory=list, description="What the reader must know to read the lists."
-    )
-    complete_period: bool = True
-    settings: dict[str, Any] = Field(
-        default_factory=dict, description="The sign rule and profile the complexity figures use."
-    )
-    warnings: list[str] = Field(default_factory=list)
 
 
 class IncomeCorrelation(BaseModel):

@@ -1,8 +1,10 @@
-"""The dashboard's only data source: the JSON API, called in-process.
+"""Where the dashboard's pages get their data.
 
-Pages read exactly what ``/api/v1`` publishes (see ``docs/api.md``), through an
-:class:`httpx.AsyncClient` bound to the same FastAPI application, so the dashboard and the API
-can never disagree and the pages need nothing from the application object's internals.
+:class:`Services` calls the domains' service functions and typed views directly (no HTTP inside
+the process): the same functions the API routes call, so the dashboard and the API can never
+disagree, with the same errors (:func:`smartspec.services.api.errors.error_body`) and the same
+202 progress answers. :class:`ApiClient` reads the JSON API over an in-process transport, for
+the pages not yet moved to direct calls and for the upload form's POST.
 """
 
 from __future__ import annotations
@@ -32,6 +34,61 @@ class ApiPending(Exception):  # noqa: N818 - a state, not an error
     def __init__(self, body: dict[str, Any]):
         super().__init__(body.get("message", ""))
         self.body = body
+
+
+class Services:
+    """Direct calls of the domains' services for the pages of one application.
+
+    Each call runs in a worker thread (the services are synchronous and may compute), with the
+    page's wait for heavy results (``page_wait_s``); it answers what the API would have
+    answered, as JSON-ready data, or raises :class:`ApiError` / :class:`ApiPending` as a request
+    to the API would.
+    """
+
+    def __init__(self, api: Any, app: Any, wait: float | None = None):
+        self.api = api
+        self.app = app
+        self.wait = wait
+
+    async def call(self, func: Any, *args: Any, **kwargs: Any) -> Any:
+        """``func(app, *args, **kwargs)`` in a worker thread, as JSON-ready data."""
+        import anyio
+        from fastapi.encoders import jsonable_encoder
+        from pydantic import BaseModel
+
+        from smartspec.core.errors import SmartSpecError
+        from smartspec.jobs import REQUESTED_WAIT, Pending
+        from smartspec.services.api.errors import error_body, pending_body
+        from smartspec.services.api.security import server_paths
+
+        def run() -> Any:
+            token = REQUESTED_WAIT.set(self.wait) if self.wait is not None else None
+            try:
+                result = func(self.app, *args, **kwargs)
+            finally:
+                if token is not None:
+                    REQUESTED_WAIT.reset(token)
+            if isinstance(result, BaseModel):
+                return result.model_dump(mode="json")
+            return jsonable_encoder(result)
+
+        try:
+            return await anyio.to_thread.run_sync(run)
+        except SmartSpecError as exc:
+            status, body = error_body(exc, server_paths(self.api))
+            raise ApiError(status, body) from exc
+        except Pending as exc:
+            raise ApiPending(pending_body(exc, self.app)) from exc
+
+    async def items(self, func: Any, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every item of a paginated service answer (``{items, total}``), page by page."""
+        out: list[dict[str, Any]] = []
+        while True:
+            page = await self.call(func, *args, limit=PAGE, offset=len(out), **kwargs)
+            items = page.get("items", [])
+            out.extend(items)
+            if not items or len(out) >= int(page.get("total", 0)) or len(items) < PAGE:
+                return out
 
 
 def seg(code: Any) -> str:

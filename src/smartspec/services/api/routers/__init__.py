@@ -1,36 +1,11 @@
-"""One router per resource, all mounted under ``/api/v1``."""
+"""The platform's own routers (health and settings, background jobs); the domains bring theirs
+(:data:`smartspec.domains.DOMAINS`), mounted between these two by
+:func:`smartspec.services.api.create_api`."""
 
-from . import (
-    activities,
-    compare,
-    complexity,
-    datasets,
-    downloads,
-    framework,
-    health,
-    indicators,
-    jobs,
-    measures,
-    network,
-    regions,
-    validation,
-)
+from . import health, jobs
 
-#: Routers in the order they are mounted (and listed in the OpenAPI document).
-ROUTERS = (
-    health.router,
-    datasets.router,
-    regions.router,
-    activities.router,
-    indicators.router,
-    complexity.router,
-    network.router,
-    compare.router,
-    downloads.router,
-    framework.router,
-    validation.router,
-    measures.router,
-    jobs.router,
-)
+#: Mounted first (health, settings) and last (jobs), around the domains' routers.
+FIRST = (health.router,)
+LAST = (jobs.router,)
 
-__all__ = ["ROUTERS"]
+__all__ = ["FIRST", "LAST"]

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from .. import queries
-from ..deps import AppDep, OptionsDep, PeriodQuery
-from ..errors import ERROR_RESPONSES, UnknownTableError
-from ..exports import FORMATS
+from smartspec.services.api.deps import AppDep, OptionsDep, PeriodQuery
+from smartspec.services.api.errors import ERROR_RESPONSES, UnknownTableError
+from smartspec.services.api.exports import FORMATS
+
+from .. import service as queries
 from .indicators import _codes, table_download
 
 router = APIRouter(tags=["downloads"], responses=ERROR_RESPONSES)

@@ -1,69 +1,38 @@
 """Commands that read a dataset (bundled or a file) and report on it: ``opportunities`` (the
-smart-specialisation framework) and ``validate`` (backtests of recommendations).
+smart-specialisation framework), ``validate`` (backtests of recommendations) and
+``indicators`` (one indicator of the catalogue as a long table).
 
 Thin: parse the options, call one library function, format the result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
-import pandas as pd
 
-from smartspec.core.matrix import ActivityMatrix
+from smartspec.services.options import parse_value
 
-from .cli import (
-    _COLUMN_HELP,
-    _captured_warnings,
-    _console,
-    _dataset_labels,
-    _fmt,
-    _input_options,
-    _load_matrix,
-    _profiles_help,
-    _resolve_region,
-    _usage,
+from .errors import usage
+from .loading import load_source, period_of, resolve_region
+from .options import (
+    json_option,
+    period_label_option,
+    region_label_option,
+    source_options,
+    top_option,
 )
-from .options import parse_value
+from .output import captured_warnings, console, fmt
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT and its --*-col options, or --dataset (for commands where --region is a label)."""
-    for name in ("period", "value", "activity", "region"):
-        f = click.option(f"--{name}-col", metavar="COL", help="INPUT's " + _COLUMN_HELP[name])(f)
-    f = _input_options(f)
-    f = click.argument(
-        "input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False)
-    )(f)
-    return click.option(
-        "--profile",
-        default=None,
-        metavar="NAME",
-        help=f"Convention profile ({_profiles_help()}); default: atlas.",
-    )(f)
+    from smartspec.core.framework import Cutoff
+    from smartspec.io.writers import TableFormat
 
-
-def load_source(
-    opts: dict[str, Any],
-) -> tuple[ActivityMatrix, dict[str, str], dict[str, str]]:
-    """The matrix named by :func:`source_options`, its region and activity names (code -> name,
-    empty for a file)."""
-    columns = {k: opts.pop(f"{k}_col") for k in ("region", "activity", "value", "period")}
-    m, _ = _load_matrix(
-        input_path=opts.pop("input_path"),
-        dataset=opts["dataset"],
-        columns=columns,
-        column_flags={k: f"--{k}-col" for k in columns},
-        duplicates=opts.pop("duplicates"),
-        sheet=opts.pop("sheet"),
-        input_format=opts.pop("input_format"),
-        decimal=opts.pop("decimal"),
-    )
-    dataset = opts.pop("dataset")
-    return m, _dataset_labels(dataset, "region"), _dataset_labels(dataset, "activity")
+__all__ = ["indicators_command", "opportunities_command", "validate_command"]
 
 
 def _profile_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
@@ -71,28 +40,34 @@ def _profile_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
     return {"profile": profile} if profile else {}
 
 
-def _cutoff(text: str) -> str | float:
-    if text in ("mean", "median"):
-        return text
+def cutoff(text: str) -> Cutoff:
+    """A ``--*-cutoff``: ``mean``, ``median`` or a number.
+
+    >>> cutoff("median"), cutoff("0.5")
+    ('median', 0.5)
+    """
+    if text == "mean":
+        return "mean"
+    if text == "median":
+        return "median"
     try:
         return float(text)
     except ValueError:
-        raise _usage(f"a cut-off is 'mean', 'median' or a number, not {text!r}") from None
+        raise usage(f"a cut-off is 'mean', 'median' or a number, not {text!r}") from None
+
+
+def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    from smartspec.io import jsonable
+
+    return jsonable(frame.to_dict("records"))
 
 
 @click.command("opportunities")
 @source_options
-@click.option(
-    "--region",
-    "-r",
-    "region_label",
-    default=None,
-    metavar="REGION",
-    help="Show this region's candidates (code, or name with --dataset).",
+@region_label_option(
+    required=False, help="Show this region's candidates (code, or name with --dataset)."
 )
-@click.option(
-    "--period", "period_label", default=None, metavar="PERIOD", help="Period (default: the latest)."
-)
+@period_label_option(metavar="PERIOD", help="Period (default: the latest).")
 @click.option(
     "--density-cutoff",
     default="mean",
@@ -114,13 +89,7 @@ def _cutoff(text: str) -> str | float:
     show_default=True,
     help="Cut-offs over each region's candidates, or over all regions of the period.",
 )
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=5,
-    show_default=True,
-    help="Candidates shown per quadrant.",
-)
+@top_option(default=5, help="Candidates shown per quadrant.")
 @click.option(
     "--out",
     "out_dir",
@@ -129,7 +98,7 @@ def _cutoff(text: str) -> str | float:
     metavar="DIR",
     help="Write candidates.csv, regions.csv (and the region's chart) to DIR.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the region's candidates as JSON.")
+@json_option("Print the region's candidates as JSON.")
 def opportunities_command(**opts: Any) -> None:
     """The smart-specialisation framework (Balland et al. 2019): every activity a region does
     not yet specialise in, by relatedness density and complexity, in four quadrants.
@@ -139,23 +108,20 @@ def opportunities_command(**opts: Any) -> None:
       smartspec opportunities --dataset eu-nuts2-sbs --region ES51
       smartspec opportunities --dataset nz-urban-industry --out out/framework
     """
-    from smartspec.core.framework import QUADRANTS, framework
+    from smartspec.core.framework import framework
 
     m, names, activity_names = load_source(opts)
     region = opts["region_label"]
     if region is None and opts["out_dir"] is None:
-        raise _usage("give --region REGION to show a region, or --out DIR to write every region")
-    period = (
-        m.periods[-1]
-        if opts["period_label"] is None
-        else m.periods[m.period_position(opts["period_label"])]
-    )
-    with _captured_warnings(show=False):
+        raise usage("give --region REGION to show a region, or --out DIR to write every region")
+    period = period_of(m, opts["period_label"])
+    scope: Literal["region", "period"] = opts["scope"]  # click.Choice: one of the two
+    with captured_warnings(show=False):
         fw = framework(
             m.select(periods=[period]) if m.n_periods > 1 else m,
-            density_cutoff=_cutoff(opts["density_cutoff"]),
-            complexity_cutoff=_cutoff(opts["complexity_cutoff"]),
-            scope=opts["scope"],
+            density_cutoff=cutoff(opts["density_cutoff"]),
+            complexity_cutoff=cutoff(opts["complexity_cutoff"]),
+            scope=scope,
             **_profile_kwargs(opts),
         )
     out = Path(opts["out_dir"]) if opts["out_dir"] else None
@@ -166,7 +132,7 @@ def opportunities_command(**opts: Any) -> None:
     if region is None:
         click.echo(f"Wrote {len(fw.candidates)} candidates of {m.n_regions} regions to {out}/")
         return
-    code = _resolve_region(m, region, names)
+    code = resolve_region(m, region, names)
     table = fw.region(code, period)
     if out is not None:
         from smartspec.reports.charts import framework_chart, save
@@ -176,27 +142,32 @@ def opportunities_command(**opts: Any) -> None:
             out / f"framework-{code}.svg",
         )
     if opts["as_json"]:
-        import json
-
-        click.echo(
-            json.dumps(
-                {
-                    "region": str(code),
-                    "period": str(period),
-                    "settings": fw.settings,
-                    "candidates": _json_records(table),
-                },
-                indent=2,
-            )
-        )
+        doc = {
+            "region": str(code),
+            "period": str(period),
+            "settings": fw.settings,
+            "candidates": _json_records(table),
+        }
+        click.echo(json.dumps(doc, indent=2))
         return
-    console = _console()
-    console.print(
-        f"[bold]{names.get(str(code), code)}[/bold] ({code}), period {period}: "
-        f"{len(table)} candidate activities"
-    )
+    _print_quadrants(table, f"{names.get(str(code), code)}", code, period, activity_names, opts)
+
+
+def _print_quadrants(
+    table: pd.DataFrame,
+    name: str,
+    code: Any,
+    period: Any,
+    activity_names: dict[str, str],
+    opts: dict[str, Any],
+) -> None:
+    """A region's candidates: one table per quadrant, its ``--top`` rows."""
     from rich.table import Table
 
+    from smartspec.core.framework import QUADRANTS
+
+    out = console()
+    out.print(f"[bold]{name}[/bold] ({code}), period {period}: {len(table)} candidate activities")
     for q, meaning in QUADRANTS.items():
         rows = table[table.quadrant == q].head(opts["top"])
         t = Table(title=f"{meaning} ({(table.quadrant == q).sum()})", title_justify="left")
@@ -206,17 +177,11 @@ def opportunities_command(**opts: Any) -> None:
             t.add_row(
                 str(rec.activity),
                 activity_names.get(str(rec.activity), ""),
-                _fmt(rec.density, 3),
-                _fmt(rec.complexity),
-                _fmt(rec.rca),
+                fmt(rec.density, 3),
+                fmt(rec.complexity),
+                fmt(rec.rca),
             )
-        console.print(t)
-
-
-def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    from smartspec.io import jsonable
-
-    return jsonable(frame.to_dict("records"))
+        out.print(t)
 
 
 @click.command("validate")
@@ -290,7 +255,7 @@ def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     metavar="DIR",
     help="Write metrics.csv, curves.csv, pairs.csv, backtest.json and backtest.svg.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option("Print the result as JSON.")
 def validate_command(**opts: Any) -> None:
     """Backtest the recommendations: did the pairs scored highest in the base period become
     specialisations by the outcome period? ROC-AUC, PR-AUC and precision@k against baselines
@@ -304,7 +269,7 @@ def validate_command(**opts: Any) -> None:
     from smartspec.core.validation import backtest
 
     m, _, _ = load_source(opts)
-    with _captured_warnings(show=False):
+    with captured_warnings(show=False):
         bt = backtest(
             m,
             base=opts["base"],
@@ -333,23 +298,25 @@ def validate_command(**opts: Any) -> None:
             out / "backtest.svg",
         )
     if opts["as_json"]:
-        import json
-
         from smartspec.io import jsonable
 
         click.echo(json.dumps(jsonable(bt.to_dict()), indent=2))
         return
+    _print_backtest(bt, list(opts["ks"]))
+
+
+def _print_backtest(bt: Any, ks: list[int]) -> None:
+    """The backtest's summary line and its metrics, one row per score."""
+    from rich.table import Table
+
     s = bt.summary
-    console = _console()
-    console.print(
+    out = console()
+    out.print(
         f"Backtest {s['base']} -> {s['end']}: {s['at_risk']} pairs at risk in {s['regions']} "
         f"regions, {s['entries']} entries (rate {s['entry_rate']:.3f}); "
         f"{int(s['level'] * 100)}% intervals from {s['n_boot']} region bootstraps"
     )
-    from rich.table import Table
-
     t = Table()
-    ks = list(opts["ks"])
     for col in [
         "score",
         "ROC-AUC",
@@ -363,10 +330,10 @@ def validate_command(**opts: Any) -> None:
             r["score"] + (" (baseline)" if r["kind"] == "baseline" else ""),
             f"{r['roc_auc']:.3f} [{r['roc_auc_low']:.3f}, {r['roc_auc_high']:.3f}]",
             f"{r['pr_auc']:.3f} [{r['pr_auc_low']:.3f}, {r['pr_auc_high']:.3f}]",
-            *[_fmt(r[f"precision_at_{k}"], 3) for k in ks],
-            *[_fmt(r[f"region_precision_at_{k}"], 3) for k in ks],
+            *[fmt(r[f"precision_at_{k}"], 3) for k in ks],
+            *[fmt(r[f"region_precision_at_{k}"], 3) for k in ks],
         )
-    console.print(t)
+    out.print(t)
 
 
 @click.command("indicators")
@@ -410,23 +377,23 @@ def indicators_command(
             t.add_column(col)
         for ind in sorted(INDICATORS.values(), key=lambda i: (i.level, i.name)):
             t.add_row(ind.name, ind.level, ind.summary, ind.reference)
-        _console().print(t)
+        console().print(t)
         return
     m, _, _ = load_source(opts)
     kwargs = _profile_kwargs(opts)
     for item in options:
         key, sep, raw = item.partition("=")
         if not sep or not key:
-            raise _usage(f"--option takes KEY=VALUE, not {item!r}")
+            raise usage(f"--option takes KEY=VALUE, not {item!r}")
         kwargs[key.strip()] = parse_value(raw.strip())
-    with _captured_warnings(show=True):
+    with captured_warnings(show=True):
         table = compute(name, m, **kwargs)
     if out_file:
         from smartspec.io import write_tables
 
         path = Path(out_file)
-        fmt = "parquet" if path.suffix == ".parquet" else "csv"
-        written = write_tables({path.stem: table}, path.parent or Path("."), format=fmt)
+        fmt_: TableFormat = "parquet" if path.suffix == ".parquet" else "csv"
+        written = write_tables({path.stem: table}, path.parent or Path("."), format=fmt_)
         click.echo(f"Wrote {len(table)} rows to {written[0]}")
     else:
         from smartspec.io.writers import csv_quoting, neutralise_formulas

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from .. import queries
-from ..deps import AppDep, OptionsDep, PeriodQuery
-from ..errors import ERROR_RESPONSES
-from ..schemas import Comparison
+from smartspec.services.api.deps import AppDep, OptionsDep, PeriodQuery
+from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.schemas import Comparison
+
+from .. import service as queries
 
 router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES)
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
-from .. import queries
-from ..deps import AppDep
-from ..errors import ERROR_RESPONSES, ErrorResponse
-from ..schemas import DatasetDetail, DatasetList, PeriodList
+from smartspec.domains.datasets import service as queries
+from smartspec.services.api.deps import AppDep
+from smartspec.services.api.errors import ERROR_RESPONSES, ErrorResponse
+from smartspec.services.api.schemas import DatasetDetail, DatasetList, PeriodList
 
 router = APIRouter(tags=["datasets"], responses=ERROR_RESPONSES)
 

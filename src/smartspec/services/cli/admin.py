@@ -6,14 +6,23 @@ Thin: parse, build the :class:`~smartspec.app.SmartSpecApp` of the data folder a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from smartspec.app import SmartSpecApp
+
 __all__ = ["backup_command", "restore_command"]
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _where(f):  # type: ignore[no-untyped-def]
+
+def _where(f: F) -> F:
+    """``--data-dir`` and ``--database-url``: the platform whose data is backed up or
+    restored."""
     f = click.option(
         "--database-url",
         metavar="URL",
@@ -28,7 +37,7 @@ def _where(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _app(data_dir: str | None, database_url: str | None):  # type: ignore[no-untyped-def]
+def _app(data_dir: str | None, database_url: str | None) -> SmartSpecApp:
     from smartspec.app import SmartSpecApp
 
     return SmartSpecApp(data_dir=data_dir, database_url=database_url)

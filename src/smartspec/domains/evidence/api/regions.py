@@ -6,10 +6,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from .. import queries
-from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
-from ..errors import ERROR_RESPONSES
-from ..schemas import LabelList, RegionProfileDoc
+from smartspec.domains.datasets import service as datasets
+from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
+from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.schemas import LabelList
+
+from .. import views
 
 router = APIRouter(tags=["regions"], responses=ERROR_RESPONSES)
 
@@ -31,14 +33,14 @@ def list_regions(
     ] = "en",
 ) -> dict[str, Any]:
     """The dataset's regions: code, name and parent (null where unknown)."""
-    return queries.labels_page(
+    return datasets.labels_page(
         app, dataset, "region", q=q, parent=parent, limit=limit, offset=offset, lang=lang
     )
 
 
 @router.get(
     "/datasets/{dataset}/regions/{code:path}/profile",
-    response_model=RegionProfileDoc,
+    response_model=views.RegionProfile,
     summary="A region's profile",
 )
 def region_profile(
@@ -58,12 +60,12 @@ def region_profile(
             "presence from absence (marked reliable=false)."
         ),
     ] = False,
-) -> dict[str, Any]:
+) -> views.RegionProfile:
     """Top specialisations, ECI and rank, diversification opportunities (density, PCI, COG),
     ECI and diversity over every period, and activities gained or lost since the last one.
     A region without data in the period gets no lists, only a notice; suppressed cells are
     never opportunities."""
-    return queries.region_profile(
+    return views.region_profile(
         app,
         dataset,
         code,

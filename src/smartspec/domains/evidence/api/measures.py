@@ -6,12 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from .. import evidence
-from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep
-from ..errors import ERROR_RESPONSES
-from ..exports import FORMATS, download
-from ..queries import add_names, view
-from ..schemas import IndicatorCatalogue, MeasurePage
+from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep
+from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.exports import FORMATS, download
+from smartspec.services.api.schemas import IndicatorCatalogue, MeasurePage
+
+from .. import methods as evidence
+from ..service import add_names, view
 from .indicators import _codes
 
 router = APIRouter(tags=["measures"], responses=ERROR_RESPONSES)

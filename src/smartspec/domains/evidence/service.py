@@ -1,4 +1,5 @@
-"""What the endpoints compute, as plain functions of the app (usable without HTTP).
+"""The evidence domain's views: what a region, an activity, the activity space, a comparison
+and the indicator tables show, as plain functions of the app (usable without HTTP).
 
 Each function takes the :class:`~smartspec.app.SmartSpecApp`, a dataset id and the request's
 arguments, and returns JSON-ready dictionaries (NaN as ``None``). The per-dataset arrays they
@@ -17,25 +18,20 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from smartspec.app import RequestError, SmartSpecApp
+from smartspec.app import SmartSpecApp
 from smartspec.core.lookup import resolve
+from smartspec.domains.datasets.service import _limit
+from smartspec.domains.errors import RequestError, UnknownTableError
 from smartspec.io import jsonable
 from smartspec.jobs import layout_job
-from smartspec.store import DatasetRecord
-
-from .errors import UnknownTableError
 
 __all__ = [
     "TABLES",
     "View",
     "activity_profile",
     "compare",
-    "dataset_document",
     "indicator_table",
-    "labels_page",
     "network",
-    "periods",
-    "region_profile",
     "view",
 ]
 
@@ -221,124 +217,6 @@ def view(app: SmartSpecApp, dataset: str, **options: Any) -> View:
     return app.cached(("view", dataset, key), lambda: View(app, dataset, key))
 
 
-# ---------------------------------------------------------------------------------- datasets
-def dataset_document(
-    app: SmartSpecApp, dataset: str | DatasetRecord, *, detail: bool = False
-) -> dict[str, Any]:
-    """The catalogue entry of a dataset (with description and mapping when ``detail``)."""
-    record = app.dataset(dataset) if isinstance(dataset, str) else dataset
-    meta = app.dataset_info(record)
-    periods = list(record.periods)
-    lo, hi = (periods[0], periods[-1]) if periods else ("", "")
-    doc: dict[str, Any] = {
-        "id": record.id,
-        "title": record.title,
-        "kind": record.kind,
-        "value_name": record.value_name,
-        "n_regions": record.n_regions,
-        "n_activities": record.n_activities,
-        "periods": periods,
-        "period_range": str(lo) if lo == hi else f"{lo}-{hi}",
-        "licence": record.licence,
-        "source": record.source,
-        "created_at": record.created_at,
-        "region_level": meta.get("region_level"),
-        "activity_classification": meta.get("activity_classification"),
-        "map": {"boundaries": meta.get("boundaries"), "region_level": meta.get("region_level")},
-    }
-    if detail:
-        doc.update(
-            {
-                "description": meta.get("description"),
-                "unit": meta.get("unit"),
-                "citation": meta.get("citation"),
-                "mapping": record.mapping,
-                "n_cells": app.matrix(record.id).nnz,
-                "n_missing": app.matrix(record.id).n_missing,
-                "defaults": app.dataset_defaults(record.id),
-            }
-        )
-    return doc
-
-
-def periods(app: SmartSpecApp, dataset: str) -> dict[str, Any]:
-    """Each period with its total and the regions / activities that have a positive total."""
-    m = app.matrix(dataset)
-    rt, at = m.region_totals, m.activity_totals
-    complete = _coverage(app, dataset)
-    items = [
-        {
-            "period": jsonable(p),
-            "total": float(rt[p].sum()),
-            "n_regions": int((rt[p] > 0).sum()),
-            "n_activities": int((at[p] > 0).sum()),
-            "complete": complete[i],
-        }
-        for i, p in enumerate(m.periods)
-    ]
-    return {"dataset": dataset, "items": items}
-
-
-def labels_page(
-    app: SmartSpecApp,
-    dataset: str,
-    axis: str,
-    *,
-    q: str | None = None,
-    parent: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    lang: str = "en",
-) -> dict[str, Any]:
-    """Regions or activities with names and parents; ``q`` searches codes and names; ``lang``
-    is the language of the names (``"es"``: the Spanish name where one is known)."""
-    frame = app.labels(dataset, axis, lang)
-    mask = np.ones(len(frame), dtype=bool)
-    if q:
-        needle = q.casefold()
-        codes = frame.index.str.casefold().str.contains(needle, regex=False)
-        names = frame["name"].fillna("").str.casefold().str.contains(needle, regex=False)
-        mask &= (codes | names.to_numpy()).astype(bool)
-    if parent:
-        mask &= (frame["parent"] == parent).to_numpy()
-    selected = frame[mask]
-    limit = _limit(app, limit, default=len(selected) or 1)
-    page = selected.iloc[offset : offset + limit]
-    items = [
-        {"code": code, "name": name, "name_lang": name_lang, "parent": parent}
-        for code, name, name_lang, parent in zip(
-            page.index,
-            page["name"].tolist(),
-            page["name_lang"].tolist(),
-            page["parent"].tolist(),
-            strict=True,
-        )
-    ]
-    return {
-        "dataset": dataset,
-        "items": items,
-        "total": len(selected),
-        "limit": limit,
-        "offset": offset,
-    }
-
-
-def _limit(app: SmartSpecApp, limit: int | None, *, default: int | None = None) -> int:
-    largest = int(app.settings["max_page_size"])
-    if limit is None:
-        return min(default if default is not None else int(app.settings["page_size"]), largest)
-    if limit > largest:
-        raise RequestError(
-            "the page is too large",
-            where="query parameter 'limit'",
-            expected=f"at most {largest} rows per page",
-            found=str(limit),
-            fix="ask for the next page with offset=, or download the table with format=csv",
-            code="bad_request.page_too_large",
-        )
-    return limit
-
-
 # ---------------------------------------------------------------------------------- profiles
 def _activity_rows(v: View, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
@@ -348,102 +226,6 @@ def _activity_rows(v: View, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         clean["activity_name"] = v.activity_names.get(code)
         out.append(clean)
     return out
-
-
-def region_profile(
-    app: SmartSpecApp,
-    dataset: str,
-    code: str,
-    *,
-    period: str | None = None,
-    top: int = 10,
-    rank_by: str = "density",
-    options: Mapping[str, Any] | None = None,
-    show_unreliable: bool = False,
-) -> dict[str, Any]:
-    """A region's profile: ``RegionProfile.to_dict()`` with names, history over every period,
-    activities gained and lost since the previous period, and map information. A region
-    without data in the period gets empty lists and a notice; cells on counts too small to
-    tell are left out unless ``show_unreliable``."""
-    v = view(app, dataset, **(options or {}))
-    r = v.region(code)
-    p = v.period(period)
-    m = v.matrix
-    rp = v.evidence.region_profile(
-        m.regions[r],
-        period=m.periods[p],
-        top=top,
-        rank_by=rank_by,
-        reliable_only=not show_unreliable,
-    )
-    doc = rp.to_dict()
-    labels = v.region_labels.iloc[r]
-    meta = app.dataset_info(dataset)
-    history = [
-        {
-            "period": v.period_label(q),
-            "eci": _num(v.eci[q, r]),
-            "eci_rank": None if np.isnan(v.eci_rank[q, r]) else int(v.eci_rank[q, r]),
-            "n_ranked": int((~np.isnan(v.eci[q])).sum()),
-            "diversity": int(v.diversity[q, r]),
-            "coi": _num(v.coi[q, r]),
-            "total": float(v.region_totals[q, r]),
-        }
-        for q in range(m.n_periods)
-    ]
-    changes = None
-    if p > 0:
-        now, before = v.presence[p, r], v.presence[p - 1, r]
-
-        def items(mask: np.ndarray) -> list[dict[str, Any]]:
-            idx = np.flatnonzero(mask)
-            idx = idx[np.argsort(-np.nan_to_num(v.rca[p, r, idx], nan=-1.0), kind="stable")]
-            return [
-                {
-                    "activity": v.activity_codes[a],
-                    "activity_name": v.activity_names.get(v.activity_codes[a]),
-                    "rca": _num(v.rca[p, r, a]),
-                    "rca_before": _num(v.rca[p - 1, r, a]),
-                }
-                for a in idx
-            ]
-
-        changes = {
-            "since": v.period_label(p - 1),
-            "gained": items(now & ~before),
-            "lost": items(before & ~now),
-        }
-    doc.update(
-        {
-            "dataset": dataset,
-            "region": v.region_codes[r],
-            "region_name": labels["name"],
-            "parent": labels["parent"],
-            "period": v.period_label(p),
-            "value_name": m.value_name,
-            "total": float(v.region_totals[p, r]),
-            "specialisations": _activity_rows(v, doc["specialisations"]),
-            "opportunities": _activity_rows(v, doc["opportunities"]),
-            "history": history,
-            "changes": changes,
-            "map": {"boundaries": meta.get("boundaries"), "region_level": meta.get("region_level")},
-            "complete_period": bool(_coverage(app, dataset)[p]),
-            "settings": {
-                "sign": dict(v.options).get("sign", "diversity"),
-                "profile": dict(v.options).get("profile"),
-            },
-            "warnings": v.warnings + list(rp.notices),
-        }
-    )
-    return doc
-
-
-def _coverage(app: SmartSpecApp, dataset: str) -> list[bool]:
-    """Per period position, whether the period is complete (cached)."""
-    return app.cached(
-        ("coverage", dataset),
-        lambda: app.matrix(dataset).coverage()["complete"].astype(bool).tolist(),
-    )
 
 
 def complexity_report(
@@ -847,9 +629,3 @@ def indicator_table(
         "limit": limit,
         "offset": offset,
     }
-
-
-def input_frame(app: SmartSpecApp, dataset: str) -> pd.DataFrame:
-    """The dataset's values as a long table ``period, region, activity, <value_name>``."""
-    m = app.matrix(dataset)
-    return m.to_long().rename(columns={"value": m.value_name})

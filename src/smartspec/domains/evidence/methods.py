@@ -1,7 +1,7 @@
 """What the evidence-in-depth endpoints compute: the smart-specialisation framework, backtests
 of the recommendations and any indicator of the catalogue, as plain functions of the app.
 
-Like :mod:`.queries`, each function takes the :class:`~smartspec.app.SmartSpecApp`, a dataset id
+Like :mod:`.service`, each function takes the :class:`~smartspec.app.SmartSpecApp`, a dataset id
 and the request's arguments and returns JSON-ready dictionaries (NaN as ``None``) or, for the
 downloads, the whole table. The results are cached by the app (:meth:`SmartSpecApp.framework`,
 :meth:`SmartSpecApp.backtest`, :meth:`SmartSpecApp.cached`).
@@ -18,14 +18,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from smartspec.app import RequestError, SmartSpecApp
+from smartspec.app import SmartSpecApp
 from smartspec.core.errors import UnknownPeriodError, ValidationError
+from smartspec.domains.errors import RequestError, UnknownTableError
 from smartspec.io import jsonable
 from smartspec.jobs import ComputeBudgetError
 from smartspec.services.options import parse_value
 
-from .errors import UnknownTableError
-from .queries import _limit, add_names, view
+from .service import _limit, add_names, view
 
 __all__ = [
     "MAX_BOOT",

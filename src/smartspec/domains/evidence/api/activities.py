@@ -6,10 +6,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from .. import queries
-from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
-from ..errors import ERROR_RESPONSES
-from ..schemas import ActivityProfile, LabelList
+from smartspec.domains.datasets import service as datasets
+from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
+from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.schemas import ActivityProfile, LabelList
+
+from .. import service as queries
 
 router = APIRouter(tags=["activities"], responses=ERROR_RESPONSES)
 
@@ -31,7 +33,7 @@ def list_activities(
     ] = "en",
 ) -> dict[str, Any]:
     """The dataset's activities: code, name and parent (null where unknown)."""
-    return queries.labels_page(
+    return datasets.labels_page(
         app, dataset, "activity", q=q, parent=parent, limit=limit, offset=offset, lang=lang
     )
 

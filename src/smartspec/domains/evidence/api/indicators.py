@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from smartspec.app import SmartSpecApp
+from smartspec.domains.datasets import service as datasets
+from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
+from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.exports import FORMATS, attachment, to_bytes
+from smartspec.services.api.schemas import IndicatorPage
 
-from .. import queries
-from ..deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
-from ..errors import ERROR_RESPONSES
-from ..exports import FORMATS, attachment, to_bytes
-from ..schemas import IndicatorPage
+from .. import service as queries
 
 router = APIRouter(tags=["indicators"], responses=ERROR_RESPONSES)
 
@@ -97,7 +98,7 @@ def table_download(
 
     def write() -> bytes:
         if table == "data":
-            frame = queries.input_frame(app, dataset)
+            frame = datasets.input_frame(app, dataset)
             v = queries.view(app, dataset)
         else:
             frame = queries.indicator_frame(app, dataset, table, options=options, **filters)

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from .. import queries
-from ..deps import AppDep, OptionsDep
-from ..errors import ERROR_RESPONSES
-from ..schemas import ComplexityReport
+from smartspec.services.api.deps import AppDep, OptionsDep
+from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.schemas import ComplexityReport
+
+from .. import service as queries
 
 router = APIRouter(tags=["complexity"], responses=ERROR_RESPONSES)
 

@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from .. import evidence
-from ..deps import MAX_THRESHOLD, AppDep, OptionsDep
-from ..errors import ACCEPTED_RESPONSE, ERROR_RESPONSES
-from ..exports import FORMATS, download
-from ..schemas import Validation
+from smartspec.services.api.deps import MAX_THRESHOLD, AppDep, OptionsDep
+from smartspec.services.api.errors import ACCEPTED_RESPONSE, ERROR_RESPONSES
+from smartspec.services.api.exports import FORMATS, download
+from smartspec.services.api.schemas import Validation
+
+from .. import methods as evidence
 
 #: Bounds declared in the OpenAPI document (a dataset has far fewer periods than MAX_PERIODS).
 MAX_PERIODS = 1000

@@ -1,0 +1,102 @@
+"""The platform's domains: each one a package over the core and the store, registered here.
+
+A domain brings what one area of the platform needs: its service functions and typed views
+(plain Python, no HTTP), and the thin adapters that expose them: API routers, dashboard pages,
+CLI commands, and its tables (an Alembic migration folder). The application composes the
+registered domains: :func:`smartspec.services.api.create_api` mounts every domain's routers,
+the dashboard adds every domain's pages, and the ``smartspec`` command adds every domain's
+commands. Adding a domain is one new package under ``smartspec/domains/`` and one line in
+:data:`DOMAINS` (see ``docs/architecture.md``).
+
+Adapters are named by import path (``"package.module:attribute"``) and imported only when an
+interface is built, so that the library and the CLI never import FastAPI, and no module imports
+the adapters of another layer at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+__all__ = ["DOMAINS", "Domain", "load"]
+
+
+def load(ref: str) -> Any:
+    """The object an import path ``"package.module:attribute"`` names.
+
+    >>> load("smartspec.domains:Domain") is Domain
+    True
+    """
+    module, _, attribute = ref.partition(":")
+    obj: Any = import_module(module)
+    for part in attribute.split(".") if attribute else ():
+        obj = getattr(obj, part)
+    return obj
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One domain of the platform and its adapters.
+
+    Parameters
+    ----------
+    name : str
+        One word (``"datasets"``, ``"evidence"``, ``"registry"``...): the package's name.
+    summary : str
+        One line for the documentation.
+    routers : tuple of str
+        FastAPI ``APIRouter`` objects, mounted under ``/api/v1`` in this order.
+    pages : str, optional
+        A function ``pages(api, dashboard) -> None`` that adds the domain's dashboard pages.
+    commands : tuple of str
+        Click commands or groups added to the ``smartspec`` command.
+    migrations : str, optional
+        The package holding the domain's Alembic migration scripts (its tables).
+    """
+
+    name: str
+    summary: str
+    routers: tuple[str, ...] = ()
+    pages: str | None = None
+    commands: tuple[str, ...] = ()
+    migrations: str | None = None
+
+    def load_routers(self) -> list[Any]:
+        """The domain's API routers, imported."""
+        return [load(ref) for ref in self.routers]
+
+    def load_commands(self) -> list[Any]:
+        """The domain's CLI commands, imported."""
+        return [load(ref) for ref in self.commands]
+
+
+_EVIDENCE_API = "smartspec.domains.evidence.api"
+
+#: The registered domains, in the order their routes are mounted and documented.
+DOMAINS: tuple[Domain, ...] = (
+    Domain(
+        name="datasets",
+        summary="The catalogue: bundled datasets, uploads, periods, region and activity names.",
+        routers=("smartspec.domains.datasets.api:router",),
+    ),
+    Domain(
+        name="evidence",
+        summary="Specialisation, relatedness, complexity, opportunities, framework, backtests.",
+        routers=tuple(
+            f"{_EVIDENCE_API}.{name}:router"
+            for name in (
+                "regions",
+                "activities",
+                "indicators",
+                "complexity",
+                "network",
+                "compare",
+                "downloads",
+                "framework",
+                "validation",
+                "measures",
+            )
+        ),
+    ),
+)
