@@ -93,3 +93,19 @@ def test_cli_profile_json_is_the_api_document(client: Any) -> None:
     api = client.get(f"/api/v1/datasets/{NZ}/regions/020/profile", params={"top": 5}).json()
     assert cli == api
     assert {"history", "changes", "map", "settings", "total"} <= set(cli)
+
+
+def test_a_view_field_reaches_every_interface(client: Any) -> None:
+    """``share_of_total`` was added to the region-profile view alone (views.py): the API, its
+    OpenAPI schema and ``profile --json`` carry it without other edits."""
+    import json
+
+    api = client.get(f"/api/v1/datasets/{NZ}/regions/020/profile").json()
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["RegionProfile"]
+    res = CliRunner().invoke(main, ["profile", "--dataset", NZ, "-r", "020", "--json"])
+    assert "share_of_total" in schema["properties"]
+    assert json.loads(res.output)["share_of_total"] == api["share_of_total"]
+    assert 0 < api["share_of_total"] < 1
+    periods = client.get(f"/api/v1/datasets/{NZ}/periods").json()["items"]
+    total = next(p["total"] for p in periods if str(p["period"]) == str(api["period"]))
+    assert api["share_of_total"] == pytest.approx(api["total"] / total, rel=1e-12)

@@ -117,6 +117,11 @@ class RegionProfile(BaseModel):
     period: Period
     value_name: str
     total: float = Field(description="The region's total value in the period.")
+    share_of_total: Number = Field(
+        None,
+        description="The region's share of the dataset's total value in the period "
+        "(null when the total is zero or unknown).",
+    )
     eci: Number
     eci_rank: int | None
     n_ranked: int
@@ -248,6 +253,9 @@ def region_profile(
             "period": v.period_label(p),
             "value_name": m.value_name,
             "total": float(v.region_totals[p, r]),
+            "share_of_total": _num(v.region_totals[p, r] / np.nansum(v.region_totals[p]))
+            if np.nansum(v.region_totals[p]) > 0
+            else None,
             "specialisations": _activity_rows(v, doc["specialisations"]),
             "opportunities": _activity_rows(v, doc["opportunities"]),
             "history": history,
