@@ -20,7 +20,7 @@ HOST ?= 127.0.0.1
 PIP_QUIET ?= --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run demo test test-suite test-peers test-latest latest-venv lock check-env lint venv install \
+.PHONY: run demo test test-suite quality test-peers test-latest latest-venv lock check-env lint venv install \
 	install-test system-deps clean
 
 # Debian packages the tests need: Chromium (browser tests) and PostgreSQL (the second database).
@@ -72,7 +72,7 @@ demo: $(STAMP)
 
 test: test-suite test-peers
 
-test-suite: $(TEST_STAMP) system-deps check-env
+test-suite: $(TEST_STAMP) system-deps check-env quality
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS) tests
 	$(BIN)/python -m pytest --doctest-modules src/smartspec -q
@@ -108,6 +108,13 @@ lock: latest-venv
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
+
+# Quality gates (docs/architecture.md): formatting, types (zero mypy errors), no module over 800
+# lines and no import cycle in the package.
+quality: $(TEST_STAMP)
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy
+	$(BIN)/python tools/check_quality.py
 
 clean:
 	rm -rf $(VENV) $(PEERS_VENV) $(LATEST_VENV) out .pytest_cache
