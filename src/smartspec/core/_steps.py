@@ -503,7 +503,6 @@ class Steps:
         out = np.empty_like(stack)
         not_m_buf = np.empty((R, A))
         buffers: dict[str, np.ndarray] = {}
-        err = {"divide": "ignore", "invalid": "ignore"}
         for p in range(P):
             W = self._weights_period(p, buffers)
             col = W.sum(axis=0)
@@ -512,19 +511,19 @@ class Steps:
             np.multiply(not_m, q[p][None, :], out=G)
             if not oec:
                 row = W.sum(axis=1)
-                with np.errstate(**err):
+                with np.errstate(divide="ignore", invalid="ignore"):
                     scale = np.where(row > 0, 1.0 / row, 0.0)
                 G *= scale[None, :]
             if known is None:
                 np.subtract(1.0, not_m, out=stack[:R])
             np.matmul(stack, W, out=out)
             if known is None:
-                with np.errstate(**err):
+                with np.errstate(divide="ignore", invalid="ignore"):
                     np.divide(out[:R], col, out=density[p])
                 _clip_density(density[p])
             num = out[-R:]
             if oec:
-                with np.errstate(**err):
+                with np.errstate(divide="ignore", invalid="ignore"):
                     num *= np.where(col != 0, 1.0 / col, 0.0)[None, :]
                 num -= density[p] * q_raw[p][None, :]
             else:

@@ -252,7 +252,7 @@ def analyse_distributed(
             client.close()
             if cluster is not None:
                 cluster.close()
-    stacked = {name: np.stack([part[name] for part in parts]) for name in _FIELDS}
+    stacked: dict[str, Any] = {name: np.stack([part[name] for part in parts]) for name in _FIELDS}
     if all("rpop" in part for part in parts):
         stacked["rpop"] = np.stack([part["rpop"] for part in parts])
     eig = [part["eigen"] for part in parts]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from smartspec.core.errors import SmartSpecError
@@ -33,7 +34,7 @@ def _tasks(app: SmartSpecApp) -> Iterator[tuple[str, str, Callable[[], Any]]]:
 
     records = app.catalogue()
     for r in records:
-        yield "network", r.id, lambda r=r: network(app, r.id, wait=None)
+        yield "network", r.id, partial(network, app, r.id, wait=None)
     for r in records:
         periods = [str(p) for p in r.periods]
         if len(periods) < 2:
@@ -41,10 +42,10 @@ def _tasks(app: SmartSpecApp) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         yield (
             "backtest",
             r.id,
-            lambda r=r, p=periods: _backtest(app, r.id, base=p[0], end=p[-1], wait=None),
+            partial(_backtest, app, r.id, base=periods[0], end=periods[-1], wait=None),
         )
         if len(periods) > 2:
-            yield "backtest", r.id, lambda r=r, p=periods: _backtest(app, r.id, wait=None)
+            yield "backtest", r.id, partial(_backtest, app, r.id, wait=None)
 
 
 def warm(app: SmartSpecApp, stop: threading.Event | None = None) -> dict[str, int]:

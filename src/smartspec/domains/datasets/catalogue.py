@@ -40,6 +40,7 @@ from smartspec.store.results import ResultCache
 
 if TYPE_CHECKING:
     from smartspec.core.matrix import ActivityMatrix
+    from smartspec.datasets import Axis
     from smartspec.store import DatasetRecord
 
 __all__ = ["Catalogue", "labels_path"]
@@ -57,6 +58,10 @@ class Catalogue:
     jobs: Jobs
     results: ResultCache
     _cache: LRUCache
+
+    if TYPE_CHECKING:  # provided by Analyses, the other half of SmartSpecApp
+
+        def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any: ...
 
     # ------------------------------------------------------------------ files
     def file_of(self, record: DatasetRecord) -> Path | None:
@@ -155,7 +160,7 @@ class Catalogue:
             )
             taken.add(dataset_id)
             records.append(self._record(dataset_id, p.name, "file", str(p), resolved, m))
-            self._cache.get(("matrix", dataset_id), lambda m=m: m)
+            self._cache.get(("matrix", dataset_id), _given(m))
         wanted = {r.id: r for r in records}
         with self.store.session() as s:
             for old in existing.values():
@@ -343,7 +348,7 @@ class Catalogue:
 
             return income(dataset_id)
 
-        return self._cache.get(("income", dataset_id), load)  # type: ignore[no-any-return]
+        return self._cache.get(("income", dataset_id), load)
 
     def population(self, dataset_id: str) -> pd.Series | None:
         """The dataset's population by ``(period, region)`` (context data of a bundled
@@ -356,7 +361,7 @@ class Catalogue:
 
             return population(dataset_id)
 
-        return self._cache.get(("population", dataset_id), load)  # type: ignore[no-any-return]
+        return self._cache.get(("population", dataset_id), load)
 
     def labels(self, dataset_id: str, axis: str, lang: str = "en") -> pd.DataFrame:
         """Codes of the dataset's regions or activities with ``name``, ``name_lang`` and
@@ -404,12 +409,13 @@ class Catalogue:
             if record.kind == "bundled":
                 from smartspec.datasets import labels as bundled_labels
 
-                known = bundled_labels(record.id, axis, lang)
+                side: Axis = "region" if axis == "region" else "activity"  # checked above
+                known = bundled_labels(record.id, side, lang)
                 for col in ("name", "name_lang", "parent"):
                     if col in known.columns:
                         frame[col] = text_or_none(known[col].reindex(frame.index))
-            elif record.kind == "uploaded" and record.path:
-                sidecar = _read_labels(labels_path(self.file_of(record)))
+            elif record.kind == "uploaded" and (path := self.file_of(record)) is not None:
+                sidecar = _read_labels(labels_path(path))
                 stored = sidecar.get(axis, {})
                 if stored:
                     frame["name"] = text_or_none(pd.Series(stored).reindex(frame.index))
@@ -622,6 +628,11 @@ def labels_path(data_path: str | Path) -> Path:
     p = Path(data_path)
     ending = file_ending(p.name) or p.suffix
     return p.with_name(f"{p.name[: len(p.name) - len(ending)]}.labels.json")
+
+
+def _given(value: Any) -> Callable[[], Any]:
+    """A cache factory for a value already computed (a lambda in the loop would bind late)."""
+    return lambda: value
 
 
 def _read_labels(path: Path) -> dict[str, dict[str, str]]:

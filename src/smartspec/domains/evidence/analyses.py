@@ -23,9 +23,13 @@ from smartspec.store.cache import LRUCache
 from smartspec.store.results import ResultCache, digest
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from smartspec.core.evidence import Evidence
     from smartspec.core.framework import Framework
+    from smartspec.core.matrix import ActivityMatrix
     from smartspec.core.validation import Backtest
+    from smartspec.store import DatasetRecord
 
 __all__ = ["Analyses"]
 
@@ -43,6 +47,14 @@ class Analyses:
     jobs: Jobs
     results: ResultCache
     _cache: LRUCache
+
+    if TYPE_CHECKING:  # provided by Catalogue, the other half of SmartSpecApp
+
+        def dataset(self, dataset_id: str) -> DatasetRecord: ...
+        def matrix(self, dataset_id: str) -> ActivityMatrix: ...
+        def dataset_defaults(self, dataset_id: str) -> dict[str, Any]: ...
+        def income(self, dataset_id: str) -> tuple[pd.Series, dict[str, str]] | None: ...
+        def population(self, dataset_id: str) -> pd.Series | None: ...
 
     def options_key(
         self, options: Mapping[str, Any], dataset: str | None = None
@@ -184,7 +196,7 @@ class Analyses:
         """
         hit = self._cache.peek(key)
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
         if wait == "setting":
             wait = float(self.settings["job_wait_s"])
             asked = REQUESTED_WAIT.get()  # the request's Prefer: wait=N, never longer
@@ -322,7 +334,7 @@ class Analyses:
             takes); past them, :class:`smartspec.jobs.Pending` is raised and the computation
             goes on in the background (see :meth:`heavy`).
         """
-        analysis = {
+        analysis: dict[str, Any] = {
             k: params.pop(k) for k in ("profile", "threshold", "knn", "proximity") if k in params
         }
         params.pop("sign", None)  # backtests score density and COG with the profile's sign
@@ -335,7 +347,7 @@ class Analyses:
         computed = self.heavy(
             key, backtest_job, (matrix, {**dict(frozen), **dict(opts)}), wait=wait
         )
-        return computed.value  # type: ignore[no-any-return]
+        return computed.value
 
     def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any:
         """Memoise ``factory()`` in the app's LRU cache (keys ``(kind, dataset_id, ...)``).

@@ -385,7 +385,9 @@ def _catalogue() -> dict[str, Any]:
 
 def _parameters(fn: Any) -> tuple[list[str], list[str], bool]:
     """(required options, optional options, takes **options) of a catalogue function."""
-    required, optional, extra = [], [], False
+    required: list[str] = []
+    optional: list[str] = []
+    extra = False
     for i, p in enumerate(inspect.signature(fn).parameters.values()):
         if i == 0 or p.name.startswith("_"):
             continue

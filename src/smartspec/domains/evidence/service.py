@@ -91,23 +91,23 @@ class View:
 
     @cached_property
     def value(self) -> np.ndarray:
-        return self.arrays.value  # type: ignore[no-any-return]
+        return self.arrays.value
 
     @cached_property
     def rca(self) -> np.ndarray:
-        return self.arrays.rca  # type: ignore[no-any-return]
+        return self.arrays.rca
 
     @cached_property
     def presence(self) -> np.ndarray:
-        return self.arrays.presence  # type: ignore[no-any-return]
+        return self.arrays.presence
 
     @cached_property
     def density(self) -> np.ndarray:
-        return self.arrays.density  # type: ignore[no-any-return]
+        return self.arrays.density
 
     @cached_property
     def eci(self) -> np.ndarray:
-        return self.arrays.eci  # type: ignore[no-any-return]
+        return self.arrays.eci
 
     @cached_property
     def eci_rank(self) -> np.ndarray:
@@ -115,15 +115,15 @@ class View:
 
     @cached_property
     def diversity(self) -> np.ndarray:
-        return self.arrays.diversity  # type: ignore[no-any-return]
+        return self.arrays.diversity
 
     @cached_property
     def coi(self) -> np.ndarray:
-        return self.arrays.coi  # type: ignore[no-any-return]
+        return self.arrays.coi
 
     @cached_property
     def pci(self) -> np.ndarray:
-        return self.arrays.pci  # type: ignore[no-any-return]
+        return self.arrays.pci
 
     @cached_property
     def pci_rank(self) -> np.ndarray:
@@ -131,11 +131,11 @@ class View:
 
     @cached_property
     def ubiquity(self) -> np.ndarray:
-        return self.arrays.ubiquity  # type: ignore[no-any-return]
+        return self.arrays.ubiquity
 
     @cached_property
     def phi(self) -> np.ndarray:
-        return self.arrays.proximity  # type: ignore[no-any-return]
+        return self.arrays.proximity
 
     @cached_property
     def region_totals(self) -> np.ndarray:
@@ -439,7 +439,8 @@ def compare(
     v = view(app, dataset, **(options or {}))
     p = v.period(period)
     pos = list(dict.fromkeys(v.region(c) for c in regions))
-    out_regions, union = [], []
+    out_regions: list[dict[str, Any]] = []
+    union: list[int] = []
     for r in pos:
         present = np.flatnonzero(v.presence[p, r])
         order = present[np.argsort(-np.nan_to_num(v.rca[p, r, present], nan=-1.0), kind="stable")][

@@ -11,7 +11,7 @@ when too many heavy computations are queued. Bad input never answers 500.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -166,7 +166,7 @@ def error_response(
     found: str | None = None,
     where: str | None = None,
     fix: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     code: str | None = None,
 ) -> JSONResponse:
     """A response in the one error shape; ``code`` defaults to :func:`code_for` ``type_``."""
@@ -198,7 +198,7 @@ def _render(request: Request, response: JSONResponse) -> Response:
     ):
         import json
 
-        html = renderer(request, json.loads(response.body)["error"])
+        html = renderer(request, json.loads(bytes(response.body))["error"])
         if html is not None:
             return html
     return response
@@ -252,7 +252,7 @@ def _loc(loc: tuple[Any, ...]) -> str:
 async def _request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    first: dict[str, Any] = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     where = _loc(tuple(first.get("loc", ())))
     msg = str(first.get("msg", "invalid value"))
     message = f"{where}: {msg[:1].lower() + msg[1:]}"

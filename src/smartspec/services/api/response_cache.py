@@ -14,7 +14,6 @@ served after a change. The memory held is bounded (``max_bytes``, least recently
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from smartspec.store.cache import LRUCache
@@ -95,7 +94,7 @@ class ResponseCache:
         await self.app(scope, receive, capture)
         self._keep(key, captured)
 
-    def _key(self, scope: Scope) -> Hashable:
+    def _key(self, scope: Scope) -> tuple[Any, ...]:
         headers = dict(scope.get("headers") or [])
         accept = headers.get(b"accept", b"")
         # the whole Cookie header: the language, and anything a page may render per visitor
@@ -110,7 +109,7 @@ class ResponseCache:
             self._catalogue(),
         )
 
-    def _keep(self, key: Hashable, messages: list[Message]) -> None:
+    def _keep(self, key: tuple[Any, ...], messages: list[Message]) -> None:
         if not messages or messages[0]["type"] != "http.response.start":
             return
         start = messages[0]

@@ -3,7 +3,7 @@ region's candidates by quadrant."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from fastapi import APIRouter, Depends, Query
 
@@ -17,6 +17,15 @@ from ..service import add_names, view
 from .indicators import _codes
 
 router = APIRouter(tags=["framework"], responses=ERROR_RESPONSES)
+
+
+class _RegionFilters(TypedDict):
+    """The filters of :func:`framework_regions`, as :func:`evidence.framework_frame` takes them."""
+
+    period: str | None
+    region: list[str]
+    sort: str | None
+    order: str
 
 
 def framework_cutoffs(
@@ -81,7 +90,12 @@ def framework_regions(
     """The region-level view of the framework of Balland, Boschma, Crespo & Rigby (2019): for
     each region, its candidate activities (no presence yet) counted by quadrant of relatedness
     density x complexity, their mean density and complexity, and the cut-offs used."""
-    filters = {"period": period, "region": _codes(region), "sort": sort, "order": order}
+    filters: _RegionFilters = {
+        "period": period,
+        "region": _codes(region),
+        "sort": sort,
+        "order": order,
+    }
     if format not in (None, "json"):
         frame = evidence.framework_frame(app, dataset, cutoffs=cutoffs, options=options, **filters)
         name = f"{dataset}-framework" + (f"-{period}" if period else "")

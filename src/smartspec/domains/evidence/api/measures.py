@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from fastapi import APIRouter, Query
 
@@ -16,6 +16,17 @@ from ..service import add_names, view
 from .indicators import _codes
 
 router = APIRouter(tags=["measures"], responses=ERROR_RESPONSES)
+
+
+class _MeasureQuery(TypedDict):
+    """The query of :func:`measure`, as :func:`evidence.measure_frame` takes it."""
+
+    period: str | None
+    region: list[str]
+    activity: list[str]
+    groups: str | None
+    option: list[str]
+    options: dict[str, Any]
 
 
 @router.get("/indicators", response_model=IndicatorCatalogue, summary="The indicator catalogue")
@@ -80,7 +91,7 @@ def measure(
     (with names), then the value in a column named after the indicator. 404 for an unknown
     name; 400 for an option the indicator does not take, or one it needs that a query cannot
     give (``rpop`` needs a population)."""
-    kwargs = {
+    kwargs: _MeasureQuery = {
         "period": period,
         "region": _codes(region),
         "activity": _codes(activity),
