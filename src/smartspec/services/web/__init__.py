@@ -1,4 +1,6 @@
-"""The smartspec dashboard: server-rendered pages over the JSON API, in several languages.
+"""The smartspec dashboard: server-rendered pages over the domains' services, in several
+languages (the same functions and answers as the JSON API, called directly: no HTTP inside the
+process; see :class:`.data.Services`).
 
 :func:`attach` adds the pages and ``/static`` (scripts, styles, map shapes, all served by
 smartspec itself: the dashboard works offline) to the FastAPI application built by
@@ -15,6 +17,7 @@ then the ``smartspec_lang`` cookie, then ``Accept-Language``; a language is one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,11 +35,10 @@ def attach(api: FastAPI, app: Any = None) -> None:
     Parameters
     ----------
     api : fastapi.FastAPI
-        The application that serves the JSON API under ``/api/v1``; the pages read their data
-        from it, in-process.
+        The application that serves the JSON API under ``/api/v1``; the pages are added to it.
     app : SmartSpecApp, optional
-        The application object (kept on ``api.state.smartspec_app``; the pages use the API
-        only).
+        The application object (kept on ``api.state.smartspec_app``); the pages call its
+        domains' service functions directly.
     """
     from fastapi.staticfiles import StaticFiles
 
@@ -47,7 +49,7 @@ def attach(api: FastAPI, app: Any = None) -> None:
     api.state.html_error = board.html_error
     if app is not None:
         api.state.smartspec_app = app
-    routes = [
+    routes: list[tuple[str, Callable[..., Any], list[str]]] = [
         ("/", board.home, ["GET"]),
         ("/upload", board.upload_form, ["GET"]),
         ("/upload", board.upload, ["POST"]),

@@ -103,7 +103,7 @@ def _rewrite(path: Path, ids: dict[str, tuple[str, str, list[str]]] | None = Non
     for geom in obj["geometries"]:
         props = geom.get("properties") or {}
         gid = str(geom.get("id", ""))
-        name, alt = props.get("name", gid), []
+        name, alt = props.get("name", gid), list[str]()
         if ids is not None:
             if gid not in ids:
                 continue

@@ -9,6 +9,7 @@ the pages not yet moved to direct calls and for the upload form's POST.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -68,8 +69,8 @@ class Services:
             finally:
                 if token is not None:
                     REQUESTED_WAIT.reset(token)
-            if isinstance(result, BaseModel):
-                return result.model_dump(mode="json")
+            if isinstance(result, BaseModel):  # as the API writes it: NaN as null
+                return json.loads(result.model_dump_json())
             return jsonable_encoder(result)
 
         try:

@@ -154,10 +154,11 @@ class Formatter:
 
     def date(self, value: date | datetime | str) -> str:
         if isinstance(value, str):
+            text = value
             try:
-                value = datetime.fromisoformat(value)
+                value = datetime.fromisoformat(text)
             except ValueError:
-                return value
+                return text
         if isinstance(value, datetime):
             value = value.date()
         return format_date(value, format="long", locale=self.locale)

@@ -1,0 +1,94 @@
+"""The service functions the dashboard's pages call, answering as the API routes do.
+
+Each API route returns its service function's result through the route's response model: the
+result is checked, defaults the model declares are filled in (``rca_low``, ``reliable`` of a
+compared region's specialisations; ``present`` of a network node without a region) and fields
+it does not declare are left out; the JSON writes NaN as ``null``. The pages call the same
+functions through the same models and serialisation (:func:`answered`), so a page reads exactly
+what a request to the API would have read.
+
+Each function takes the application first, as :meth:`.data.Services.call` calls it, then the
+arguments the route gives its service function.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from smartspec.domains.datasets import service as datasets
+from smartspec.domains.evidence import methods, service
+from smartspec.services.api.schemas import (
+    ActivityProfile,
+    Comparison,
+    DatasetList,
+    IndicatorPage,
+    LabelList,
+    MeasurePage,
+    Network,
+    Validation,
+)
+
+__all__ = [
+    "activity_labels",
+    "activity_profile",
+    "answered",
+    "backtest",
+    "catalogue",
+    "comparison",
+    "indicator_page",
+    "measure_page",
+    "network",
+]
+
+
+def answered(model: type[BaseModel], func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` answering as its API route: its result validated by the route's response
+    ``model`` and serialised as the API serialises it (NaN and infinities as ``null``), then
+    read back as the API's client reads the JSON.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        The route's ``response_model``.
+    func : callable
+        The route's service function, ``func(app, *args, **kwargs)``.
+
+    Returns
+    -------
+    callable
+        ``func`` with the same arguments, returning the JSON-ready answer.
+    """
+
+    def call(app: Any, *args: Any, **kwargs: Any) -> Any:
+        return json.loads(model.model_validate(func(app, *args, **kwargs)).model_dump_json())
+
+    call.__name__ = call.__qualname__ = getattr(func, "__name__", "call")
+    call.__doc__ = func.__doc__
+    return call
+
+
+def _dataset_list(app: Any) -> dict[str, Any]:
+    """Every dataset served (``GET /datasets``: the route's own body)."""
+    return {"items": [datasets.dataset_document(app, r) for r in app.catalogue()]}
+
+
+#: ``GET /datasets``
+catalogue = answered(DatasetList, _dataset_list)
+#: ``GET /datasets/{id}/activities`` (``labels_page(app, dataset, "activity", ...)``)
+activity_labels = answered(LabelList, datasets.labels_page)
+#: ``GET /datasets/{id}/indicators/{table}``
+indicator_page = answered(IndicatorPage, service.indicator_table)
+#: ``GET /datasets/{id}/measures/{name}``
+measure_page = answered(MeasurePage, methods.measure_page)
+#: ``GET /datasets/{id}/activities/{code}/profile``
+activity_profile = answered(ActivityProfile, service.activity_profile)
+#: ``GET /datasets/{id}/network``
+network = answered(Network, service.network)
+#: ``GET /datasets/{id}/compare``
+comparison = answered(Comparison, service.compare)
+#: ``GET /datasets/{id}/validation``
+backtest = answered(Validation, methods.validation)
