@@ -12,6 +12,7 @@ import inspect
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,6 +24,27 @@ def _section(doc: str, name: str) -> str:
     """The body of a numpydoc section (Notes, References), or ''."""
     match = re.search(rf"^{name}\n-+\n(.*?)(?=^\w[\w ]*\n-+\n|\Z)", doc, flags=re.M | re.S)
     return inspect.cleandoc(match.group(1)) if match else ""
+
+
+def public_path(fn: Any) -> str:
+    """Where users import ``fn`` from: its module, or for a function defined in a private
+    module (``core._variety``, ``core.relatedness_measures._family``) the public module of
+    ``smartspec.core`` that re-exports it."""
+    import importlib
+    import pkgutil
+
+    import smartspec.core
+
+    module, name = fn.__module__, fn.__qualname__
+    if not any(part.startswith("_") for part in module.split(".")):
+        return f"{module}.{name}"
+    for info in pkgutil.iter_modules(smartspec.core.__path__, "smartspec.core."):
+        if info.name.rpartition(".")[2].startswith("_"):
+            continue
+        if getattr(importlib.import_module(info.name), name, None) is fn:
+            return f"{info.name}.{name}"
+    public = ".".join(part for part in module.split(".") if not part.startswith("_"))
+    return f"{public}.{name}"
 
 
 def indicators_md() -> str:
@@ -78,7 +100,7 @@ def indicators_md() -> str:
             first,
             "",
             f"- level: {ind.level} (long table columns: {', '.join(KEYS[ind.level])}, {ind.name})",
-            f"- function: `{fn.__module__}.{fn.__qualname__}`",
+            f"- function: `{public_path(fn)}`",
             f"- source: {ind.reference}",
         ]
         notes = _section(doc, "Notes")

@@ -471,6 +471,7 @@ def _register_measure(measure: str, summary: str, reference: str) -> None:
 
     compute.__name__ = f"relatedness_{measure}"
     compute.__qualname__ = compute.__name__
+    compute.__module__ = "smartspec.core.relatedness_measures"  # the public package
     compute.__doc__ = (
         f"``relatedness(m, measure={measure!r}, **options)``; see :func:`relatedness`."
     )
