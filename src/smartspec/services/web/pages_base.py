@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from smartspec.domains.datasets import service as datasets
-from smartspec.domains.evidence import service
+from smartspec.domains.evidence import views
 
 from ...core.lookup import match
 from . import charts, summary
@@ -401,7 +401,7 @@ class DashboardBase:
 
     async def validity(self, dataset: str) -> dict[str, Any]:
         """The dataset's complexity checks (``GET .../complexity``), periods keyed as text."""
-        report = await self.services.call(service.complexity_report, dataset)
+        report = await self.services.call(views.complexity_report, dataset)
         report["by_period"] = {str(p["period"]): p for p in report.get("periods", [])}
         return report
 

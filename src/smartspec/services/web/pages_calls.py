@@ -20,16 +20,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from smartspec.domains.datasets import service as datasets
-from smartspec.domains.evidence import methods, service
+from smartspec.domains.evidence import methods, service, views
 from smartspec.services.api.schemas import (
-    ActivityProfile,
-    Comparison,
     DatasetList,
     IndicatorPage,
     LabelList,
     MeasurePage,
-    Network,
-    Validation,
 )
 
 __all__ = [
@@ -84,11 +80,8 @@ activity_labels = answered(LabelList, datasets.labels_page)
 indicator_page = answered(IndicatorPage, service.indicator_table)
 #: ``GET /datasets/{id}/measures/{name}``
 measure_page = answered(MeasurePage, methods.measure_page)
-#: ``GET /datasets/{id}/activities/{code}/profile``
-activity_profile = answered(ActivityProfile, service.activity_profile)
-#: ``GET /datasets/{id}/network``
-network = answered(Network, service.network)
-#: ``GET /datasets/{id}/compare``
-comparison = answered(Comparison, service.compare)
-#: ``GET /datasets/{id}/validation``
-backtest = answered(Validation, methods.validation)
+#: The evidence domain's typed views (:meth:`.data.Services.call` writes them as the API does).
+activity_profile = views.activity_profile
+network = views.network
+comparison = views.comparison
+backtest = views.validation

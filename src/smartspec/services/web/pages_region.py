@@ -58,7 +58,7 @@ class RegionPages(DashboardBase):
                 ),
                 items(service.indicator_table, dataset, "cells", period=when, region=[code]),
                 call(
-                    methods.region_framework,
+                    views.region_framework,
                     dataset,
                     code,
                     period=when,

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from smartspec.domains.datasets import service as datasets
 from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
 from smartspec.services.api.errors import ERROR_RESPONSES
-from smartspec.services.api.schemas import ActivityProfile, LabelList
+from smartspec.services.api.schemas import LabelList
 
-from .. import service as queries
+from .. import views
 
 router = APIRouter(tags=["activities"], responses=ERROR_RESPONSES)
 
@@ -40,7 +40,7 @@ def list_activities(
 
 @router.get(
     "/datasets/{dataset}/activities/{code:path}/profile",
-    response_model=ActivityProfile,
+    response_model=views.ActivityProfile,
     summary="An activity's profile",
 )
 def activity_profile(
@@ -50,7 +50,7 @@ def activity_profile(
     options: OptionsDep,
     period: PeriodQuery = None,
     top: Annotated[int, Query(ge=1, le=1000, description="Rows in each list.")] = 20,
-) -> dict[str, Any]:
+) -> views.ActivityProfile:
     """Regions specialised in the activity (by RCA), its PCI, rank and ubiquity, the most
     related activities (by proximity), and PCI over every period."""
-    return queries.activity_profile(app, dataset, code, period=period, top=top, options=options)
+    return views.activity_profile(app, dataset, code, period=period, top=top, options=options)

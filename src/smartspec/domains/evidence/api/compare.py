@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from smartspec.services.api.deps import AppDep, OptionsDep, PeriodQuery
 from smartspec.services.api.errors import ERROR_RESPONSES
-from smartspec.services.api.schemas import Comparison
 
-from .. import service as queries
+from .. import views
 
 router = APIRouter(tags=["compare"], responses=ERROR_RESPONSES)
 
 
-@router.get("/datasets/{dataset}/compare", response_model=Comparison, summary="Compare regions")
+@router.get(
+    "/datasets/{dataset}/compare", response_model=views.Comparison, summary="Compare regions"
+)
 def compare_regions(
     app: AppDep,
     dataset: str,
@@ -29,9 +30,9 @@ def compare_regions(
     ] = None,
     period: PeriodQuery = None,
     top: Annotated[int, Query(ge=1, le=1000, description="Specialisations per region.")] = 10,
-) -> dict[str, Any]:
+) -> views.Comparison:
     """ECI, rank, diversity and top specialisations of each region, their RCA in the union of
     those specialisations, and how much each pair's specialisations overlap."""
     codes = [c.strip() for c in (regions or "").split(",") if c.strip()]
     codes += [c for c in (region or []) if c]
-    return queries.compare(app, dataset, codes, period=period, top=top, options=options)
+    return views.comparison(app, dataset, codes, period=period, top=top, options=options)

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from smartspec.services.api.deps import AppDep, OptionsDep
 from smartspec.services.api.errors import ERROR_RESPONSES
-from smartspec.services.api.schemas import ComplexityReport
 
-from .. import service as queries
+from .. import views
 
 router = APIRouter(tags=["complexity"], responses=ERROR_RESPONSES)
 
 
 @router.get(
     "/datasets/{dataset}/complexity",
-    response_model=ComplexityReport,
+    response_model=views.ComplexityReport,
     summary="Complexity validity",
 )
-def complexity_validity(app: AppDep, dataset: str, options: OptionsDep) -> dict[str, Any]:
+def complexity_validity(app: AppDep, dataset: str, options: OptionsDep) -> views.ComplexityReport:
     """Per period: the sign rule and how strongly it is determined, the relative spectral gap,
     and the Spearman correlation of ECI with the dataset's income series (GDP per head...) with
     its 95% interval. ``problems`` lists the failed checks by stable code; a period without
     problems is ``meaningful``. Pages show a caveat wherever a ranking fails a check."""
-    return queries.complexity_report(app, dataset, options=options)
+    return views.complexity_report(app, dataset, options=options)

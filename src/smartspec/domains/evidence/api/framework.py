@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
 from smartspec.services.api.errors import ERROR_RESPONSES
 from smartspec.services.api.exports import FORMATS, download
-from smartspec.services.api.schemas import FrameworkPage, RegionFramework
+from smartspec.services.api.schemas import FrameworkPage
 
 from .. import methods as evidence
+from .. import views
 from ..service import add_names, view
 from .indicators import _codes
 
@@ -108,7 +109,7 @@ def framework_regions(
 
 @router.get(
     "/datasets/{dataset}/regions/{code:path}/framework",
-    response_model=RegionFramework,
+    response_model=views.RegionFramework,
     summary="Smart-specialisation framework: one region's candidates",
 )
 def region_framework(
@@ -126,10 +127,10 @@ def region_framework(
             "low_density_low_complexity."
         ),
     ] = None,
-) -> dict[str, Any]:
+) -> views.RegionFramework:
     """Every activity the region does not specialise in yet, with its relatedness density,
     complexity (PCI) and quadrant, most attractive first; the cut-offs and the count per
     quadrant."""
-    return evidence.region_framework(
+    return views.region_framework(
         app, dataset, code, period=period, quadrant=quadrant, cutoffs=cutoffs, options=options
     )

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from smartspec.services.api.deps import AppDep, OptionsDep, PeriodQuery
 from smartspec.services.api.errors import ACCEPTED_RESPONSE, ERROR_RESPONSES
-from smartspec.services.api.schemas import Network
 
-from .. import service as queries
+from .. import views
 
 router = APIRouter(tags=["network"], responses=ERROR_RESPONSES)
 
 
 @router.get(
     "/datasets/{dataset}/network",
-    response_model=Network,
+    response_model=views.Network,
     summary="Activity space",
     responses=ACCEPTED_RESPONSE,
 )
@@ -37,7 +36,7 @@ def activity_space(
             description="Links beyond the spanning tree (default: one per activity).",
         ),
     ] = None,
-) -> dict[str, Any]:
+) -> views.Network:
     """Activities as nodes (name, PCI, ubiquity, layout position; with ``region``: presence,
     RCA, density) and links: the maximum spanning tree of proximity plus the strongest others."""
-    return queries.network(app, dataset, period=period, region=region, extra=extra, options=options)
+    return views.network(app, dataset, period=period, region=region, extra=extra, options=options)

@@ -14,6 +14,7 @@ from smartspec.services.api.exports import FORMATS, download
 from smartspec.services.api.schemas import Validation
 
 from .. import methods as evidence
+from .. import views
 
 #: Bounds declared in the OpenAPI document (a dataset has far fewer periods than MAX_PERIODS).
 MAX_PERIODS = 1000
@@ -126,4 +127,4 @@ def validation(
     if format not in (None, "json"):
         frame = evidence.validation_tables(app, dataset, table, **params)
         return download(frame, format, f"{dataset}-validation-{table}", sheet=table)
-    return evidence.validation(app, dataset, **params)
+    return views.validation(app, dataset, **params)
