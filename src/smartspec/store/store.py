@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,22 @@ from .models import DatasetRow
 __all__ = ["DatasetRecord", "Store", "sqlite_url"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def version_locations() -> list[str]:
+    """The folders of migration scripts: the store's (``migrations/versions``), then each
+    registered domain's (:attr:`smartspec.domains.Domain.migrations`, a package whose modules
+    are Alembic revisions on a branch of the domain's own)."""
+    from importlib import import_module
+
+    from smartspec.domains import DOMAINS
+
+    found = [str(_MIGRATIONS / "versions")]
+    for domain in DOMAINS:
+        if domain.migrations:
+            package = import_module(domain.migrations)
+            found.append(str(Path(str(package.__file__)).parent))
+    return found
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -127,24 +144,29 @@ class Store:
         """``"sqlite"`` or ``"postgresql"``."""
         return self.engine.dialect.name
 
-    def upgrade(self, revision: str = "head") -> None:
-        """Apply the migrations up to ``revision`` (``alembic upgrade head``)."""
+    def upgrade(self, revision: str = "heads") -> None:
+        """Apply the migrations up to ``revision`` (``alembic upgrade heads``): the store's own
+        and those of every registered domain (:func:`version_locations`)."""
         from alembic import command
         from alembic.config import Config
 
         config = Config()
         config.set_main_option("script_location", str(_MIGRATIONS))
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(version_locations()))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
     def revision(self) -> str | None:
-        """The revision the database is at (``None`` before the first migration)."""
+        """The revision the database is at (``None`` before the first migration); with domain
+        migrations on branches of their own, their heads joined by ``,`` (sorted)."""
         from alembic.runtime.migration import MigrationContext
 
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
+        return ",".join(sorted(heads)) if heads else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
