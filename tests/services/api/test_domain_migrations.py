@@ -59,3 +59,46 @@ def test_without_domain_migrations_the_store_is_as_before(tmp_path: Path) -> Non
     store = Store(sqlite_url(tmp_path / "db.sqlite"))
     assert store.revision() == "0001_datasets"
     assert "testdomain_notes" not in sa.inspect(store.engine).get_table_names()
+
+
+def test_a_registered_domain_adds_its_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``commands`` of a registered domain join the ``smartspec`` command."""
+    import click
+    from click.testing import CliRunner
+
+    from smartspec.services.cli.group import add_domain_commands
+
+    @click.command("hello-domain")
+    def hello() -> None:
+        click.echo("hello from a domain")
+
+    monkeypatch.setitem(sys.modules, "hello_domain_cli", type(sys)("hello_domain_cli"))
+    sys.modules["hello_domain_cli"].hello = hello  # type: ignore[attr-defined]
+    domain = replace(domains.DOMAINS[0], name="hello", commands=("hello_domain_cli:hello",))
+    monkeypatch.setattr(domains, "DOMAINS", (domain,))
+    group = click.Group("smartspec")
+    add_domain_commands(group)
+    assert CliRunner().invoke(group, ["hello-domain"]).output == "hello from a domain\n"
+
+
+def test_a_registered_domain_adds_its_pages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The ``pages`` hook of a registered domain adds its routes to the dashboard."""
+    from fastapi.responses import HTMLResponse
+
+    from smartspec.app import SmartSpecApp
+
+    def pages(api: object, dashboard: object) -> None:
+        api.add_api_route(  # type: ignore[attr-defined]
+            "/hello-domain", lambda: HTMLResponse("<p>hello page</p>"), methods=["GET"]
+        )
+
+    monkeypatch.setitem(sys.modules, "hello_domain_pages", type(sys)("hello_domain_pages"))
+    sys.modules["hello_domain_pages"].pages = pages  # type: ignore[attr-defined]
+    domain = replace(domains.DOMAINS[0], name="hello", routers=(), pages="hello_domain_pages:pages")
+    monkeypatch.setattr(domains, "DOMAINS", (*domains.DOMAINS, domain))
+    app = SmartSpecApp(data_dir=tmp_path, datasets=["us-state-industry"])
+    with app.client() as client:
+        assert client.get("/hello-domain").text == "<p>hello page</p>"
+    app.close()

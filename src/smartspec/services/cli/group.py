@@ -60,3 +60,15 @@ for _command in (
     serve,
 ):
     main.add_command(_command)
+
+
+def add_domain_commands(group: click.Group) -> None:
+    """Add the commands of every registered domain (:data:`smartspec.domains.DOMAINS`)."""
+    from smartspec.domains import DOMAINS
+
+    for domain in DOMAINS:
+        for command in domain.load_commands():
+            group.add_command(command)
+
+
+add_domain_commands(main)

@@ -64,4 +64,9 @@ def attach(api: FastAPI, app: Any = None) -> None:
     ]
     for path, endpoint, methods in routes:
         api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
+    from smartspec.domains import DOMAINS, load
+
+    for domain in DOMAINS:  # the pages of every registered domain
+        if domain.pages:
+            load(domain.pages)(api, board)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
