@@ -296,7 +296,7 @@ def test_serve_on_a_public_address_warns_and_allows_it(
 
     import uvicorn
 
-    from smartspec.services import serve as serve_module
+    from smartspec.services.cli import serve as serve_module
 
     served: dict[str, Any] = {}
 
