@@ -3,8 +3,9 @@
 :class:`Services` calls the domains' service functions and typed views directly (no HTTP inside
 the process): the same functions the API routes call, so the dashboard and the API can never
 disagree, with the same errors (:func:`smartspec.services.api.errors.error_body`) and the same
-202 progress answers. :class:`ApiClient` reads the JSON API over an in-process transport, for
-the pages not yet moved to direct calls and for the upload form's POST.
+202 progress answers. :class:`ApiClient` posts the upload form to the JSON API over an
+in-process transport (the one request the dashboard still sends, so that an upload takes the
+API's one path: size limit, checks, storage).
 """
 
 from __future__ import annotations
