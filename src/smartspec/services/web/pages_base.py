@@ -20,11 +20,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from smartspec.domains.datasets import service as datasets
 from smartspec.domains.evidence import views
 
 from ...core.lookup import match
-from . import charts, summary
+from . import charts, pages_calls, summary
 from .data import ApiClient, ApiError, ApiPending, Services, names, seg
 from .i18n import COOKIE, N_, Formatter, language_name, languages, negotiate, translations
 from .maps import MapMatch, match_boundaries
@@ -319,10 +318,10 @@ class DashboardBase:
         language (``name_lang``), for :func:`in_sentence`."""
         call, items = self.services.call, self.services.items
         detail, periods, regions, activities = await asyncio.gather(
-            call(datasets.dataset_document, dataset, detail=True),
-            call(datasets.periods, dataset),
-            items(datasets.labels_page, dataset, "region", lang=lang),
-            items(datasets.labels_page, dataset, "activity", lang=lang),
+            call(pages_calls.dataset_detail, dataset),
+            call(pages_calls.periods, dataset),
+            items(pages_calls.labels, dataset, "region", lang=lang),
+            items(pages_calls.labels, dataset, "activity", lang=lang),
         )
         periods = periods["items"]
         period_list = [p["period"] if isinstance(p, dict) else p for p in periods]

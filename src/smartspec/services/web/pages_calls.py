@@ -13,8 +13,8 @@ arguments the route gives its service function.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,29 +22,33 @@ from pydantic import BaseModel
 from smartspec.domains.datasets import service as datasets
 from smartspec.domains.evidence import methods, service, views
 from smartspec.services.api.schemas import (
+    DatasetDetail,
     DatasetList,
     IndicatorPage,
     LabelList,
     MeasurePage,
+    PeriodList,
 )
 
 __all__ = [
-    "activity_labels",
     "activity_profile",
     "answered",
     "backtest",
     "catalogue",
     "comparison",
+    "dataset_detail",
     "indicator_page",
+    "labels",
     "measure_page",
     "network",
+    "periods",
 ]
 
 
 def answered(model: type[BaseModel], func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` answering as its API route: its result validated by the route's response
-    ``model`` and serialised as the API serialises it (NaN and infinities as ``null``), then
-    read back as the API's client reads the JSON.
+    ``model`` (:meth:`.data.Services.call` then writes it as the API does: NaN and infinities
+    as ``null``).
 
     Parameters
     ----------
@@ -56,11 +60,11 @@ def answered(model: type[BaseModel], func: Callable[..., Any]) -> Callable[..., 
     Returns
     -------
     callable
-        ``func`` with the same arguments, returning the JSON-ready answer.
+        ``func`` with the same arguments, returning the validated answer.
     """
 
-    def call(app: Any, *args: Any, **kwargs: Any) -> Any:
-        return json.loads(model.model_validate(func(app, *args, **kwargs)).model_dump_json())
+    def call(app: Any, *args: Any, **kwargs: Any) -> BaseModel:
+        return model.model_validate(func(app, *args, **kwargs))
 
     call.__name__ = call.__qualname__ = getattr(func, "__name__", "call")
     call.__doc__ = func.__doc__
@@ -74,8 +78,12 @@ def _dataset_list(app: Any) -> dict[str, Any]:
 
 #: ``GET /datasets``
 catalogue = answered(DatasetList, _dataset_list)
-#: ``GET /datasets/{id}/activities`` (``labels_page(app, dataset, "activity", ...)``)
-activity_labels = answered(LabelList, datasets.labels_page)
+#: ``GET /datasets/{id}/regions`` and ``.../activities`` (``labels(app, dataset, axis, ...)``)
+labels = answered(LabelList, datasets.labels_page)
+#: ``GET /datasets/{id}``
+dataset_detail = answered(DatasetDetail, partial(datasets.dataset_document, detail=True))
+#: ``GET /datasets/{id}/periods``
+periods = answered(PeriodList, datasets.periods)
 #: ``GET /datasets/{id}/indicators/{table}``
 indicator_page = answered(IndicatorPage, service.indicator_table)
 #: ``GET /datasets/{id}/measures/{name}``

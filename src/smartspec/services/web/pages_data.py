@@ -208,7 +208,7 @@ class DataPages(DashboardBase):
                 if target is not None:
                     target[name] = _num(row.get(name))
         if variety["shown"]:
-            labels = await self.services.items(pages_calls.activity_labels, dataset, "activity")
+            labels = await self.services.items(pages_calls.labels, dataset, "activity")
             has_parent = bool(labels) and all(a.get("parent") for a in labels)
             variety["groups"] = "parent" if has_parent else "prefix"
         return list(by_region.values()), variety

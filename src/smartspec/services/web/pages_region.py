@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from smartspec.domains.evidence import methods, service, views
+from smartspec.domains.evidence import methods, views
 
-from . import charts, summary
+from . import charts, pages_calls, summary
 from .data import ApiError, seg
 from .i18n import Formatter, translations
 from .pages_base import (
@@ -56,7 +56,7 @@ class RegionPages(DashboardBase):
                     rank_by=rank_by,
                     show_unreliable=unreliable,
                 ),
-                items(service.indicator_table, dataset, "cells", period=when, region=[code]),
+                items(pages_calls.indicator_page, dataset, "cells", period=when, region=[code]),
                 call(
                     views.region_framework,
                     dataset,
@@ -69,7 +69,7 @@ class RegionPages(DashboardBase):
                     },
                 ),
                 self.validity(dataset),
-                items(service.indicator_table, dataset, "regions", period=when),
+                items(pages_calls.indicator_page, dataset, "regions", period=when),
             )
         except ApiError as exc:
             return self.error(request, exc)
