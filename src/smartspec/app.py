@@ -20,8 +20,10 @@ ActivityMatrix(51 regions x 20 activities x 1 period, 1018 non-zero cells, value
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +43,9 @@ from .store.results import ResultCache
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
+
+    from .domains.accounts.service import Accounts
+    from .domains.registry.service import Registry
 
 
 __all__ = [
@@ -117,6 +122,26 @@ class SmartSpecApp(Catalogue, Analyses):
         self._relative_paths()
         self.clean_debris(float(self.settings["debris_grace_s"]))
         self._sync_catalogue(datasets, files or ())
+        self.accounts.ensure_admin(os.environ)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """The accounts service (users, roles, sessions, tokens) on this app's store."""
+        from .domains.accounts.service import Accounts
+
+        return Accounts(
+            self.store,
+            session_hours=float(self.settings["session_hours"]),
+            max_failures=int(self.settings["login_max_failures"]),
+            window_s=float(self.settings["login_window_s"]),
+        )
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The priorities registry service on this app's store."""
+        from .domains.registry.service import Registry
+
+        return Registry(self.store, public_read=bool(self.settings["public_read"]))
 
     # ------------------------------------------------------------------ web
     def asgi(self) -> FastAPI:

@@ -154,6 +154,39 @@ SETTINGS: tuple[Setting, ...] = (
         "Refuse every change (uploads, deletes) with 403; the dashboard hides its upload form.",
         bool,
     ),
+    Setting(
+        "public_read",
+        True,
+        "Anonymous visitors may read (a public registry); off, every page and API read needs an "
+        "account (a private platform). Writing always needs an account with the right role.",
+        bool,
+    ),
+    Setting(
+        "session_hours",
+        12.0,
+        "Hours a dashboard login lasts before the user has to log in again.",
+        float,
+    ),
+    Setting(
+        "login_max_failures",
+        5,
+        "Failed logins allowed per user name within login_window_s (20 times as many per "
+        "address) before logins are refused with 429 for the rest of the window.",
+        int,
+    ),
+    Setting(
+        "login_window_s",
+        300.0,
+        "The window of the login rate limit, in seconds.",
+        float,
+    ),
+    Setting(
+        "registry_example",
+        True,
+        "Load the bundled example strategy set (the Czech regions' RIS3 priorities) into the "
+        "registry on first start (once: deleting them later does not bring them back).",
+        bool,
+    ),
 )
 
 _SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
@@ -188,6 +221,9 @@ def _resolve_settings(given: Mapping[str, Any] | None) -> dict[str, Any]:
         "job_workers",
         "job_timeout_s",
         "job_memory_mb",
+        "session_hours",
+        "login_max_failures",
+        "login_window_s",
     ):
         if values[name] <= 0:
             raise ValidationError(

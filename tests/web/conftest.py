@@ -38,6 +38,14 @@ def client(smartspec_app):
     return smartspec_app.client(raise_server_exceptions=True)
 
 
+@pytest.fixture(scope="session")
+def editor_client(smartspec_app, login_cookie):
+    """A browser signed in as an editor (a dashboard session cookie): who may upload."""
+    editor = smartspec_app.client(raise_server_exceptions=True)
+    editor.cookies.set(*login_cookie(smartspec_app, "editor"))
+    return editor
+
+
 def csrf_token(client) -> str:
     """The CSRF token of the upload form, as a browser gets it (the client keeps the cookie)."""
     import re

@@ -161,7 +161,9 @@ def test_switch_language(page):
     assert page.locator("h1").inner_text() == "Subir datos"
 
 
-def test_upload_and_analyse(page, tmp_path):
+def test_upload_and_analyse(page, tmp_path, smartspec_app, login_cookie):
+    name, value = login_cookie(smartspec_app, "editor")  # an editor's browser may upload
+    page.context.add_cookies([{"name": name, "value": value, "url": page.base}])
     data = tmp_path / "spain.csv"
     data.write_text(UPLOAD_CSV, encoding="utf-8")
     page.goto(page.base + "/upload?lang=es")

@@ -90,15 +90,18 @@ def victim(tmp_path: Path) -> Iterator[tuple[str, SmartSpecApp]]:
     app.close()
 
 
-def test_a_page_of_another_origin_cannot_upload(browser, victim, tmp_path):  # noqa: F811
+def test_a_page_of_another_origin_cannot_upload(browser, victim, tmp_path, login_cookie):  # noqa: F811
     """(A DELETE, or a JSON body, from another origin never leaves the browser without a CORS
     preflight, which the server does not grant; the API tests send those by hand.)"""
     url, app = victim
+    name, value = login_cookie(app, "admin")  # the victim's browser is signed in
+    signed_in = [{"name": name, "value": value, "url": url}]
     data = tmp_path / "planted.csv"
     data.write_text(CSV.replace("\\n", "\n"), encoding="utf-8")
     seen: list[tuple[str, int]] = []
     with hostile_site(url) as evil:
         context = browser.new_context()
+        context.add_cookies(signed_in)
         page = context.new_page()
         page.on("response", lambda r: seen.append((f"{r.request.method} {r.url}", r.status)))
         page.goto(evil + "/")
@@ -117,6 +120,7 @@ def test_a_page_of_another_origin_cannot_upload(browser, victim, tmp_path):  # n
     assert [d.id for d in app.store.list_datasets("uploaded")] == ["victim"]
     # the control: a write from the server's own origin goes through
     context = browser.new_context()
+    context.add_cookies(signed_in)
     page = context.new_page()
     page.goto(url + "/api/docs")
     status = page.evaluate(

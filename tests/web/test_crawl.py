@@ -214,6 +214,8 @@ def _fill(http, path: str, op: dict, dataset: str) -> list[str]:
         elif name == "job_id":  # the jobs this crawl started, and one that does not exist
             values[name] = [j["id"] for j in http.get("/api/v1/jobs").json()["items"][:3]]
             values[name].append("no-such-job")
+        elif name == "priority_id":  # a registry record, and one that does not exist
+            values[name] = ["1", "2147483647"]
         elif "enum" in schema:
             values[name] = [str(v) for v in schema["enum"]]
         else:

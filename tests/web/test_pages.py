@@ -152,7 +152,8 @@ def test_region_picker_redirects(client):
     assert r.headers["location"] == "/datasets/eu-nuts2-ardeco/regions/ES30?period=2010"
 
 
-def test_upload_then_analysis_and_error(client):
+def test_upload_then_analysis_and_error(editor_client):
+    client = editor_client
     r = client.post(
         "/upload?lang=es",
         files={"file": ("spain.csv", UPLOAD_CSV.encode(), "text/csv")},

@@ -44,8 +44,9 @@ def _post(client, token: str | None, **extra: str):
     )
 
 
-def test_the_upload_form_carries_a_token_bound_to_a_cookie(app: SmartSpecApp) -> None:
+def test_the_upload_form_carries_a_token_bound_to_a_cookie(app: SmartSpecApp, login_cookie) -> None:
     client = app.client()
+    client.cookies.set(*login_cookie(app, "editor"))  # the form is shown to who may upload
     r = client.get("/upload")
     token = TOKEN.search(r.text).group(1)
     cookie = r.headers["set-cookie"]
@@ -54,22 +55,27 @@ def test_the_upload_form_carries_a_token_bound_to_a_cookie(app: SmartSpecApp) ->
     again = client.get("/upload")  # the browser keeps its cookie, and so its token
     assert "set-cookie" not in again.headers
     assert TOKEN.search(again.text).group(1) == token
-    other = app.client().get("/upload")  # another browser: another cookie, another token
+    browser = app.client()
+    browser.cookies.set(*login_cookie(app, "admin"))
+    other = browser.get("/upload")  # another browser: another cookie, another token
     assert TOKEN.search(other.text).group(1) != token
 
 
-def test_a_valid_token_uploads(app: SmartSpecApp) -> None:
+def test_a_valid_token_uploads(app: SmartSpecApp, login_cookie) -> None:
     client = app.client()
+    client.cookies.set(*login_cookie(app, "editor"))  # a signed-in editor may upload
     token = TOKEN.search(client.get("/upload").text).group(1)
     r = _post(client, token, title="With token")
     assert r.status_code == 303, r.text[:500]
     assert [d.id for d in app.store.list_datasets("uploaded")] == ["with-token"]
 
 
-def test_a_form_without_a_valid_token_is_refused(app: SmartSpecApp) -> None:
+def test_a_form_without_a_valid_token_is_refused(app: SmartSpecApp, login_cookie) -> None:
     client = app.client()
+    client.cookies.set(*login_cookie(app, "editor"))  # refused although it may upload
     token = TOKEN.search(client.get("/upload").text).group(1)
     stranger = app.client()
+    stranger.cookies.set(*login_cookie(app, "admin"))
     stranger_token = TOKEN.search(stranger.get("/upload").text).group(1)
     attempts = {
         "no token": _post(client, None),

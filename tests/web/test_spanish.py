@@ -171,7 +171,7 @@ def test_home_map_label_in_spanish(client):
     )
 
 
-def test_uploaded_spanish_names_are_served_and_shown(tmp_path):
+def test_uploaded_spanish_names_are_served_and_shown(tmp_path, login_cookie):
     from smartspec.app import SmartSpecApp, labels_path
 
     rows = "".join(
@@ -189,6 +189,7 @@ def test_uploaded_spanish_names_are_served_and_shown(tmp_path):
     app = SmartSpecApp(data_dir=tmp_path, datasets=[])
     try:
         client = app.client()
+        client.cookies.set(*login_cookie(app, "editor"))  # who may upload
         r = client.post(
             "/api/v1/datasets",
             files={"file": ("named.csv", csv.encode())},
@@ -263,9 +264,11 @@ def test_unknown_dataset_page_in_spanish(client):
     assert '<code id="error-code">unknown_dataset</code>' in r.text
 
 
-def test_upload_problem_explained_in_spanish(client):
+def test_upload_problem_explained_in_spanish(app, login_cookie):
     from .conftest import csrf_token
 
+    client = app.client(raise_server_exceptions=True)
+    client.cookies.set(*login_cookie(app, "editor"))  # who may upload
     r = client.post(
         "/upload?lang=es",
         files={"file": ("datos.xyz", b"a,b,c\n1,2,3\n", "text/plain")},

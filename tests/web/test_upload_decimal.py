@@ -61,8 +61,8 @@ def _post(client, text: str, name: str = "empleo.csv", **fields: str):
     )
 
 
-def test_api_upload_with_decimal_comma(app: SmartSpecApp, tmp_path: Path) -> None:
-    client = app.client()
+def test_api_upload_with_decimal_comma(app: SmartSpecApp, tmp_path: Path, as_role) -> None:
+    client = as_role(app, "editor")
     r = _post(client, SPANISH_CSV, title="Empleo ES", decimal=",")
     assert r.status_code == 201, r.text
     doc = r.json()
@@ -86,8 +86,8 @@ def test_api_upload_with_decimal_comma(app: SmartSpecApp, tmp_path: Path) -> Non
         again.close()
 
 
-def test_api_upload_without_decimal_suggests_it(app: SmartSpecApp) -> None:
-    r = _post(app.client(), SPANISH_CSV)
+def test_api_upload_without_decimal_suggests_it(app: SmartSpecApp, as_role) -> None:
+    r = _post(as_role(app, "editor"), SPANISH_CSV)
     assert r.status_code == 422, r.text
     error = r.json()["error"]
     assert error["message"].startswith("values must be numbers;")
@@ -96,20 +96,21 @@ def test_api_upload_without_decimal_suggests_it(app: SmartSpecApp) -> None:
     assert [d.id for d in app.catalogue()] == ["us-state-industry"]  # nothing stored
 
 
-def test_api_refuses_other_separators(app: SmartSpecApp) -> None:
-    r = _post(app.client(), PLAIN_CSV, decimal=";")
+def test_api_refuses_other_separators(app: SmartSpecApp, as_role) -> None:
+    r = _post(as_role(app, "editor"), PLAIN_CSV, decimal=";")
     assert r.status_code == 400, r.text
     assert r.json()["error"]["where"] == "form field 'decimal'"
     assert r.json()["error"]["expected"] == "expected '.' or ','"
-    r = _post(app.client(), PLAIN_CSV, decimal=",")
+    r = _post(as_role(app, "editor"), PLAIN_CSV, decimal=",")
     assert r.status_code == 422
     assert r.json()["error"]["message"].startswith(
         "values must be numbers written with a decimal comma;"
     )
 
 
-def test_form_in_process(app: SmartSpecApp) -> None:
+def test_form_in_process(app: SmartSpecApp, login_cookie) -> None:
     client = app.client()
+    client.cookies.set(*login_cookie(app, "editor"))  # a signed-in editor may upload
     html = client.get("/upload?lang=es").text
     assert "Separador decimal" in html and 'value=","' in html
     token = csrf_token(client)
@@ -128,10 +129,17 @@ pytestmark_browser = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/b
 
 
 @pytestmark_browser
-def test_browser_upload_with_comma(browser, app: SmartSpecApp, tmp_path: Path) -> None:  # noqa: F811
+def test_browser_upload_with_comma(
+    browser,  # noqa: F811
+    app: SmartSpecApp,
+    tmp_path: Path,
+    login_cookie,
+) -> None:
     data = tmp_path / "empleo.csv"
     data.write_text(SPANISH_CSV, encoding="utf-8")
+    name, value = login_cookie(app, "editor")  # an editor's browser may upload
     with serving(app) as url, open_page(browser, url) as page:
+        page.context.add_cookies([{"name": name, "value": value, "url": url}])
         page.goto(url + "/upload?lang=es")
         page.set_input_files("#f-file", str(data))
         page.fill("#f-title", "Empleo coma")
@@ -162,10 +170,13 @@ def test_browser_comma_on_a_point_file_keeps_the_choice(
     browser,  # noqa: F811
     app: SmartSpecApp,
     tmp_path: Path,
+    login_cookie,
 ) -> None:
     data = tmp_path / "points.csv"
     data.write_text(PLAIN_CSV, encoding="utf-8")
+    name, value = login_cookie(app, "editor")  # an editor's browser may upload
     with serving(app) as url, open_page(browser, url) as page:
+        page.context.add_cookies([{"name": name, "value": value, "url": url}])
         page.goto(url + "/upload?lang=en")
         page.set_input_files("#f-file", str(data))
         for field, col in (

@@ -87,6 +87,15 @@ ERROR_CODES: dict[str, str] = {
     "queue_full": "Too many heavy computations queued already: ask again later.",
     "unknown_table": "An indicator table or download that does not exist.",
     "unknown_job": "A job id the server does not know.",
+    "edit_conflict": "A save based on an older version of a record than the stored one: "
+    "someone else saved first (the answer carries both versions).",
+    "unknown_record": "A stored record (priority, strategy, user, token) that does not exist.",
+    "unauthenticated": "An action that needs an account, without a valid login or token.",
+    "forbidden": "An action the account's role or region grants do not allow.",
+    "too_many_attempts": "Too many failed logins in a short time: wait and try again.",
+    "invalid.import": "An import file with problems: nothing was stored (the report lists "
+    "every problem by row and column).",
+    "invalid.code": "A classification code that is not in the bundled code list.",
 }
 
 

@@ -53,6 +53,9 @@ class Domain:
         Click commands or groups added to the ``smartspec`` command.
     migrations : str, optional
         The package holding the domain's Alembic migration scripts (its tables).
+    start : str, optional
+        A function ``start(app) -> None`` run when the platform starts serving (``smartspec
+        serve``): first-start work such as loading the domain's example data.
     """
 
     name: str
@@ -61,6 +64,7 @@ class Domain:
     pages: str | None = None
     commands: tuple[str, ...] = ()
     migrations: str | None = None
+    start: str | None = None
 
     def load_routers(self) -> list[Any]:
         """The domain's API routers, imported."""
@@ -98,5 +102,23 @@ DOMAINS: tuple[Domain, ...] = (
                 "measures",
             )
         ),
+    ),
+    Domain(
+        name="accounts",
+        summary="Users, roles and region grants, logins, sessions and API tokens.",
+        routers=("smartspec.domains.accounts.api:router",),
+        pages="smartspec.domains.accounts.pages:attach",
+        commands=("smartspec.domains.accounts.cli:user", "smartspec.domains.accounts.cli:token"),
+        migrations="smartspec.domains.accounts.migrations",
+    ),
+    Domain(
+        name="registry",
+        summary="Declared S3 priorities: regions, strategies, coded priorities, history, search, "
+        "import and export, suggested codes, coherence with the evidence.",
+        routers=("smartspec.domains.registry.api:router",),
+        pages="smartspec.domains.registry.pages:attach",
+        commands=("smartspec.domains.registry.cli:priorities",),
+        migrations="smartspec.domains.registry.migrations",
+        start="smartspec.domains.registry.actions:on_start",
     ),
 )

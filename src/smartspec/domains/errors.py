@@ -10,9 +10,14 @@ from __future__ import annotations
 from smartspec.core.errors import SmartSpecError, ValidationError
 
 __all__ = [
+    "AuthenticationRequiredError",
     "ConflictError",
+    "EditConflictError",
+    "ForbiddenError",
     "RequestError",
+    "TooManyAttemptsError",
     "UnknownJobError",
+    "UnknownRecordError",
     "UnknownTableError",
     "UploadTooLargeError",
 ]
@@ -52,3 +57,50 @@ class UnknownJobError(SmartSpecError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class EditConflictError(ConflictError):
+    """A save based on an older version of a record than the stored one (a lost update refused):
+    HTTP 409. :attr:`details` carries both versions, ``{"current": ..., "yours": ...}``, so that
+    the editor can merge them."""
+
+    code = "edit_conflict"
+
+    def __init__(
+        self, problem: str, *, details: dict[str, object] | None = None, **kw: str
+    ) -> None:
+        super().__init__(problem, **kw)
+        self.details: dict[str, object] = dict(details or {})
+
+
+class UnknownRecordError(SmartSpecError, KeyError):
+    """A stored record (a priority, a strategy, a user, a token) that does not exist: HTTP 404."""
+
+    code = "unknown_record"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AuthenticationRequiredError(SmartSpecError):
+    """An action that needs an account, asked without one (or with a wrong password, an unknown
+    or revoked token, an expired session): HTTP 401."""
+
+    code = "unauthenticated"
+
+
+class ForbiddenError(SmartSpecError):
+    """An action the account's role or region grants do not allow: HTTP 403."""
+
+    code = "forbidden"
+
+
+class TooManyAttemptsError(SmartSpecError):
+    """Too many failed logins for one account or from one address in a short time: HTTP 429.
+    :attr:`retry_after` is the number of seconds to wait."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, problem: str, *, retry_after: float = 60.0, **kw: str) -> None:
+        super().__init__(problem, **kw)
+        self.retry_after = float(retry_after)

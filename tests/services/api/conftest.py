@@ -42,6 +42,16 @@ def client(shared_app: SmartSpecApp) -> Any:
         yield c
 
 
+@pytest.fixture(scope="session")
+def admin_client(shared_app: SmartSpecApp, as_role: Callable[..., Any]) -> Any:
+    """An in-process client of :func:`shared_app` acting as an administrator (a bearer token).
+
+    Kept apart from :func:`client`: anonymous requests are the ones the response cache keeps.
+    """
+    with as_role(shared_app, "admin") as c:
+        yield c
+
+
 @pytest.fixture
 def make_app(tmp_path: Path) -> Iterator[Callable[..., SmartSpecApp]]:
     """Build fresh apps in this test's folder (closed after the test)."""

@@ -91,9 +91,12 @@ def test_profile_options_change_the_evidence(client: Any) -> None:
 
 
 def test_codes_with_spaces_accents_and_slashes(
-    make_app: Callable[..., SmartSpecApp], panel_csv: bytes, upload_form: dict[str, str]
+    make_app: Callable[..., SmartSpecApp],
+    panel_csv: bytes,
+    upload_form: dict[str, str],
+    as_role: Callable[..., Any],
 ) -> None:
-    client = make_app().client()
+    client = as_role(make_app())
     assert (
         client.post(
             "/api/v1/datasets", files={"file": ("p.csv", panel_csv)}, data=upload_form

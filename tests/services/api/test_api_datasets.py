@@ -82,9 +82,10 @@ def test_upload_formats(
     encode: Callable[[pd.DataFrame], bytes],
     upload_form: dict[str, str],
     panel: pd.DataFrame,
+    as_role: Callable[..., Any],
 ) -> None:
     app = make_app()
-    client = app.client()
+    client = as_role(app, "editor")
     r = client.post(
         "/api/v1/datasets",
         files={"file": (filename, encode(panel))},
@@ -115,9 +116,12 @@ def test_upload_formats(
 
 
 def test_upload_without_title_uses_file_name(
-    make_app: Callable[..., SmartSpecApp], panel_csv: bytes, upload_form: dict[str, str]
+    make_app: Callable[..., SmartSpecApp],
+    panel_csv: bytes,
+    upload_form: dict[str, str],
+    as_role: Callable[..., Any],
 ) -> None:
-    client = make_app().client()
+    client = as_role(make_app())
     r = client.post(
         "/api/v1/datasets", files={"file": ("My Jobs 2021.csv", panel_csv)}, data=upload_form
     )
@@ -191,10 +195,11 @@ def test_bad_uploads_are_refused_and_leave_nothing(
     form: dict[str, str],
     status: int,
     words: str,
+    as_role: Callable[..., Any],
 ) -> None:
     app = make_app()
     before = [r.id for r in app.store.list_datasets()]
-    r = app.client().post(
+    r = as_role(app).post(
         "/api/v1/datasets", files={"file": (filename, content)}, data={**upload_form, **form}
     )
     assert r.status_code == status, r.text
@@ -205,13 +210,11 @@ def test_bad_uploads_are_refused_and_leave_nothing(
 
 
 def test_upload_error_names_the_file_and_line(
-    make_app: Callable[..., SmartSpecApp], upload_form: dict[str, str]
+    make_app: Callable[..., SmartSpecApp], upload_form: dict[str, str], as_role: Callable[..., Any]
 ) -> None:
     content = b"geo,sector,jobs,year\nA,x,1,2020\nA,y,-2,2020\nB,x,3,2020\nB,y,4,2020\n"
-    r = (
-        make_app()
-        .client()
-        .post("/api/v1/datasets", files={"file": ("mine.csv", content)}, data=upload_form)
+    r = as_role(make_app()).post(
+        "/api/v1/datasets", files={"file": ("mine.csv", content)}, data=upload_form
     )
     err = r.json()["error"]
     assert err["type"] == "ValidationError"
@@ -220,9 +223,9 @@ def test_upload_error_names_the_file_and_line(
 
 
 def test_missing_form_fields_are_bad_requests(
-    make_app: Callable[..., SmartSpecApp], panel_csv: bytes
+    make_app: Callable[..., SmartSpecApp], panel_csv: bytes, as_role: Callable[..., Any]
 ) -> None:
-    client = make_app().client()
+    client = as_role(make_app())
     r = client.post(
         "/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)}, data={"region": "geo"}
     )
@@ -235,33 +238,39 @@ def test_missing_form_fields_are_bad_requests(
 
 
 def test_too_large_upload(
-    make_app: Callable[..., SmartSpecApp], panel_csv: bytes, upload_form: dict[str, str]
+    make_app: Callable[..., SmartSpecApp],
+    panel_csv: bytes,
+    upload_form: dict[str, str],
+    as_role: Callable[..., Any],
 ) -> None:
     app = make_app(settings={"max_upload_mb": 0.001})  # 1,048 bytes
     big = panel_csv + b"".join(b"R9,agri,1,2020\n" for _ in range(200))
     assert len(big) > 1048 + 1000
-    r = app.client().post("/api/v1/datasets", files={"file": ("jobs.csv", big)}, data=upload_form)
+    r = as_role(app).post("/api/v1/datasets", files={"file": ("jobs.csv", big)}, data=upload_form)
     assert r.status_code == 413
     assert r.json()["error"]["type"] == "UploadTooLargeError"
     _nothing_stored(app, ["us-state-industry"])
 
 
 def test_too_large_upload_refused_before_reading(
-    make_app: Callable[..., SmartSpecApp], upload_form: dict[str, str]
+    make_app: Callable[..., SmartSpecApp], upload_form: dict[str, str], as_role: Callable[..., Any]
 ) -> None:
     app = make_app(settings={"max_upload_mb": 0.01})
     huge = b"geo,sector,jobs,year\n" + b"A,x,1,2020\n" * 20000  # ~220 kB > 10 kB + 64 kB
-    r = app.client().post("/api/v1/datasets", files={"file": ("jobs.csv", huge)}, data=upload_form)
+    r = as_role(app).post("/api/v1/datasets", files={"file": ("jobs.csv", huge)}, data=upload_form)
     assert r.status_code == 413
     assert r.json()["error"]["where"] == "request body"
     _nothing_stored(app, ["us-state-industry"])
 
 
 def test_delete(
-    make_app: Callable[..., SmartSpecApp], panel_csv: bytes, upload_form: dict[str, str]
+    make_app: Callable[..., SmartSpecApp],
+    panel_csv: bytes,
+    upload_form: dict[str, str],
+    as_role: Callable[..., Any],
 ) -> None:
     app = make_app()
-    client = app.client()
+    client = as_role(app, "admin")
     assert (
         client.post(
             "/api/v1/datasets", files={"file": ("jobs.csv", panel_csv)}, data=upload_form
@@ -277,8 +286,8 @@ def test_delete(
     _nothing_stored(app, ["us-state-industry"])
 
 
-def test_bundled_datasets_cannot_be_deleted(client: Any) -> None:
-    r = client.delete("/api/v1/datasets/us-state-industry")
+def test_bundled_datasets_cannot_be_deleted(client: Any, admin_client: Any) -> None:
+    r = admin_client.delete("/api/v1/datasets/us-state-industry")
     assert r.status_code == 409
     assert r.json()["error"]["type"] == "ConflictError"
     assert client.get("/api/v1/datasets/us-state-industry").status_code == 200

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
@@ -31,7 +33,8 @@ def _record(dataset_id: str = "a", **changes: object) -> DatasetRecord:
 def test_migrations_create_the_schema(database_url: str) -> None:
     store = Store(database_url)
     try:
-        assert store.revision() == "0001_datasets"
+        # the store's own revision, below the heads of the domains' branches
+        assert str(store.revision()).split(",") == ["a0001_accounts", "r001_registry"]
         columns = {c["name"] for c in inspect(store.engine).get_columns("datasets")}
         assert {
             "id",
@@ -48,7 +51,7 @@ def test_migrations_create_the_schema(database_url: str) -> None:
             "source",
         } <= columns
         Store(database_url).dispose()  # upgrading an up-to-date database is a no-op
-        assert store.revision() == "0001_datasets"
+        assert str(store.revision()).split(",") == ["a0001_accounts", "r001_registry"]
     finally:
         store.dispose()
 
@@ -88,14 +91,18 @@ def test_session_rolls_back_on_failure(database_url: str) -> None:
 
 
 def test_app_on_the_database(
-    database_url: str, tmp_path: Path, panel_csv: bytes, upload_form: dict[str, str]
+    database_url: str,
+    tmp_path: Path,
+    panel_csv: bytes,
+    upload_form: dict[str, str],
+    as_role: Callable[..., Any],
 ) -> None:
     """Upload, list and delete through the API, on SQLite and on PostgreSQL."""
     app = SmartSpecApp(
         data_dir=tmp_path / "d", database_url=database_url, datasets=["us-state-industry"]
     )
     try:
-        client = app.client()
+        client = as_role(app)
         r = client.post(
             "/api/v1/datasets",
             files={"file": ("jobs.csv", panel_csv)},

@@ -127,10 +127,10 @@ def test_options_that_need_a_series_the_dataset_lacks(client: Any) -> None:
     assert "income" in r.text
 
 
-def test_an_upload_may_keep_empty_values_as_suppressed_cells(make_app: Any) -> None:
+def test_an_upload_may_keep_empty_values_as_suppressed_cells(make_app: Any, as_role: Any) -> None:
     app = make_app(datasets=[])
     body = b"r,a,v\nA,x,1\nA,y,\nB,x,3\nB,y,2\nC,x,1\nC,y,5\n"
-    with app.client() as c:
+    with as_role(app, "editor") as c:
         form = {"region": "r", "activity": "a", "value": "v"}
         refused = c.post("/api/v1/datasets", files={"file": ("m.csv", body, "text/csv")}, data=form)
         assert refused.status_code == 422

@@ -33,6 +33,10 @@ def downgrade() -> None:
 '''
 
 
+#: The heads of the registered domains' branches (each depends on the store's ``0001_datasets``).
+DOMAIN_HEADS = ["a0001_accounts", "r001_registry"]
+
+
 @pytest.fixture
 def with_test_domain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     package = tmp_path / "pkg" / "testdomain_migrations"
@@ -50,14 +54,16 @@ def test_a_registered_domain_gets_its_tables(with_test_domain: str, tmp_path: Pa
     store = Store(sqlite_url(tmp_path / "db.sqlite"))
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"datasets", "testdomain_notes"} <= tables
-    assert store.revision() == "t001_notes"  # its branch depends on the store's head
+    # its branch depends on the store's head: its revision is a head, the store's is not
+    heads = str(store.revision()).split(",")
+    assert "t001_notes" in heads and "0001_datasets" not in heads
     store.upgrade()  # again: nothing to do, nothing lost
-    assert store.revision() == "t001_notes"  # its branch depends on the store's head
+    assert str(store.revision()).split(",") == heads
 
 
 def test_without_domain_migrations_the_store_is_as_before(tmp_path: Path) -> None:
     store = Store(sqlite_url(tmp_path / "db.sqlite"))
-    assert store.revision() == "0001_datasets"
+    assert str(store.revision()).split(",") == DOMAIN_HEADS
     assert "testdomain_notes" not in sa.inspect(store.engine).get_table_names()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -32,7 +33,9 @@ NAMES = dict(zip(REGIONS, [*PAYLOADS[::-1], "Fifth"], strict=True))
 QUOTED = {"'" + p for p in PAYLOADS}
 
 
-def _upload(make_app: Callable[..., SmartSpecApp]) -> tuple[SmartSpecApp, str]:
+def _upload(
+    make_app: Callable[..., SmartSpecApp], as_role: Callable[..., Any]
+) -> tuple[SmartSpecApp, str]:
     rows = [
         (year, region, NAMES[region], act, float((i + 1) * (j + 2) + (i * j) % 3 + year % 2))
         for year in (2020, 2021)
@@ -45,7 +48,7 @@ def _upload(make_app: Callable[..., SmartSpecApp]) -> tuple[SmartSpecApp, str]:
         .encode()
     )
     app = make_app()
-    r = app.client().post(
+    r = as_role(app, "editor").post(
         "/api/v1/datasets",
         files={"file": ("evil.csv", content)},
         data={
@@ -62,8 +65,10 @@ def _upload(make_app: Callable[..., SmartSpecApp]) -> tuple[SmartSpecApp, str]:
 
 
 @pytest.mark.parametrize("table", ["cells", "data", "regions"])
-def test_csv_download_quotes_formulas(make_app: Callable[..., SmartSpecApp], table: str) -> None:
-    app, url = _upload(make_app)
+def test_csv_download_quotes_formulas(
+    make_app: Callable[..., SmartSpecApp], table: str, as_role: Callable[..., Any]
+) -> None:
+    app, url = _upload(make_app, as_role)
     r = app.client().get(f"{url}/{table}.csv")
     assert r.status_code == 200, r.text
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8"))))
@@ -85,8 +90,10 @@ def test_csv_download_quotes_formulas(make_app: Callable[..., SmartSpecApp], tab
 
 
 @pytest.mark.parametrize("table", ["cells", "data"])
-def test_xlsx_download_has_no_formula(make_app: Callable[..., SmartSpecApp], table: str) -> None:
-    app, url = _upload(make_app)
+def test_xlsx_download_has_no_formula(
+    make_app: Callable[..., SmartSpecApp], table: str, as_role: Callable[..., Any]
+) -> None:
+    app, url = _upload(make_app, as_role)
     r = app.client().get(f"{url}/{table}.xlsx")
     assert r.status_code == 200, r.text
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active

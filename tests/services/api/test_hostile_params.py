@@ -65,9 +65,11 @@ def test_times_carry_their_zone(client):
         ("region", "geo\x00", "control character"),
     ],
 )
-def test_hostile_form_fields_are_refused_and_nothing_is_stored(make_app, field, value, message):
+def test_hostile_form_fields_are_refused_and_nothing_is_stored(
+    make_app, as_role, field, value, message
+):
     app = make_app()
-    client = app.client()
+    client = as_role(app)
     form = {"region": "geo", "activity": "sector", "value": "jobs", field: value}
     r = client.post(
         "/api/v1/datasets",

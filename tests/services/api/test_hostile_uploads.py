@@ -9,6 +9,7 @@ import io
 import time
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -43,14 +44,15 @@ FORM = {"region": "geo", "activity": "sector", "value": "jobs"}
 
 
 def test_a_workbook_bomb_is_refused_quickly_and_leaves_nothing(
-    make_app: Callable[..., SmartSpecApp],
+    make_app: Callable[..., SmartSpecApp], as_role: Callable[..., Any]
 ) -> None:
     app = make_app()
+    client = as_role(app)
     before = [r.id for r in app.store.list_datasets()]
     content = _bomb_xlsx()
     assert len(content) < 2 * 1024 * 1024
     start = time.perf_counter()
-    r = app.client().post(
+    r = client.post(
         "/api/v1/datasets", files={"file": ("bomb.xlsx", io.BytesIO(content))}, data=FORM
     )
     assert time.perf_counter() - start < 10
@@ -65,15 +67,18 @@ def test_a_workbook_bomb_is_refused_quickly_and_leaves_nothing(
 
 
 def test_an_upload_over_the_worker_budget_is_413_and_leaves_nothing(
-    make_app: Callable[..., SmartSpecApp], monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., SmartSpecApp],
+    monkeypatch: pytest.MonkeyPatch,
+    as_role: Callable[..., Any],
 ) -> None:
     app = make_app()
+    client = as_role(app)
     before = [r.id for r in app.store.list_datasets()]
     monkeypatch.setattr(worker, "WORKER_TIMEOUT", 0.001)
     content = b"geo,sector,jobs\n" + b"".join(
         f"R{i % 500},A{i % 37},{i}\n".encode() for i in range(20_000)
     )
-    r = app.client().post("/api/v1/datasets", files={"file": ("big.csv", content)}, data=FORM)
+    r = client.post("/api/v1/datasets", files={"file": ("big.csv", content)}, data=FORM)
     assert r.status_code == 413, r.text
     err = r.json()["error"]
     assert err["type"] == "UploadTooLargeError"
@@ -81,10 +86,12 @@ def test_an_upload_over_the_worker_budget_is_413_and_leaves_nothing(
     _nothing_stored(app, before)
 
 
-def test_a_utf16_upload_is_read(make_app: Callable[..., SmartSpecApp]) -> None:
+def test_a_utf16_upload_is_read(
+    make_app: Callable[..., SmartSpecApp], as_role: Callable[..., Any]
+) -> None:
     app = make_app()
     text = "geo,sector,jobs\nZürich,café,1\nZürich,thé,2\nGenève,café,3.5\n"
-    r = app.client().post(
+    r = as_role(app).post(
         "/api/v1/datasets",
         files={"file": ("jobs.csv", b"\xff\xfe" + text.encode("utf-16-le"))},
         data=FORM,

@@ -33,10 +33,11 @@ def test_a_repeated_answer_is_not_computed_again(app, monkeypatch):
     assert calls == [1]  # another query is another answer
 
 
-def test_an_upload_or_a_delete_is_seen_at_once(app):
-    client = app.client()
+def test_an_upload_or_a_delete_is_seen_at_once(app, as_role):
+    client = app.client()  # an anonymous reader: its answers are the ones kept in memory
     before = client.get("/api/v1/datasets").json()["items"]
-    r = client.post("/api/v1/datasets", files={"file": ("j.csv", CSV)}, data={**FORM, "title": "J"})
+    editor = as_role(app, "editor")
+    r = editor.post("/api/v1/datasets", files={"file": ("j.csv", CSV)}, data={**FORM, "title": "J"})
     assert r.status_code == 201
     after = client.get("/api/v1/datasets").json()["items"]
     assert len(after) == len(before) + 1

@@ -83,10 +83,13 @@ def test_the_allowed_hosts_setting(make_app: Callable[..., SmartSpecApp]) -> Non
     ],
 )
 def test_a_cross_origin_write_is_refused(
-    make_app: Callable[..., SmartSpecApp], headers: dict[str, str]
+    make_app: Callable[..., SmartSpecApp],
+    headers: dict[str, str],
+    login_cookie: Callable[..., tuple[str, str]],
 ) -> None:
     app = make_app()
     client = app.client()
+    client.cookies.set(*login_cookie(app, "admin"))  # a signed-in administrator's browser
     err = _error(_upload(client, **headers), 403, "CrossOriginError")
     assert "another site" in err["message"]
     assert app.store.list_datasets("uploaded") == []
@@ -211,9 +214,11 @@ def test_settings_show_no_server_path_or_credentials(
     assert values["allowed_hosts"] == "localhost,127.0.0.1,[::1]"
 
 
-def test_error_messages_show_no_server_path(make_app: Callable[..., SmartSpecApp]) -> None:
+def test_error_messages_show_no_server_path(
+    make_app: Callable[..., SmartSpecApp], as_role: Callable[..., Any]
+) -> None:
     app = make_app()
-    client = app.client()
+    client = as_role(app)
     r = client.post("/api/v1/datasets", files={"file": ("bad.parquet", b"not parquet")}, data=FORM)
     err = _error(r, 422, "ValidationError")
     assert str(app.data_dir) not in r.text and ".staging" not in r.text, err

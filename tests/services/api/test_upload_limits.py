@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -28,6 +29,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Smar
     app.close()
 
 
+@pytest.fixture(scope="module")
+def editor(server: tuple[str, SmartSpecApp], login_cookie: Any) -> dict[str, str]:
+    """The headers of a signed-in editor (its session cookie): who may upload."""
+    name, value = login_cookie(server[1], "editor")
+    return {"cookie": f"{name}={value}"}
+
+
 def _multipart_chunks(size_mb: int) -> Iterator[bytes]:
     """A multipart upload streamed in 64 KiB chunks without a Content-Length (chunked)."""
     yield (
@@ -50,14 +58,14 @@ def _nothing_stored(app: SmartSpecApp) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/v1/datasets?region=geo", "/upload"])
-def test_chunked_upload_over_the_limit_is_refused_while_reading(server, path):
+def test_chunked_upload_over_the_limit_is_refused_while_reading(server, editor, path):
     url, app = server
     tracemalloc.start()
     r = httpx.post(
         url + path,
         content=_multipart_chunks(40),
         timeout=60,
-        headers={**HEADERS, "accept": "text/html" if path == "/upload" else "*/*"},
+        headers={**HEADERS, **editor, "accept": "text/html" if path == "/upload" else "*/*"},
     )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -73,23 +81,24 @@ def test_chunked_upload_over_the_limit_is_refused_while_reading(server, path):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/datasets", "/upload"])
-def test_declared_size_over_the_limit_is_refused_before_reading(server, path):
+def test_declared_size_over_the_limit_is_refused_before_reading(server, editor, path):
     url, app = server
     body = b"".join(_multipart_chunks(3))
-    r = httpx.post(url + path, content=body, headers=HEADERS, timeout=60)
+    r = httpx.post(url + path, content=body, headers={**HEADERS, **editor}, timeout=60)
     assert r.status_code == 413
     assert f"{len(body):,} bytes" in r.json()["error"]["found"]
     _nothing_stored(app)
 
 
-def test_a_file_under_the_limit_is_accepted(server):
+def test_a_file_under_the_limit_is_accepted(server, editor, as_role):
     url, app = server
     r = httpx.post(
         url + "/api/v1/datasets",
         files={"file": ("ok.csv", b"geo,sector,jobs\nA,x,1\nA,y,2\nB,x,3\nB,y,1\n")},
         data={"region": "geo", "activity": "sector", "value": "jobs"},
+        headers=editor,
         timeout=60,
     )
     assert r.status_code == 201, r.text
-    client = app.client()
+    client = as_role(app, "admin")
     assert client.delete(f"/api/v1/datasets/{r.json()['id']}").status_code == 204

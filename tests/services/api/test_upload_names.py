@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,9 +30,11 @@ def _files(app: SmartSpecApp) -> list[Path]:
     return sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.exists() else []
 
 
-def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) -> None:
+def test_names_are_served_after_upload(
+    make_app: Callable[..., SmartSpecApp], as_role: Callable[..., Any]
+) -> None:
     app = make_app()
-    client = app.client()
+    client = as_role(app)
     r = client.post(
         "/api/v1/datasets",
         files={"file": ("named.csv", NAMED_CSV)},
@@ -61,8 +64,10 @@ def test_names_are_served_after_upload(make_app: Callable[..., SmartSpecApp]) ->
     assert _files(app) == []
 
 
-def test_only_one_axis_named(make_app: Callable[..., SmartSpecApp]) -> None:
-    client = make_app().client()
+def test_only_one_axis_named(
+    make_app: Callable[..., SmartSpecApp], as_role: Callable[..., Any]
+) -> None:
+    client = as_role(make_app(), "editor")
     r = client.post(
         "/api/v1/datasets",
         files={"file": ("named.csv", NAMED_CSV)},
@@ -104,10 +109,11 @@ def test_bad_name_columns_are_refused_and_leave_nothing(
     content: bytes,
     words: str,
     where: str,
+    as_role: Callable[..., Any],
 ) -> None:
     app = make_app()
     before = [r.id for r in app.store.list_datasets()]
-    r = app.client().post(
+    r = as_role(app).post(
         "/api/v1/datasets", files={"file": ("named.csv", content)}, data={**FORM, **form}
     )
     assert r.status_code == 422, r.text
@@ -123,9 +129,11 @@ def test_bad_name_columns_are_refused_and_leave_nothing(
 
 
 def test_dashboard_upload_form_passes_the_name_columns(
-    make_app: Callable[..., SmartSpecApp],
+    make_app: Callable[..., SmartSpecApp], login_cookie: Callable[..., tuple[str, str]]
 ) -> None:
-    client = make_app().client()
+    app = make_app()
+    client = app.client()
+    client.cookies.set(*login_cookie(app, "editor"))
     form = client.get("/upload?lang=es").text
     assert 'name="region_name"' in form and 'name="activity_name"' in form
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form).group(1)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
+from smartspec.domains.accounts.rules import Account, require_role
 from smartspec.domains.datasets import service as queries
-from smartspec.services.api.deps import AppDep
+from smartspec.services.api.deps import AccountDep, AppDep
 from smartspec.services.api.errors import ERROR_RESPONSES, ErrorResponse
 from smartspec.services.api.schemas import DatasetDetail, DatasetList, PeriodList
 
 router = APIRouter(tags=["datasets"], responses=ERROR_RESPONSES)
+
+#: The roles that may upload datasets (deleting is for administrators).
+UPLOADERS = ("admin", "editor")
+
+
+def uploader(account: AccountDep) -> Account:
+    """The account of an upload, when its role may upload (checked before the form is read)."""
+    return require_role(account, UPLOADERS, "uploading a dataset")
+
 
 Duplicates = Literal["error", "sum", "mean", "max", "min", "first", "last"]
 
@@ -33,6 +43,7 @@ def list_datasets(app: AppDep) -> dict[str, Any]:
 )
 def upload_dataset(
     app: AppDep,
+    account: Annotated[Account, Depends(uploader)],
     file: Annotated[UploadFile, File(description="CSV, TSV, Parquet or Excel long table.")],
     region: Annotated[str, Form(description="Column holding the region code.")],
     activity: Annotated[str, Form(description="Column holding the activity code.")],
@@ -80,6 +91,9 @@ def upload_dataset(
     (``region_name_es`` / ``activity_name_es``: Spanish names, served with ``lang=es``).
     ``decimal=,`` reads values written with a decimal comma, and ``missing=flag`` keeps empty
     values as suppressed cells (both kept in the dataset's mapping).
+
+    Needs an account with the role ``admin`` or ``editor`` (401 without one, 403 for another
+    role).
     """
     mapping = {
         "region": region,
@@ -119,8 +133,9 @@ def get_dataset(app: AppDep, dataset: str) -> dict[str, Any]:
     response_class=Response,
     responses={409: {"model": ErrorResponse, "description": "Not an uploaded dataset."}},
 )
-def delete_dataset(app: AppDep, dataset: str) -> Response:
-    """Delete an uploaded dataset (its row, file and cached analyses)."""
+def delete_dataset(app: AppDep, account: AccountDep, dataset: str) -> Response:
+    """Delete an uploaded dataset (its row, file and cached analyses); administrators only."""
+    require_role(account, ("admin",), "deleting a dataset")
     app.delete_dataset(dataset)
     return Response(status_code=204)
 

@@ -202,8 +202,12 @@ def create_api(app: SmartSpecApp, *, web: bool = True) -> FastAPI:
         max_bytes=int(float(app.settings["response_cache_mb"]) * 2**20),
     )
     install_security(api, app)  # Host allow-list, origin check, read-only, headers
-    for router in routers():
-        api.include_router(router, prefix=API_PREFIX)
+    from fastapi import Depends
+
+    from .deps import reader
+
+    for router in routers():  # reading needs an account on a private platform
+        api.include_router(router, prefix=API_PREFIX, dependencies=[Depends(reader)])
 
     @api.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -7,19 +7,31 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 
 from smartspec.app import SmartSpecApp
+from smartspec.domains.accounts.rules import Account, require_reader
 from smartspec.settings import PAGE_CEILING
 
 __all__ = [
     "MAX_KNN",
     "MAX_THRESHOLD",
+    "SESSION_COOKIE",
+    "AccountDep",
     "AppDep",
     "LimitQuery",
     "OffsetQuery",
     "OptionsDep",
     "PeriodQuery",
     "analysis_options",
+    "current_account",
     "get_app",
+    "reader",
 ]
+
+#: The cookie of a dashboard session (its value is known only to the browser; the database keeps
+#: its SHA-256).
+SESSION_COOKIE = "smartspec_session"
+
+#: Paths every visitor may reach on a private platform (health, logging in).
+OPEN_PATHS = ("/api/v1/health", "/login", "/logout", "/static/", "/api/docs", "/api/openapi")
 
 #: Upper bounds declared in the OpenAPI document and enforced before any work is done.
 MAX_KNN = 10_000
@@ -30,6 +42,55 @@ MAX_OFFSET = 10**9
 def get_app(request: Request) -> SmartSpecApp:
     """The :class:`SmartSpecApp` the API was built for."""
     return request.app.state.smartspec
+
+
+def current_account(request: Request) -> Account | None:
+    """The account behind a request: an ``Authorization: Bearer`` token, else the dashboard's
+    session cookie; ``None`` for an anonymous visitor. Read once per request.
+
+    A malformed, unknown or revoked token is not silently anonymous: the request is answered
+    401 (the caller meant to be someone).
+    """
+    if hasattr(request.state, "account"):
+        found: Account | None = request.state.account
+        return found
+    app = get_app(request)
+    account: Account | None = None
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        account = app.accounts.token_account(token.strip()) if scheme.lower() == "bearer" else None
+        if account is None:
+            from smartspec.domains.errors import AuthenticationRequiredError
+
+            known = scheme.strip().lower() in ("basic", "digest", "bearer", "token", "negotiate")
+            raise AuthenticationRequiredError(
+                "the Authorization header does not hold a valid token",
+                expected="'Authorization: Bearer ss_<id>_<secret>' with a token that is not "
+                "revoked",
+                found=(
+                    "an unknown or revoked token"
+                    if scheme.lower() == "bearer"
+                    else f"the {scheme.strip().title()} scheme"
+                    if known
+                    else "another kind of header (its value is not repeated here)"
+                ),
+                fix="create a token with `smartspec token create NAME` or on the account page",
+            )
+    else:
+        account = app.accounts.session_account(request.cookies.get(SESSION_COOKIE))
+    request.state.account = account
+    return account
+
+
+def reader(request: Request) -> None:
+    """Refuse (401) an anonymous read on a private platform (``public_read`` off)."""
+    path = request.url.path
+    if path.startswith(OPEN_PATHS):
+        return
+    app = get_app(request)
+    account = current_account(request)
+    require_reader(account, bool(app.settings.get("public_read", True)))
 
 
 def analysis_options(
@@ -88,6 +149,7 @@ def analysis_options(
 
 
 AppDep = Annotated[SmartSpecApp, Depends(get_app)]
+AccountDep = Annotated[Account | None, Depends(current_account)]
 OptionsDep = Annotated[dict[str, Any], Depends(analysis_options)]
 PeriodQuery = Annotated[
     str | None, Query(description="A period of the dataset (default: the latest).")

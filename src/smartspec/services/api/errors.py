@@ -31,9 +31,14 @@ from smartspec.core.errors import (
     ValidationError,
 )
 from smartspec.domains.errors import (
+    AuthenticationRequiredError,
     ConflictError,
+    EditConflictError,
+    ForbiddenError,
     RequestError,
+    TooManyAttemptsError,
     UnknownJobError,
+    UnknownRecordError,
     UnknownTableError,
     UploadTooLargeError,
 )
@@ -77,6 +82,15 @@ class ErrorBody(BaseModel):
     found: str | None = Field(None, description="What it found instead.")
     where: str | None = Field(None, description="Where: file, column, rows, parameter.")
     fix: str | None = Field(None, description="How to fix it.")
+    details: dict[str, Any] | None = Field(
+        default=None,
+        description="More about the situation where it has a structure: for an edit conflict "
+        "(409 edit_conflict), the stored version ('current') and the one sent ('yours').",
+    )
+
+    def answer(self) -> dict[str, Any]:
+        """The body as answered: ``details`` only when there are any."""
+        return self.model_dump(exclude={"details"} if self.details is None else None)
 
 
 class ErrorResponse(BaseModel):
@@ -106,6 +120,10 @@ _STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (UnknownPeriodError, 404),
     (UnknownTableError, 404),
     (UnknownJobError, 404),
+    (UnknownRecordError, 404),
+    (AuthenticationRequiredError, 401),
+    (ForbiddenError, 403),
+    (TooManyAttemptsError, 429),
     (JobQueueFullError, 503),
     (ConflictError, 409),
     (ValidationError, 422),
@@ -180,7 +198,7 @@ def error_response(
         where=where,
         fix=fix,
     )
-    return JSONResponse({"error": body.model_dump()}, status_code=status, headers=headers)
+    return JSONResponse({"error": body.answer()}, status_code=status, headers=headers)
 
 
 #: Optional renderer of error pages for browsers, set by the dashboard on ``api.state``:
@@ -219,8 +237,9 @@ def error_body(exc: SmartSpecError, roots: list[str]) -> tuple[int, dict[str, An
         found=redact(exc.found, roots),
         where=redact(exc.where, roots),
         fix=redact(exc.fix, roots),
+        details=jsonable_encoder(exc.details) if isinstance(exc, EditConflictError) else None,
     )
-    return status, body.model_dump()
+    return status, body.answer()
 
 
 async def _smartspec_error(request: Request, exc: Exception) -> Response:
@@ -228,7 +247,12 @@ async def _smartspec_error(request: Request, exc: Exception) -> Response:
     from .security import server_paths
 
     status, body = error_body(exc, server_paths(request.app))
-    return _render(request, JSONResponse({"error": body}, status_code=status))
+    headers: dict[str, str] = {}
+    if isinstance(exc, AuthenticationRequiredError):
+        headers["WWW-Authenticate"] = 'Bearer realm="smartspec"'
+    if isinstance(exc, TooManyAttemptsError):
+        headers["Retry-After"] = str(max(1, int(exc.retry_after + 0.999)))
+    return _render(request, JSONResponse({"error": body}, status_code=status, headers=headers))
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -249,6 +273,10 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return ".".join(str(x) for x in loc)
 
 
+#: Fields whose values an error answer never repeats.
+_SECRET_WORDS = ("password", "token", "secret", "authorization")
+
+
 async def _request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
@@ -261,6 +289,9 @@ async def _request_validation_error(request: Request, exc: Exception) -> Respons
     found = None
     if "input" in first and first.get("type") != "missing":
         found = repr(first["input"])[:200]
+        said = " ".join(str(p) for p in first.get("loc", ())) + " " + repr(first["input"])
+        if any(word in said.lower() for word in _SECRET_WORDS):
+            found = "(not shown: it may hold a password or a token)"
     ctx = first.get("ctx") or {}
     expected = None
     if ctx:

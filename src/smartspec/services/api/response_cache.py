@@ -1,8 +1,10 @@
 """Answers of GET requests kept in memory, so that a warm platform serves repeated pages and API
 reads without computing or rendering them again.
 
-A response is kept when it is a 200 without ``Set-Cookie`` or ``Cache-Control: no-store`` (the
-status of a background job) and at most ``MAX_ENTRY`` bytes. The
+A request with an ``Authorization`` header or a login session is never answered from memory nor
+kept (what it sees depends on who asks). A response is kept when it is a 200 without
+``Set-Cookie`` or ``Cache-Control: no-store`` (the status of a background job) and at most
+``MAX_ENTRY`` bytes. The
 key is the path and query, the cookies (the page language, a form's token: nothing rendered for
 one visitor reaches another), ``Accept-Language``, whether HTML or JSON was asked for, the
 ``Host``, and the catalogue's stamp: any change
@@ -17,6 +19,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from smartspec.store.cache import LRUCache
+
+from .deps import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -75,7 +79,7 @@ class ResponseCache:
                 if scope["method"] not in ("HEAD", "OPTIONS") and (not status or status[0] < 400):
                     self._changed()
             return
-        if scope.get("path", "").startswith("/static/"):
+        if scope.get("path", "").startswith("/static/") or self._personal(scope):
             await self.app(scope, receive, send)
             return
         key = self._key(scope)
@@ -93,6 +97,13 @@ class ResponseCache:
 
         await self.app(scope, receive, capture)
         self._keep(key, captured)
+
+    @staticmethod
+    def _personal(scope: Scope) -> bool:
+        """Whether a request is someone's (a bearer token, a login session): its answer may
+        depend on who asks and on grants changed in another process, so it is never kept."""
+        headers = dict(scope.get("headers") or [])
+        return b"authorization" in headers or SESSION_COOKIE.encode() in headers.get(b"cookie", b"")
 
     def _key(self, scope: Scope) -> tuple[Any, ...]:
         headers = dict(scope.get("headers") or [])

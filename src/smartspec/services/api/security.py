@@ -13,7 +13,8 @@ application of :func:`smartspec.services.api.create_api`, one ASGI layer outside
   another origin: ``Sec-Fetch-Site`` other than ``same-origin``/``none``, or an ``Origin`` (else a
   ``Referer``) whose host and port are not the request's ``Host``. A request without any of these
   headers (curl, scripts) is not from a browser page and passes;
-* answers **403** to every state-changing request when the ``read_only`` setting is on;
+* answers **403** to every state-changing request when the ``read_only`` setting is on (but
+  logging in and out);
 * adds to every response, errors included: ``Content-Security-Policy`` (:data:`CSP`),
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` and
   ``X-Frame-Options: DENY``.
@@ -72,6 +73,10 @@ __all__ = [
 
 #: Host names every server answers to (the in-process clients use ``localhost``).
 LOOPBACK_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
+
+#: Logging in and out: allowed on a read-only server (they change no data, and a private
+#: read-only platform must still let its readers in).
+SESSION_PATHS = frozenset({"/login", "/logout"})
 
 #: Methods that change state: checked for their origin, refused when read-only.
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -431,7 +436,7 @@ class SecurityMiddleware:
                     fix="use the dashboard on this server, or call the API from a script",
                 ),
             )
-        if self.read_only:
+        if self.read_only and scope.get("path") not in SESSION_PATHS:
             return _render(
                 request,
                 error_response(

@@ -22,6 +22,7 @@ from smartspec.core.errors import (
     UnknownRegionError,
     ValidationError,
 )
+from smartspec.domains.errors import UnknownRecordError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "SmartSpecGroup", "one_line", "usage"]
 
@@ -32,6 +33,7 @@ EXIT_FAILURE = 1
 
 _BAD_INPUT = (
     ValidationError,
+    UnknownRecordError,
     UnknownRegionError,
     UnknownActivityError,
     UnknownPeriodError,

@@ -238,6 +238,11 @@ def serve(
         files=files,
         settings={k: v for k, v in settings.items() if v is not None},
     )
+    from smartspec.domains import DOMAINS, load
+
+    for domain in DOMAINS:  # first-start work of each domain (the registry's example set)
+        if domain.start:
+            load(domain.start)(app)
     if get_path is not None:
         response = app.client().get(get_path)
         text = response.text
@@ -259,6 +264,12 @@ def serve(
     n = len(app.catalogue())
     click.echo(f"smartspec is serving {n} dataset{'s' if n != 1 else ''} at {url}")
     click.echo(f"  API {url}api/v1, endpoints {url}api/docs; data in {app.data_dir}")
+    if not app.accounts.has_users():
+        click.echo(
+            "  No account yet: reading is open, changes need one. Create the first "
+            "administrator with `smartspec user add NAME --role admin --password-stdin` "
+            "(or SMARTSPEC_ADMIN_USER and SMARTSPEC_ADMIN_PASSWORD at start)."
+        )
     click.echo("  Press Ctrl-C to stop.")
     if app.settings["warm_on_start"]:
         from smartspec.services.warm import warm_in_background

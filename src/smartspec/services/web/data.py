@@ -149,10 +149,17 @@ class ApiClient:
             offset += len(items)
 
     async def post_file(
-        self, path: str, filename: str, content: bytes, fields: dict[str, str]
+        self,
+        path: str,
+        filename: str,
+        content: bytes,
+        fields: dict[str, str],
+        cookies: dict[str, str] | None = None,
     ) -> Any:
-        """``POST`` a multipart upload (``file`` plus form ``fields``)."""
+        """``POST`` a multipart upload (``file`` plus form ``fields``), as the visitor whose
+        login ``cookies`` are given."""
         async with self._client() as client:
+            client.cookies.update({k: v for k, v in (cookies or {}).items() if v})
             resp = await client.post(
                 API + path,
                 files={"file": (filename, content, "application/octet-stream")},

@@ -20,7 +20,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from smartspec.domains.accounts.rules import Account
+from smartspec.domains.errors import AuthenticationRequiredError
 from smartspec.domains.evidence import views
+from smartspec.services.api.deps import current_account
 
 from ...core.lookup import match
 from . import charts, pages_calls, summary
@@ -29,6 +32,27 @@ from .i18n import COOKIE, N_, Formatter, language_name, languages, negotiate, tr
 from .maps import MapMatch, match_boundaries
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def domain_templates() -> list[Path]:
+    """The ``templates/`` folder of every registered domain package that has one
+    (:data:`smartspec.domains.DOMAINS`), searched after :data:`TEMPLATES`.
+
+    A domain keeps its templates in a folder of its own name (``domains/accounts/templates/
+    accounts/login.html`` is ``"accounts/login.html"``), so that no domain hides another's;
+    they extend ``base.html`` and include the dashboard's partials like any page.
+    """
+    from importlib.util import find_spec
+
+    from smartspec.domains import DOMAINS
+
+    found: list[Path] = []
+    for domain in DOMAINS:
+        spec = find_spec(f"smartspec.domains.{domain.name}")
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            if (Path(location) / "templates").is_dir():
+                found.append(Path(location) / "templates")
+    return found
 
 
 #: Names of the income series of ``GET .../complexity`` (``SmartSpecApp.income``).
@@ -86,6 +110,10 @@ ERROR_TITLES = {
     "CrossOriginError": N_("Request from another site refused"),
     "CsrfTokenError": N_("The form could not be accepted"),
     "HostNotAllowedError": N_("Unknown server name"),
+    "AuthenticationRequiredError": N_("Please log in"),
+    "ForbiddenError": N_("Not allowed"),
+    "TooManyAttemptsError": N_("Too many attempts"),
+    "UnknownRecordError": N_("Not found"),
 }
 
 #: What an error means, in the page's language, by its stable code (the API's ``error.code``;
@@ -131,6 +159,10 @@ ERROR_MESSAGES = {
     "cross_origin": N_("The request came from another site's page and was refused."),
     "csrf": N_("The form could not be accepted: load the page again and send it again."),
     "host_not_allowed": N_("This server does not answer to this name."),
+    "unauthenticated": N_("This needs an account: log in and try again."),
+    "forbidden": N_("Your account is not allowed to do this."),
+    "too_many_attempts": N_("Too many failed attempts: wait a few minutes and try again."),
+    "unknown_record": N_("There is no such record on this server."),
 }
 
 #: Strings the page script needs (rendered per page as a JSON block, translated).
@@ -212,7 +244,7 @@ class DashboardBase:
     def env(self, lang: str) -> Environment:
         if lang not in self._envs:
             env = Environment(
-                loader=FileSystemLoader(TEMPLATES),
+                loader=FileSystemLoader([TEMPLATES, *domain_templates()]),
                 autoescape=select_autoescape(["html"]),
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
@@ -230,6 +262,27 @@ class DashboardBase:
     def rule_text(self, lang: str) -> str:
         """The presence rule in the page language (``RCA > 1``, ``VCR > 1``)."""
         return f"{translations(lang).gettext('RCA')} {self.rule}"
+
+    @staticmethod
+    def page_account(request: Request) -> Account | None:
+        """Who is signed in (the session cookie; :func:`~smartspec.services.api.deps.
+        current_account`), ``None`` for an anonymous visitor or an unusable login."""
+        if getattr(request.app.state, "smartspec", None) is None:
+            return None
+        try:
+            return current_account(request)
+        except AuthenticationRequiredError:  # a bad bearer header: a page is then anonymous
+            return None
+
+    @staticmethod
+    def csrf_token(request: Request) -> str:
+        """The CSRF token of the forms of this page (one per request); :meth:`render` sets
+        the browser's cookie when it has none yet."""
+        issued = getattr(request.state, "csrf_issued", None)
+        if issued is None:
+            issued = request.app.state.csrf.issue(request)
+            request.state.csrf_issued = issued
+        return str(issued[0])
 
     @staticmethod
     def language(request: Request) -> str:
@@ -264,6 +317,10 @@ class DashboardBase:
             for code in languages()
         ]
         fmt = Formatter(lang)
+        account = self.page_account(request)
+        if account is not None:  # the header's logout form
+            context.setdefault("csrf_token", self.csrf_token(request))
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         html = (
             self.env(lang)
             .get_template(template)
@@ -272,6 +329,8 @@ class DashboardBase:
                 languages=switch,
                 fmt=fmt,
                 path=request.url.path,
+                here=here,
+                account=account,
                 read_only=bool(getattr(request.app.state, "read_only", False)),
                 js={
                     "strings": {m: tr.gettext(m) for m in JS_STRINGS},
@@ -283,6 +342,9 @@ class DashboardBase:
             )
         )
         response = HTMLResponse(html, status_code=status)
+        issued = getattr(request.state, "csrf_issued", None)
+        if issued is not None:
+            request.app.state.csrf.set_cookie(request, response, issued[1])
         if request.query_params.get("lang") == lang:
             response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
         return response

@@ -11,6 +11,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from smartspec.domains.datasets.api import UPLOADERS
+from smartspec.services.api.deps import SESSION_COOKIE
 from smartspec.services.api.security import CSRF_FIELD
 
 from . import charts, pages_calls
@@ -346,14 +348,19 @@ class DataPages(DashboardBase):
 
     def upload_page(self, request: Request, *, status: int = 200, **context: Any) -> HTMLResponse:
         """The upload form with its CSRF token (the cookie set when the browser has none); a
-        notice instead of the form when the server is read-only."""
+        notice instead of the form when the server is read-only, and for a visitor who may not
+        upload (a link to the login page, or what the account's role does not allow)."""
         if getattr(request.app.state, "read_only", False):
             return self.render(request, "upload.html", status=403, form={}, error=None)
-        csrf = request.app.state.csrf
-        token, cookie = csrf.issue(request)
-        response = self.render(request, "upload.html", status=status, csrf_token=token, **context)
-        csrf.set_cookie(request, response, cookie)
-        return response
+        account = self.page_account(request)
+        return self.render(
+            request,
+            "upload.html",
+            status=status,
+            csrf_token=self.csrf_token(request),
+            may_upload=account is not None and account.role in UPLOADERS,
+            **context,
+        )
 
     async def upload_form(self, request: Request) -> Response:
         return self.upload_page(request, form={}, error=None)
@@ -390,7 +397,10 @@ class DataPages(DashboardBase):
             }
             return self.upload_page(request, status=400, form=fields, error=error)
         try:
-            created = await self.client.post_file("/datasets", filename, content, fields)
+            login = {SESSION_COOKIE: request.cookies.get(SESSION_COOKIE, "")}
+            created = await self.client.post_file(
+                "/datasets", filename, content, fields, cookies=login
+            )
         except ApiError as exc:
             tr = translations(self.language(request))
             title = tr.gettext(

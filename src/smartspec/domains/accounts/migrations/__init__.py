@@ -1,0 +1,1 @@
+"""Alembic revisions of the accounts domain (branch ``accounts``)."""

@@ -1,0 +1,329 @@
+"""``smartspec priorities``: the registry from the command line.
+
+The commands act on the data folder and database they are given, as an administrator (the
+command line owns its data folder), or as an existing account with ``--as-user NAME`` so that
+the history records who made a change and that account's region grants apply.
+
+\b
+  smartspec priorities import priorities.xlsx --dry-run
+  smartspec priorities list --region CZ064 --q inovace --json
+  smartspec priorities export --format xlsx --out priorities.xlsx
+  smartspec priorities suggest-codes "manufacture of electric motors"
+  smartspec priorities coherence --region CZ064 --dataset eu-nuts2-sbs
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from smartspec.domains.accounts.rules import Account
+from smartspec.domains.accounts.service import CLI_ACCOUNT
+from smartspec.services.cli.admin import _app, _where
+
+from . import actions
+
+if TYPE_CHECKING:
+    from smartspec.app import SmartSpecApp
+
+__all__ = ["priorities"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _acting(f: F) -> F:
+    """``--as-user``: act as an existing account (its grants apply; the history names it)."""
+    f = click.option(
+        "--as-user",
+        "as_user",
+        metavar="NAME",
+        help="Act as this account (default: the command line, an administrator).",
+    )(f)
+    return _where(f)
+
+
+def _open(
+    data_dir: str | None, database_url: str | None, as_user: str | None
+) -> tuple[SmartSpecApp, Account]:
+    app = _app(data_dir, database_url)
+    if not as_user:
+        return app, CLI_ACCOUNT
+    try:
+        user = app.accounts.get_user(CLI_ACCOUNT, as_user)
+    except BaseException:
+        app.close()
+        raise
+    return app, Account(user.id, user.name, user.role, frozenset(user.regions), via="cli")
+
+
+def _json(obj: Any) -> None:
+    if isinstance(obj, list):
+        data = [o.model_dump(mode="json") if hasattr(o, "model_dump") else o for o in obj]
+    else:
+        data = obj.model_dump(mode="json") if hasattr(obj, "model_dump") else obj
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group("priorities")
+def priorities() -> None:
+    """The registry of declared S3 priorities: import, export, search, codes, coherence."""
+
+
+@priorities.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and show the report; store nothing.")
+@click.option(
+    "--invalid-codes",
+    type=click.Choice(["refuse", "set-aside"]),
+    default="refuse",
+    show_default=True,
+    help="An unknown code refuses the file, or is set aside (kept on the record, not as a code).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_acting
+def import_command(
+    file: str,
+    dry_run: bool,
+    invalid_codes: str,
+    as_json: bool,
+    data_dir: str | None,
+    database_url: str | None,
+    as_user: str | None,
+) -> None:
+    """Import priorities from FILE (CSV or Excel, layout in docs/registry.md): all rows, or
+    none. Every problem is listed by row and column."""
+    from smartspec.core.errors import ValidationError
+
+    app, actor = _open(data_dir, database_url, as_user)
+    try:
+        try:
+            report = actions.import_priorities(
+                app,
+                actor,
+                Path(file).read_bytes(),
+                Path(file).name,
+                dry_run=dry_run,
+                invalid_codes="set-aside" if invalid_codes == "set-aside" else "refuse",
+            )
+        except ValidationError as exc:
+            failed = getattr(exc, "report", None)
+            if failed is not None:
+                _print_report(failed, as_json)
+            raise
+    finally:
+        app.close()
+    _print_report(report, as_json)
+
+
+def _print_report(report: Any, as_json: bool) -> None:
+    if as_json:
+        _json(report)
+        return
+    err = not report.ok
+    click.echo(
+        f"{report.file}: {report.rows} row(s), {report.valid} valid, "
+        f"{len(report.problems)} problem(s), {report.stored} stored"
+        + (" (dry run)" if report.dry_run else ""),
+        err=err,
+    )
+    for p in report.problems:
+        click.echo(
+            f"  row {p.row}, column {p.column or '-'}: {p.message} (expected {p.expected}; "
+            f"found {p.found})",
+            err=err,
+        )
+    for a in report.set_aside:
+        click.echo(f"  row {a.row}: {a.scheme} code {a.code!r} set aside: {a.reason}", err=err)
+
+
+@priorities.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--region", help="Only this region (and the regions below it).")
+@click.option("--code", help="Only priorities with this code ('nace:28').")
+@click.option("--country", help="Only this country (ISO code).")
+@click.option("--period", help="Only this strategy period.")
+@_acting
+def export_command(
+    fmt: str,
+    out: str,
+    region: str | None,
+    code: str | None,
+    country: str | None,
+    period: str | None,
+    data_dir: str | None,
+    database_url: str | None,
+    as_user: str | None,
+) -> None:
+    """Write the priorities to a CSV or Excel file in the import layout."""
+    app, actor = _open(data_dir, database_url, as_user)
+    try:
+        data = actions.export_priorities(
+            app,
+            actor,
+            "xlsx" if fmt == "xlsx" else "csv",
+            region=region,
+            code=code,
+            country=country,
+            period=period,
+        )
+    finally:
+        app.close()
+    Path(out).write_bytes(data)
+    click.echo(f"{len(data)} bytes -> {out}")
+
+
+@priorities.command("list")
+@click.option("--region", help="Region code (and the regions below it).")
+@click.option("--q", "q", help="Words to find in titles and descriptions (any accents, case).")
+@click.option("--code", help="A code: 'nace:28', 'sdg:7' or bare '28' (NACE).")
+@click.option("--country", help="ISO country code.")
+@click.option("--period", help="Strategy period.")
+@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the API's answer).")
+@_acting
+def list_command(
+    region: str | None,
+    q: str | None,
+    code: str | None,
+    country: str | None,
+    period: str | None,
+    limit: int,
+    as_json: bool,
+    data_dir: str | None,
+    database_url: str | None,
+    as_user: str | None,
+) -> None:
+    """Search the priorities; the best matches first."""
+    app, actor = _open(data_dir, database_url, as_user)
+    try:
+        page = app.registry.search(
+            actor, q=q, region=region, code=code, country=country, period=period, limit=limit
+        )
+    finally:
+        app.close()
+    if as_json:
+        _json(page)
+        return
+    for p in page.items:
+        nace = ",".join(p.codes.get("nace", [])) or "-"
+        click.echo(f"{p.id}\t{p.region}\t{p.period}\t{p.title}\t[nace {nace}]")
+    click.echo(f"{len(page.items)} of {page.total}", err=True)
+
+
+@priorities.command("suggest-codes")
+@click.argument("text")
+@click.option("--language", help="ISO 639-1 code of the text (en, es, cs...).")
+@click.option("--limit", type=click.IntRange(1, 88), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_where
+def suggest_command(
+    text: str,
+    language: str | None,
+    limit: int,
+    as_json: bool,
+    data_dir: str | None,
+    database_url: str | None,
+) -> None:
+    """Suggest NACE divisions for TEXT, with scores (TF-IDF over the classification's texts)."""
+    from .autocode import suggest_codes
+
+    found = suggest_codes(text, language=language, limit=limit)
+    if as_json:
+        _json(found)
+        return
+    for s in found:
+        click.echo(f"{s.code}\t{s.score:.3f}\t{s.title}")
+
+
+@priorities.command("coherence")
+@click.option("--region", required=True, help="The region's code in the registry.")
+@click.option("--dataset", required=True, help="The evidence dataset.")
+@click.option("--period", help="A period of the dataset (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the API's answer).")
+@_acting
+def coherence_command(
+    region: str,
+    dataset: str,
+    period: str | None,
+    as_json: bool,
+    data_dir: str | None,
+    database_url: str | None,
+    as_user: str | None,
+) -> None:
+    """Classify a region's coded priorities against the evidence: evidence-backed, emerging or
+    weakly grounded, with the numbers behind each."""
+    app, actor = _open(data_dir, database_url, as_user)
+    try:
+        view = actions.region_coherence(app, actor, region, dataset, period=period)
+    finally:
+        app.close()
+    if as_json:
+        _json(view)
+        return
+    where = view.evidence_region or "-"
+    if view.evidence_level == "parent":
+        where += " (the parent region)"
+    click.echo(f"{view.region} against {view.dataset}, period {view.period}: evidence of {where}")
+    click.echo(f"rule: {view.rule}")
+    for item in view.items:
+        share = "-" if item.specialised_share is None else f"{item.specialised_share:.0%}"
+        click.echo(f"  {item.coherence:<16}\t{share:>4}\t{item.title}\t({item.reason})")
+    s = view.summary
+    counts = ", ".join(f"{k} {v}" for k, v in s.counts.items())
+    click.echo(f"{s.priorities} priorities, {s.coded} coded, {s.assessed} assessed: {counts}")
+    for u in view.unmapped:
+        click.echo(f"unmapped: {u.model_dump_json()}", err=True)
+    for caveat in view.caveats:
+        click.echo(f"caveat: {caveat}", err=True)
+
+
+@priorities.command("history")
+@click.argument("priority_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_acting
+def history_command(
+    priority_id: int,
+    as_json: bool,
+    data_dir: str | None,
+    database_url: str | None,
+    as_user: str | None,
+) -> None:
+    """The versions of a priority: when, who, what changed (old -> new)."""
+    app, actor = _open(data_dir, database_url, as_user)
+    try:
+        changes = app.registry.history(actor, priority_id)
+    finally:
+        app.close()
+    if as_json:
+        _json(changes)
+        return
+    for c in changes:
+        fields = ", ".join(f.field for f in c.changes)
+        click.echo(f"v{c.version}\t{c.at:%Y-%m-%d %H:%M}\t{c.actor or '-'}\t{c.action}\t{fields}")
+
+
+@priorities.command("restore")
+@click.argument("priority_id", type=int)
+@click.option("--version", "version", type=int, required=True, help="The version to restore.")
+@_acting
+def restore_command(
+    priority_id: int,
+    version: int,
+    data_dir: str | None,
+    database_url: str | None,
+    as_user: str | None,
+) -> None:
+    """Bring back an earlier version of a priority (recorded as a new version)."""
+    app, actor = _open(data_dir, database_url, as_user)
+    try:
+        view = app.registry.restore(actor, priority_id, version)
+    finally:
+        app.close()
+    click.echo(f"priority {view.id} is at version {view.version} (restored from v{version})")
