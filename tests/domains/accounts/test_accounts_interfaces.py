@@ -166,3 +166,50 @@ def test_a_read_only_private_platform_still_lets_its_readers_log_in(tmp_path: Pa
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "read_only"
     finally:
         app.close()
+
+
+ROLES_AND_NOBODY = ["anonymous", "viewer", "reviewer", "editor", "admin"]
+
+
+@pytest.mark.parametrize("who", ROLES_AND_NOBODY)
+@pytest.mark.parametrize(
+    "action", ["add user", "change user", "list users", "account log", "own token", "revoke token"]
+)
+def test_account_endpoints_by_role(app: SmartSpecApp, who: str, action: str) -> None:
+    from smartspec.domains.accounts.rules import Account
+
+    client = app.client()
+    headers: dict[str, str] = {}
+    if who != "anonymous":
+        name = f"m-{who}"
+        app.accounts.add_user(CLI_ACCOUNT, name, who, PASSWORD, ["CZ064"])
+        headers = _bearer(app, name)
+    root = Account(1, "root", "admin")
+    victim, _secret = app.accounts.create_token(CLI_ACCOUNT, "ed", "victim")
+    if action == "add user":
+        body = {"name": "newbie", "role": "viewer", "password": PASSWORD}
+        answer = client.post("/api/v1/users", json=body, headers=headers)
+    elif action == "change user":
+        answer = client.patch("/api/v1/users/ed", json={"role": "viewer"}, headers=headers)
+    elif action == "list users":
+        answer = client.get("/api/v1/users", headers=headers)
+    elif action == "account log":
+        answer = client.get("/api/v1/users/events", headers=headers)
+    elif action == "own token":
+        answer = client.post("/api/v1/account/tokens", json={"label": "mine"}, headers=headers)
+    else:  # another user's token
+        answer = client.delete(f"/api/v1/account/tokens/{victim.id}", headers=headers)
+    own = action == "own token"
+    if who == "anonymous":
+        assert answer.status_code == 401
+    elif who == "admin" or own:
+        assert answer.status_code < 300, answer.text
+    else:
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["error"]["code"] == "forbidden"
+    users = {u.name: u for u in app.accounts.list_users(root)}
+    changed = answer.status_code < 300
+    assert ("newbie" in users) == (changed and action == "add user")
+    assert (users["ed"].role == "viewer") == (changed and action == "change user")
+    revoked = app.accounts.list_tokens(root, "ed")[-1].revoked_at is not None
+    assert revoked == (changed and action == "revoke token")

@@ -107,7 +107,20 @@ def test_suggest_codes_coherence_history_restore(where: list[str]) -> None:
         *where,
     )
     assert code == 0, out
-    view = json.loads(out)
+    view = json.loads(out[: out.rindex("}") + 1])
     assert view["region"] == region and view["rule"]
+    chart = Path(where[1]) / "coherence.svg"
+    code, out = _run(
+        "priorities",
+        "coherence",
+        "--region",
+        region,
+        "--dataset",
+        "eu-nuts2-sbs",
+        "--chart",
+        str(chart),
+        *where,
+    )
+    assert code == 0 and "evidence of" in out and chart.read_text().startswith("<svg")
     code, out = _run("priorities", "coherence", "--region", region, "--dataset", "nope", *where)
     assert code == 2 and "nope" in out

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from smartspec.services.cli.admin import _app, _where
+from smartspec.domains.commands import open_app as _app
+from smartspec.domains.commands import where as _where
 
 from .rules import ROLES
 from .service import CLI_ACCOUNT

@@ -23,7 +23,8 @@ import click
 
 from smartspec.domains.accounts.rules import Account
 from smartspec.domains.accounts.service import CLI_ACCOUNT
-from smartspec.services.cli.admin import _app, _where
+from smartspec.domains.commands import open_app as _app
+from smartspec.domains.commands import where as _where
 
 from . import actions
 
@@ -247,12 +248,18 @@ def suggest_command(
 @click.option("--dataset", required=True, help="The evidence dataset.")
 @click.option("--period", help="A period of the dataset (default: the latest).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the API's answer).")
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False),
+    help="Also draw the chart to this file (.svg, .png, or .json for the Vega-Lite spec).",
+)
 @_acting
 def coherence_command(
     region: str,
     dataset: str,
     period: str | None,
     as_json: bool,
+    chart: str | None,
     data_dir: str | None,
     database_url: str | None,
     as_user: str | None,
@@ -264,6 +271,11 @@ def coherence_command(
         view = actions.region_coherence(app, actor, region, dataset, period=period)
     finally:
         app.close()
+    if chart:
+        from smartspec.reports.charts import save
+
+        save(actions.coherence_chart(view), chart)
+        click.echo(f"chart -> {chart}", err=True)
     if as_json:
         _json(view)
         return

@@ -12,35 +12,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from smartspec.domains.commands import open_app, where
+
 if TYPE_CHECKING:
-    from smartspec.app import SmartSpecApp
+    pass
 
 __all__ = ["backup_command", "restore_command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _where(f: F) -> F:
-    """``--data-dir`` and ``--database-url``: the platform whose data is backed up or
-    restored."""
-    f = click.option(
-        "--database-url",
-        metavar="URL",
-        help="The platform's database (default: SQLite in the data folder).",
-    )(f)
-    f = click.option(
-        "--data-dir",
-        metavar="DIR",
-        help="The platform's data folder (default: $SMARTSPEC_DATA_DIR, else "
-        "~/.local/share/smartspec).",
-    )(f)
-    return f
-
-
-def _app(data_dir: str | None, database_url: str | None) -> SmartSpecApp:
-    from smartspec.app import SmartSpecApp
-
-    return SmartSpecApp(data_dir=data_dir, database_url=database_url)
+#: The shared options and opener of commands that act on a platform's data folder.
+_where = where
+_app = open_app
 
 
 @click.command("backup")
