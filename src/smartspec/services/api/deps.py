@@ -16,6 +16,9 @@ __all__ = [
     "SESSION_COOKIE",
     "AccountDep",
     "AppDep",
+    "LabelLangQuery",
+    "LabelParentQuery",
+    "LabelSearchQuery",
     "LimitQuery",
     "OffsetQuery",
     "OptionsDep",
@@ -163,3 +166,13 @@ LimitQuery = Annotated[
     ),
 ]
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
+#: The parameters of a list of region or activity names (``/regions``, ``/activities``).
+LabelSearchQuery = Annotated[str | None, Query(description="Search codes and names.")]
+LabelParentQuery = Annotated[str | None, Query(description="Only children of this code.")]
+LabelLangQuery = Annotated[
+    Literal["en", "es"],
+    Query(
+        description="Language of the names: 'es' gives the official Spanish name where "
+        "one is known (name_lang says which), the other name elsewhere."
+    ),
+]

@@ -7,7 +7,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from smartspec.domains.datasets import service as datasets
-from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
+from smartspec.services.api.deps import (
+    AppDep,
+    LabelLangQuery,
+    LabelParentQuery,
+    LabelSearchQuery,
+    LimitQuery,
+    OffsetQuery,
+    OptionsDep,
+    PeriodQuery,
+)
 from smartspec.services.api.errors import ERROR_RESPONSES
 from smartspec.services.api.schemas import LabelList
 
@@ -20,17 +29,11 @@ router = APIRouter(tags=["regions"], responses=ERROR_RESPONSES)
 def list_regions(
     app: AppDep,
     dataset: str,
-    q: Annotated[str | None, Query(description="Search codes and names.")] = None,
-    parent: Annotated[str | None, Query(description="Only children of this code.")] = None,
+    q: LabelSearchQuery = None,
+    parent: LabelParentQuery = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
-    lang: Annotated[
-        Literal["en", "es"],
-        Query(
-            description="Language of the names: 'es' gives the official Spanish name where "
-            "one is known (name_lang says which), the other name elsewhere."
-        ),
-    ] = "en",
+    lang: LabelLangQuery = "en",
 ) -> dict[str, Any]:
     """The dataset's regions: code, name and parent (null where unknown)."""
     return datasets.labels_page(
