@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 
 from .conftest import serving
+from .test_browser import CHROMIUM, browser, open_page  # noqa: F401 (the browser fixture)
 
-CHROMIUM = Path("/usr/bin/chromium")
 NAME = "browser-editor"
 PASSWORD = "Browser-Editor-Long-Pass-8"
 
@@ -50,57 +47,12 @@ def base(accounts_app: Any) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
-        yield b
-        b.close()
-
-
-@contextmanager
-def fresh_page(browser: Any, base: str, locale: str = "en-GB") -> Iterator[Any]:
-    """A page with its own cookies whose requests may only reach ``base``; fails on leaving
-    on any request elsewhere, script error or console error (CSP violations are those)."""
-    host = urlparse(base).netloc
-    outside: list[str] = []
-    problems: list[str] = []
-
-    def guard(route: Any) -> None:
-        url = route.request.url
-        if urlparse(url).scheme in ("http", "https") and urlparse(url).netloc != host:
-            outside.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text)
-            if m.type == "error" and "Failed to load resource" not in m.text
-            else None
-        ),
-    )
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not outside, outside
-    assert not problems, problems
-
-
-def test_log_in_create_a_token_log_out(browser: Any, base: str, accounts_app: Any) -> None:
-    with fresh_page(browser, base) as page:
+def test_log_in_create_a_token_log_out(
+    browser: Any,  # noqa: F811
+    base: str,
+    accounts_app: Any,
+) -> None:
+    with open_page(browser, base) as page:
         page.goto(base + "/upload?lang=en")
         assert page.locator("#f-file").count() == 0
         page.click("#login-to-upload a")
@@ -143,8 +95,11 @@ def test_log_in_create_a_token_log_out(browser: Any, base: str, accounts_app: An
         page.wait_for_url(re.compile(r"/login\?next="))
 
 
-def test_login_page_in_spanish(browser: Any, base: str) -> None:
-    with fresh_page(browser, base, locale="es-ES") as page:
+def test_login_page_in_spanish(
+    browser: Any,  # noqa: F811
+    base: str,
+) -> None:
+    with open_page(browser, base, locale="es-ES") as page:
         page.goto(base + "/login?lang=es")
         assert page.locator("html").get_attribute("lang") == "es"
         assert page.locator("h1").inner_text() == "Iniciar sesión"

@@ -41,8 +41,9 @@ def browser():
 
 
 @contextmanager
-def open_page(browser, base: str) -> Iterator:
-    """A fresh page (own cookies) whose requests may only go to the server at ``base``.
+def open_page(browser, base: str, locale: str = "en-GB") -> Iterator:
+    """A fresh page (own cookies, the browser's ``locale``) whose requests may only go to the
+    server at ``base``.
 
     On leaving, fails on any request that left the server, any script error, any console error
     and any failed static asset.
@@ -59,7 +60,7 @@ def open_page(browser, base: str) -> Iterator:
         else:
             route.continue_()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
     context.route("**/*", guard)
     pg = context.new_page()
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))

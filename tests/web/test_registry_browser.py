@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import CHROMIUM, open_page
+from .test_browser import CHROMIUM, browser, open_page  # noqa: F401 (the browser fixture)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"
@@ -49,20 +49,11 @@ def server(registry_app: Any) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
-        yield b
-        b.close()
-
-
-def test_edit_history_and_restore(browser: Any, server: str, registry_app: Any) -> None:
+def test_edit_history_and_restore(
+    browser: Any,  # noqa: F811
+    server: str,
+    registry_app: Any,
+) -> None:
     target = registry_app.registry.region_priorities(None, "CZ064")[0]
     original = target.title
     with open_page(browser, server) as page:
@@ -99,7 +90,10 @@ def test_edit_history_and_restore(browser: Any, server: str, registry_app: Any) 
     assert registry_app.registry.get_priority(None, target.id).title == original
 
 
-def test_strategy_page_draws_the_coherence_chart(browser: Any, server: str) -> None:
+def test_strategy_page_draws_the_coherence_chart(
+    browser: Any,  # noqa: F811
+    server: str,
+) -> None:
     with open_page(browser, server) as page:
         page.goto(f"{server}/regions/CZ064/strategy?lang=en")
         page.wait_for_selector("#chart-coherence.drawn svg, #chart-coherence.drawn canvas")
