@@ -10,13 +10,14 @@ import pytest
 
 from smartspec.core.errors import ValidationError
 from smartspec.domains.accounts.rules import Account
+from smartspec.domains.accounts.service import SYSTEM_ACCOUNT
 from smartspec.domains.errors import (
     AuthenticationRequiredError,
     ForbiddenError,
     UnknownRecordError,
 )
 from smartspec.domains.registry.search import CODES_MEASURE, TEXT_MEASURE
-from smartspec.domains.registry.service import SYSTEM, Registry
+from smartspec.domains.registry.service import Registry
 from smartspec.domains.registry.views import PriorityIn, RegionIn, StrategyIn
 
 ADMIN = Account(1, "root", "admin")
@@ -182,7 +183,7 @@ def test_store_drafts_all_or_nothing(registry: Registry) -> None:
         registry.store_drafts(None, [good], source="ris3.csv")
     with pytest.raises(ForbiddenError):  # the editor of CZ064 may not import CZ080
         registry.store_drafts(EDITOR, [good], source="ris3.csv")
-    stored = registry.store_drafts(SYSTEM, [good], source="ris3.csv")
+    stored = registry.store_drafts(SYSTEM_ACCOUNT, [good], source="ris3.csv")
     assert stored[0].set_aside_codes == {"nace": ["34"]}
     assert (stored[0].region_name, stored[0].strategy_title) == ("Moravskoslezský kraj", "RIS3")
     (change,) = registry.history(None, stored[0].id)

@@ -223,15 +223,7 @@ def list_command(
 @click.option("--language", help="ISO 639-1 code of the text (en, es, cs...).")
 @click.option("--limit", type=click.IntRange(1, 88), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_where
-def suggest_command(
-    text: str,
-    language: str | None,
-    limit: int,
-    as_json: bool,
-    data_dir: str | None,
-    database_url: str | None,
-) -> None:
+def suggest_command(text: str, language: str | None, limit: int, as_json: bool) -> None:
     """Suggest NACE divisions for TEXT, with scores (TF-IDF over the classification's texts)."""
     from .autocode import suggest_codes
 

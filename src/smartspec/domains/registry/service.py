@@ -21,7 +21,6 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from smartspec.domains.accounts.rules import Account, require_region
-from smartspec.domains.accounts.service import SYSTEM_ACCOUNT
 from smartspec.domains.errors import EditConflictError, RequestError, UnknownRecordError
 
 from . import repo
@@ -60,11 +59,7 @@ from .views import (
     SimilarityView,
 )
 
-__all__ = ["SYSTEM", "Registry"]
-
-#: The account of the platform itself, for what it does on its own (loading the bundled example
-#: on first start): an administrator named "smartspec". Never given to a request.
-SYSTEM = SYSTEM_ACCOUNT
+__all__ = ["Registry"]
 
 
 class Registry(Places):
@@ -484,7 +479,7 @@ class Registry(Places):
 
         The actor must be allowed to change every draft's region: an anonymous caller is
         refused (401); the platform's own loading of the bundled example passes
-        :data:`SYSTEM`."""
+        :data:`~smartspec.domains.accounts.service.SYSTEM_ACCOUNT`."""
         regions = {region_code(d.region) for d in drafts}
         for code in sorted(regions):
             require_region(actor, code, "importing priorities")
