@@ -576,31 +576,32 @@ class Registry(Places):
             return self._draft_problems(s, drafts)
 
     @staticmethod
-    def _stored_draft(s: Session, draft: DraftLike) -> PriorityRow | None:
-        """The stored, not deleted priority a draft's ``id`` names (of the draft's region);
-        ``None`` for a draft without id, or whose id is not a priority here (a new record)."""
-        ident = draft.id
-        if ident is None:
+    def _named(s: Session, draft: DraftLike) -> tuple[PriorityRow, str] | None:
+        """The stored, not deleted priority a draft's ``id`` names, with its region; ``None``
+        for a draft without id, or whose id is not a priority here (a new record)."""
+        if draft.id is None:
             return None
-        row = s.get(PriorityRow, ident)
+        row = s.get(PriorityRow, draft.id)
         if row is None or row.deleted_at is not None:
             return None
         strategy = s.get(StrategyRow, row.strategy_id)
-        if strategy is None or strategy.region != region_code(draft.region):
+        return row, strategy.region if strategy is not None else "?"
+
+    def _stored_draft(self, s: Session, draft: DraftLike) -> PriorityRow | None:
+        """The priority a draft updates: the one its ``id`` names, when of the draft's region."""
+        named = self._named(s, draft)
+        if named is None or named[1] != region_code(draft.region):
             return None
-        return row
+        return named[0]
 
     def _draft_problems(self, s: Session, drafts: Sequence[DraftLike]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for draft in drafts:
-            ident = draft.id
-            if ident is None:
-                continue
-            row = s.get(PriorityRow, ident)
-            if row is None or row.deleted_at is not None:
-                continue  # not a priority of this registry: imported as a new one
-            strategy = s.get(StrategyRow, row.strategy_id)
-            region = strategy.region if strategy is not None else "?"
+            named = self._named(s, draft)
+            if named is None:
+                continue  # no id, or not a priority of this registry: imported as a new one
+            row, region = named
+            ident = row.id
             if region != region_code(draft.region):
                 out.append(
                     {
