@@ -8,7 +8,8 @@ the ``smartspec`` command when it is imported, adding every domain's commands: a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -16,7 +17,7 @@ import click
 if TYPE_CHECKING:
     from smartspec.app import SmartSpecApp
 
-__all__ = ["open_app", "where"]
+__all__ = ["open_app", "opened", "where"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,3 +43,13 @@ def open_app(data_dir: str | None, database_url: str | None) -> SmartSpecApp:
     from smartspec.app import SmartSpecApp
 
     return SmartSpecApp(data_dir=data_dir, database_url=database_url)
+
+
+@contextmanager
+def opened(data_dir: str | None, database_url: str | None) -> Iterator[SmartSpecApp]:
+    """:func:`open_app` for the length of a ``with`` block, closed after it."""
+    app = open_app(data_dir, database_url)
+    try:
+        yield app
+    finally:
+        app.close()

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from smartspec.domains.commands import open_app as _app
+from smartspec.domains.commands import opened
 from smartspec.domains.commands import where as _where
 
 from .rules import ROLES
 from .service import CLI_ACCOUNT
 
 if TYPE_CHECKING:
-    from smartspec.app import SmartSpecApp
+    pass
 
 __all__ = ["token", "user"]
 
@@ -38,10 +38,6 @@ def _password(from_stdin: bool) -> str:
     if not sys.stdin.isatty():
         raise click.UsageError("give the password on standard input with --password-stdin")
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
-
-
-def _open(data_dir: str | None, database_url: str | None) -> SmartSpecApp:
-    return _app(data_dir, database_url)
 
 
 @click.group("user")
@@ -72,11 +68,8 @@ def user_add(
 ) -> None:
     """Add the account NAME with a role (the password at least 12 characters)."""
     password = _password(password_stdin)
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         made = app.accounts.add_user(CLI_ACCOUNT, name, role, password, regions)
-    finally:
-        app.close()
     where = f" for {', '.join(made.regions)}" if made.regions else ""
     click.echo(f"added {made.name} ({made.role}{where})")
 
@@ -86,11 +79,8 @@ def user_add(
 @_where
 def user_list(as_json: bool, data_dir: str | None, database_url: str | None) -> None:
     """List the accounts with their roles and regions."""
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         users = app.accounts.list_users(CLI_ACCOUNT)
-    finally:
-        app.close()
     if as_json:
         click.echo(json.dumps([u.model_dump(mode="json") for u in users], indent=2))
         return
@@ -114,11 +104,8 @@ def user_grant(
     """Give the account NAME another role and/or more regions."""
     if role is None and not regions:
         raise click.UsageError("say what to grant: --role and/or --region")
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         made = app.accounts.grant(CLI_ACCOUNT, name, role=role, regions=regions)
-    finally:
-        app.close()
     click.echo(f"{made.name}: {made.role}, regions {', '.join(made.regions) or '-'}")
 
 
@@ -139,11 +126,8 @@ def user_revoke(
     """Take regions from the account NAME, or deactivate it."""
     if not regions and not deactivate:
         raise click.UsageError("say what to revoke: --region and/or --deactivate")
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         made = app.accounts.revoke(CLI_ACCOUNT, name, regions=regions, deactivate=deactivate)
-    finally:
-        app.close()
     state = "active" if made.active else "inactive"
     click.echo(f"{made.name}: {made.role}, regions {', '.join(made.regions) or '-'}, {state}")
 
@@ -157,11 +141,8 @@ def user_password(
 ) -> None:
     """Set a new password for the account NAME (its sessions end)."""
     password = _password(password_stdin)
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         app.accounts.set_password(CLI_ACCOUNT, name, password)
-    finally:
-        app.close()
     click.echo(f"password of {name} changed")
 
 
@@ -179,11 +160,8 @@ def token_create(name: str, label: str, data_dir: str | None, database_url: str 
 
     Scripts send it as 'Authorization: Bearer <token>'.
     """
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         _view, secret = app.accounts.create_token(CLI_ACCOUNT, name, label)
-    finally:
-        app.close()
     click.echo(secret)
 
 
@@ -195,11 +173,8 @@ def token_list(
     name: str | None, as_json: bool, data_dir: str | None, database_url: str | None
 ) -> None:
     """List the tokens (of the account NAME), without their secrets."""
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         tokens = app.accounts.list_tokens(CLI_ACCOUNT, name)
-    finally:
-        app.close()
     if as_json:
         click.echo(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
         return
@@ -213,9 +188,6 @@ def token_list(
 @_where
 def token_revoke(token_id: str, data_dir: str | None, database_url: str | None) -> None:
     """Revoke the token ID (its public id, or the whole token); it stops working at once."""
-    app = _open(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         view = app.accounts.revoke_token(CLI_ACCOUNT, token_id)
-    finally:
-        app.close()
     click.echo(f"token {view.id} of {view.user} revoked")

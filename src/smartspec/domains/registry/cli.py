@@ -15,7 +15,8 @@ the history records who made a change and that account's region grants apply.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,7 +24,7 @@ import click
 
 from smartspec.domains.accounts.rules import Account
 from smartspec.domains.accounts.service import CLI_ACCOUNT
-from smartspec.domains.commands import open_app as _app
+from smartspec.domains.commands import opened
 from smartspec.domains.commands import where as _where
 
 from . import actions
@@ -47,18 +48,18 @@ def _acting(f: F) -> F:
     return _where(f)
 
 
-def _open(
+@contextmanager
+def _acting_app(
     data_dir: str | None, database_url: str | None, as_user: str | None
-) -> tuple[SmartSpecApp, Account]:
-    app = _app(data_dir, database_url)
-    if not as_user:
-        return app, CLI_ACCOUNT
-    try:
+) -> Iterator[tuple[SmartSpecApp, Account]]:
+    """The platform and who acts on it (``--as-user``, else the command line), for the length
+    of a ``with`` block."""
+    with opened(data_dir, database_url) as app:
+        if not as_user:
+            yield app, CLI_ACCOUNT
+            return
         user = app.accounts.get_user(CLI_ACCOUNT, as_user)
-    except BaseException:
-        app.close()
-        raise
-    return app, Account(user.id, user.name, user.role, frozenset(user.regions), via="cli")
+        yield app, Account(user.id, user.name, user.role, frozenset(user.regions), via="cli")
 
 
 def _json(obj: Any) -> None:
@@ -99,8 +100,7 @@ def import_command(
     none. Every problem is listed by row and column."""
     from smartspec.core.errors import ValidationError
 
-    app, actor = _open(data_dir, database_url, as_user)
-    try:
+    with _acting_app(data_dir, database_url, as_user) as (app, actor):
         try:
             report = actions.import_priorities(
                 app,
@@ -115,8 +115,6 @@ def import_command(
             if failed is not None:
                 _print_report(failed, as_json)
             raise
-    finally:
-        app.close()
     _print_report(report, as_json)
 
 
@@ -163,8 +161,7 @@ def export_command(
     as_user: str | None,
 ) -> None:
     """Write the priorities to a CSV or Excel file in the import layout."""
-    app, actor = _open(data_dir, database_url, as_user)
-    try:
+    with _acting_app(data_dir, database_url, as_user) as (app, actor):
         data = actions.export_priorities(
             app,
             actor,
@@ -174,8 +171,6 @@ def export_command(
             country=country,
             period=period,
         )
-    finally:
-        app.close()
     Path(out).write_bytes(data)
     click.echo(f"{len(data)} bytes -> {out}")
 
@@ -202,13 +197,10 @@ def list_command(
     as_user: str | None,
 ) -> None:
     """Search the priorities; the best matches first."""
-    app, actor = _open(data_dir, database_url, as_user)
-    try:
+    with _acting_app(data_dir, database_url, as_user) as (app, actor):
         page = app.registry.search(
             actor, q=q, region=region, code=code, country=country, period=period, limit=limit
         )
-    finally:
-        app.close()
     if as_json:
         _json(page)
         return
@@ -258,11 +250,8 @@ def coherence_command(
 ) -> None:
     """Classify a region's coded priorities against the evidence: evidence-backed, emerging or
     weakly grounded, with the numbers behind each."""
-    app, actor = _open(data_dir, database_url, as_user)
-    try:
+    with _acting_app(data_dir, database_url, as_user) as (app, actor):
         view = actions.region_coherence(app, actor, region, dataset, period=period)
-    finally:
-        app.close()
     if chart:
         from smartspec.reports.charts import save
 
@@ -300,11 +289,8 @@ def history_command(
     as_user: str | None,
 ) -> None:
     """The versions of a priority: when, who, what changed (old -> new)."""
-    app, actor = _open(data_dir, database_url, as_user)
-    try:
+    with _acting_app(data_dir, database_url, as_user) as (app, actor):
         changes = app.registry.history(actor, priority_id)
-    finally:
-        app.close()
     if as_json:
         _json(changes)
         return
@@ -325,9 +311,6 @@ def restore_command(
     as_user: str | None,
 ) -> None:
     """Bring back an earlier version of a priority (recorded as a new version)."""
-    app, actor = _open(data_dir, database_url, as_user)
-    try:
+    with _acting_app(data_dir, database_url, as_user) as (app, actor):
         view = app.registry.restore(actor, priority_id, version)
-    finally:
-        app.close()
     click.echo(f"priority {view.id} is at version {view.version} (restored from v{version})")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from smartspec.domains.commands import open_app, where
+from smartspec.domains.commands import opened, where
 
 if TYPE_CHECKING:
     pass
@@ -22,14 +22,9 @@ __all__ = ["backup_command", "restore_command"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-#: The shared options and opener of commands that act on a platform's data folder.
-_where = where
-_app = open_app
-
-
 @click.command("backup")
 @click.argument("archive", type=click.Path(dir_okay=False))
-@_where
+@where
 def backup_command(archive: str, data_dir: str | None, database_url: str | None) -> None:
     """Write the uploaded datasets (rows and files) of a platform to ARCHIVE (.tar.gz).
 
@@ -40,17 +35,14 @@ def backup_command(archive: str, data_dir: str | None, database_url: str | None)
     """
     from smartspec.store.backup import backup
 
-    app = _app(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         manifest = backup(app, archive)
-    finally:
-        app.close()
     click.echo(f"{manifest['datasets']} uploaded dataset(s) -> {Path(archive)}")
 
 
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@_where
+@where
 @click.option(
     "--replace", is_flag=True, help="Replace datasets whose id exists already (refused otherwise)."
 )
@@ -65,11 +57,8 @@ def restore_command(
     """
     from smartspec.store.backup import restore
 
-    app = _app(data_dir, database_url)
-    try:
+    with opened(data_dir, database_url) as app:
         result = restore(app, archive, replace=replace)
-    finally:
-        app.close()
     click.echo(
         f"restored {len(result['restored'])} dataset(s): "
         + (", ".join(result["restored"]) or "none")
