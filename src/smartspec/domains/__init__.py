@@ -121,4 +121,36 @@ DOMAINS: tuple[Domain, ...] = (
         migrations="smartspec.domains.registry.migrations",
         start="smartspec.domains.registry.actions:on_start",
     ),
+    Domain(
+        name="benchmark",
+        summary="Benchmark regions: the most similar regions by structural conditions, activity "
+        "profile and declared priorities, with the indicators that make them alike.",
+        routers=("smartspec.domains.benchmark.api:router",),
+        pages="smartspec.domains.benchmark.pages:attach",
+        commands=("smartspec.domains.benchmark.cli:benchmark",),
+    ),
+    Domain(
+        name="partners",
+        summary="Partner regions along value chains: strength and potential per stage, partner "
+        "sets, coverage matrix.",
+        routers=("smartspec.domains.partners.api:router",),
+        pages="smartspec.domains.partners.pages:attach",
+        commands=("smartspec.domains.partners.cli:partners",),
+    ),
+    Domain(
+        name="actors",
+        summary="Innovation actors: the organisation registry (quadruple helix), collaboration "
+        "networks, partner search.",
+        routers=("smartspec.domains.actors.api:router",),
+        pages="smartspec.domains.actors.pages:attach",
+        commands=("smartspec.domains.actors.cli:actors",),
+    ),
+    Domain(
+        name="cooperation",
+        summary="The EU-Mexico cooperation monitor: FP7 and Horizon 2020 participation over time, "
+        "indicators, partner countries and regions.",
+        routers=("smartspec.domains.cooperation.api:router",),
+        pages="smartspec.domains.cooperation.pages:attach",
+        commands=("smartspec.domains.cooperation.cli:cooperation",),
+    ),
 )

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -47,7 +46,7 @@ from smartspec.services.api.deps import SESSION_COOKIE, current_account
 from smartspec.services.api.security import CSRF_FIELD
 from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
-from smartspec.services.web.pages_base import ERROR_TITLES, localised
+from smartspec.services.web.pages_base import ERROR_TITLES, PageRoute, add_pages, localised
 
 from .rules import ROLES, Account, require_role
 from .service import MAX_PASSWORD, MIN_PASSWORD
@@ -561,7 +560,7 @@ def attach(api: FastAPI, dashboard: DashboardBase) -> None:
         return
     pages = AccountPages(dashboard, app)
     api.state.account_pages = pages
-    routes: list[tuple[str, Callable[..., Any], list[str]]] = [
+    routes: list[PageRoute] = [
         ("/login", pages.login_form, ["GET"]),
         ("/login", pages.login, ["POST"]),
         ("/logout", pages.logout, ["POST"]),
@@ -574,6 +573,5 @@ def attach(api: FastAPI, dashboard: DashboardBase) -> None:
         ("/admin/users/{name}/grant", pages.grant, ["POST"]),
         ("/admin/users/{name}/revoke", pages.revoke, ["POST"]),
     ]
-    for path, endpoint, methods in routes:
-        api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
+    add_pages(api, routes)
     api.add_middleware(PrivatePlatform)

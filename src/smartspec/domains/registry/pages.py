@@ -48,14 +48,12 @@ from smartspec.domains.errors import EditConflictError, ForbiddenError, UnknownR
 from smartspec.services.api.security import CSRF_FIELD
 from smartspec.services.web.data import ApiError, ApiPending
 from smartspec.services.web.i18n import N_, Formatter, translations
-from smartspec.services.web.pages_base import ERROR_TITLES, localised
+from smartspec.services.web.pages_base import ERROR_TITLES, PageRoute, add_pages, localised
 
 from . import actions, codes
 from .views import PriorityIn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from fastapi import FastAPI
 
     from smartspec.app import SmartSpecApp
@@ -755,7 +753,7 @@ def attach(api: FastAPI, dashboard: DashboardBase) -> None:
     pages = RegistryPages(dashboard, app)
     api.state.registry_pages = pages
     one = "/priorities/{priority_id:int}"
-    routes: list[tuple[str, Callable[..., Any], list[str]]] = [
+    routes: list[PageRoute] = [
         ("/priorities", pages.browse, ["GET"]),
         ("/priorities/new", pages.new_form, ["GET"]),
         ("/priorities/new", pages.create, ["POST"]),
@@ -769,5 +767,4 @@ def attach(api: FastAPI, dashboard: DashboardBase) -> None:
         (f"{one}/restore", pages.restore, ["POST"]),
         ("/regions/{code}/strategy", pages.strategy, ["GET"]),
     ]
-    for path, endpoint, methods in routes:
-        api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
+    add_pages(api, routes)

@@ -17,7 +17,6 @@ then the ``smartspec_lang`` cookie, then ``Accept-Language``; a language is one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,13 +42,14 @@ def attach(api: FastAPI, app: Any = None) -> None:
     from fastapi.staticfiles import StaticFiles
 
     from .pages import Dashboard
+    from .pages_base import PageRoute, add_pages
 
     board = Dashboard(api)
     api.state.dashboard = board
     api.state.html_error = board.html_error
     if app is not None:
         api.state.smartspec_app = app
-    routes: list[tuple[str, Callable[..., Any], list[str]]] = [
+    routes: list[PageRoute] = [
         ("/", board.home, ["GET"]),
         ("/upload", board.upload_form, ["GET"]),
         ("/upload", board.upload, ["POST"]),
@@ -62,8 +62,7 @@ def attach(api: FastAPI, app: Any = None) -> None:
         ("/datasets/{dataset}/compare", board.compare, ["GET"]),
         ("/datasets/{dataset}/validation", board.validation, ["GET"]),
     ]
-    for path, endpoint, methods in routes:
-        api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
+    add_pages(api, routes)
     from smartspec.domains import DOMAINS, load
 
     for domain in DOMAINS:  # the pages of every registered domain

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -53,6 +53,25 @@ def domain_templates() -> list[Path]:
             if (Path(location) / "templates").is_dir():
                 found.append(Path(location) / "templates")
     return found
+
+
+#: A dashboard route: path, endpoint, HTTP methods.
+PageRoute = tuple[str, Callable[..., Any], list[str]]
+
+
+def add_pages(api: FastAPI, routes: list[PageRoute]) -> None:
+    """Add dashboard page routes to ``api``, outside the OpenAPI document (pages are HTML; the
+    JSON API of the same services documents itself).
+
+    Parameters
+    ----------
+    api : fastapi.FastAPI
+        The application the pages join.
+    routes : list of (path, endpoint, methods)
+        The routes, in matching order.
+    """
+    for path, endpoint, methods in routes:
+        api.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
 
 
 #: Names of the income series of ``GET .../complexity`` (``SmartSpecApp.income``).

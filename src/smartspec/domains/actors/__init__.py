@@ -1,0 +1,1 @@
+"""Innovation actors: organisations, collaboration networks, partners."""

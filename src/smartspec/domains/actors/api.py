@@ -1,0 +1,11 @@
+"""The JSON API of the actors domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from smartspec.services.api.errors import ERROR_RESPONSES
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["actors"], responses=ERROR_RESPONSES)

@@ -1,0 +1,1 @@
+"""Benchmark regions: the regions most like a region, and why."""

@@ -1,0 +1,1 @@
+"""The EU-Mexico cooperation monitor: FP7 and Horizon 2020 participation."""

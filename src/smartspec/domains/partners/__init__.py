@@ -1,0 +1,1 @@
+"""Partner regions along value chains: strength, potential, coverage."""

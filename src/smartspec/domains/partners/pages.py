@@ -1,0 +1,16 @@
+"""The dashboard pages of the partners domain."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from smartspec.services.web.pages_base import DashboardBase
+
+__all__ = ["attach"]
+
+
+def attach(api: FastAPI, dashboard: DashboardBase) -> None:
+    """Add the partners pages to ``api``; the domain's pages hook (``Domain(pages=...)``)."""
