@@ -96,6 +96,10 @@ ERROR_CODES: dict[str, str] = {
     "invalid.import": "An import file with problems: nothing was stored (the report lists "
     "every problem by row and column).",
     "invalid.code": "A classification code that is not in the bundled code list.",
+    "invalid.value_chain": "A value chain that cannot be evaluated as given: too few or too "
+    "many stages, an empty stage, too many codes, repeated stage names.",
+    "invalid.classifications": "Datasets combined in one panel whose classifications have no "
+    "concordance to a shared one.",
 }
 
 
