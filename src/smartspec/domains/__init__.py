@@ -144,6 +144,8 @@ DOMAINS: tuple[Domain, ...] = (
         routers=("smartspec.domains.actors.api:router",),
         pages="smartspec.domains.actors.pages:attach",
         commands=("smartspec.domains.actors.cli:actors",),
+        migrations="smartspec.domains.actors.migrations",
+        start="smartspec.domains.actors.actions:on_start",
     ),
     Domain(
         name="cooperation",

@@ -34,7 +34,11 @@ def test_migrations_create_the_schema(database_url: str) -> None:
     store = Store(database_url)
     try:
         # the store's own revision, below the heads of the domains' branches
-        assert str(store.revision()).split(",") == ["a0001_accounts", "r001_registry"]
+        assert str(store.revision()).split(",") == [
+            "a0001_accounts",
+            "o001_actors",
+            "r001_registry",
+        ]
         columns = {c["name"] for c in inspect(store.engine).get_columns("datasets")}
         assert {
             "id",
@@ -51,7 +55,11 @@ def test_migrations_create_the_schema(database_url: str) -> None:
             "source",
         } <= columns
         Store(database_url).dispose()  # upgrading an up-to-date database is a no-op
-        assert str(store.revision()).split(",") == ["a0001_accounts", "r001_registry"]
+        assert str(store.revision()).split(",") == [
+            "a0001_accounts",
+            "o001_actors",
+            "r001_registry",
+        ]
     finally:
         store.dispose()
 

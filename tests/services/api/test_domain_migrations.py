@@ -34,7 +34,7 @@ def downgrade() -> None:
 
 
 #: The heads of the registered domains' branches (each depends on the store's ``0001_datasets``).
-DOMAIN_HEADS = ["a0001_accounts", "r001_registry"]
+DOMAIN_HEADS = ["a0001_accounts", "o001_actors", "r001_registry"]
 
 
 @pytest.fixture
