@@ -183,8 +183,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "registry_example",
         True,
-        "Load the bundled example strategy set (the Czech regions' RIS3 priorities) into the "
-        "registry on first start (once: deleting them later does not bring them back).",
+        "Load the bundled example data on first start: the Czech regions' RIS3 priorities into "
+        "the registry, the Mexican FP7 and Horizon 2020 consortia into the organisation "
+        "registry (once: deleting them later does not bring them back).",
         bool,
     ),
 )

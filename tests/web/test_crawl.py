@@ -216,6 +216,12 @@ def _fill(http, path: str, op: dict, dataset: str) -> list[str]:
             values[name].append("no-such-job")
         elif name == "priority_id":  # a registry record, and one that does not exist
             values[name] = ["1", "2147483647"]
+        elif name in ("region", "other") and path.startswith("/api/v1/benchmark/"):
+            values[name] = ["ES21"] if name == "region" else ["DE21"]
+        elif name == "example":  # every bundled value chain
+            values[name] = [c["id"] for c in http.get("/api/v1/partners/chains").json()]
+        elif name == "organisation_id":  # an organisation, and one that does not exist
+            values[name] = ["1", "2147483647"]
         elif "enum" in schema:
             values[name] = [str(v) for v in schema["enum"]]
         else:

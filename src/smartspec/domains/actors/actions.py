@@ -123,7 +123,7 @@ def load_example_once(app: SmartSpecApp) -> ActorsImportReport | None:
 
 def on_start(app: SmartSpecApp) -> None:
     """The actors domain's first-start work: the example participations, when the
-    ``actors_example`` setting (else ``registry_example``, the platform's example-data
-    setting) is on (:func:`load_example_once`)."""
-    if app.settings.get("actors_example", app.settings.get("registry_example", True)):
+    ``registry_example`` setting (the platform's example-data switch) is on
+    (:func:`load_example_once`)."""
+    if app.settings.get("registry_example", True):
         load_example_once(app)

@@ -69,9 +69,9 @@ TYPE_NAMES = {
     "OTH": N_("other (OTH)"),
 }
 LEVEL_NAMES = {
-    "org": N_("organisations"),
-    "country": N_("countries"),
-    "region": N_("regions"),
+    "org": N_("one per organisation"),
+    "country": N_("one per country"),
+    "region": N_("one per region"),
 }
 MEASURE_NAMES = {"topic": N_("topic similarity"), "network": N_("network proximity")}
 DONE = {

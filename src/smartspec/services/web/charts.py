@@ -313,6 +313,29 @@ def pick_labels(nodes: list[dict[str, Any]], count: int = SPACE_LABELS) -> set[s
     return {str(n["id"]) for n in chosen}
 
 
+def _placed(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``nodes`` with ``x``/``y`` from :func:`smartspec.core.network.layout` of ``edges``
+    (weighted by ``weight``, 1 when missing).
+
+    >>> placed = _placed([{"id": "a"}, {"id": "b"}], [{"source": "a", "target": "b"}])
+    >>> all(isinstance(n["x"], float) for n in placed)
+    True
+    """
+    import numpy as np
+
+    from smartspec.core.network import layout
+
+    index = {str(n["id"]): i for i, n in enumerate(nodes)}
+    pairs = [
+        (index[str(e["source"])], index[str(e["target"])], float(e.get("weight") or 1.0))
+        for e in edges
+        if str(e["source"]) in index and str(e["target"]) in index
+    ]
+    links = np.array([(a, b) for a, b, _ in pairs], dtype=int).reshape(-1, 2)
+    pos = layout(len(nodes), links, np.array([w for _, _, w in pairs], dtype=float))
+    return [dict(n, x=float(pos[i, 0]), y=float(pos[i, 1])) for i, n in enumerate(nodes)]
+
+
 def network(
     nodes: list[dict[str, Any]],
     edges: list[dict[str, Any]],
@@ -330,8 +353,8 @@ def network(
     and optionally ``x, y`` and ``group``) linked by ``edges`` (``source, target, weight``).
 
     Nodes with ``x``/``y`` are drawn where they are (a layout computed once by the API, the same
-    picture every time); otherwise Vega's force transform lays them out, run to completion before
-    the first paint (``static``) from d3's deterministic phyllotaxis start.
+    picture every time); when any node has no position, all are placed by
+    :func:`smartspec.core.network.layout` (seeded, so the same picture every time too).
 
     As the Atlas of Economic Complexity's product space: nodes are sized by ``size`` (the
     activity's total value) and, when they have a ``group`` (their top-level sector, already
@@ -342,7 +365,8 @@ def network(
     when there are no groups; in their group's colour with a dark outline, the other nodes
     faded, when there are.
     """
-    fixed = bool(nodes) and all(n.get("x") is not None and n.get("y") is not None for n in nodes)
+    if not all(n.get("x") is not None and n.get("y") is not None for n in nodes):
+        nodes = _placed(nodes, edges)
     named = pick_labels(nodes, labels) if labels > 0 else set()
     nodes = [
         dict(n, label=str(n["id"]) in named, short=_short(str(n.get("name") or n["id"])))
@@ -405,172 +429,97 @@ def network(
         ],
         "offset": [2],
     }
-    if fixed:
-        scale_xy = [
-            {"type": "extent", "field": "x", "signal": "xext"},
-            {"type": "extent", "field": "y", "signal": "yext"},
-            {
-                "type": "formula",
-                "as": "px",
-                "expr": "20 + (width - 40) * (datum.x - xext[0]) / max(1e-9, xext[1] - xext[0])",
-            },
-            {
-                "type": "formula",
-                "as": "py",
-                "expr": "20 + (height - 40) * (datum.y - yext[0]) / max(1e-9, yext[1] - yext[0])",
-            },
-        ]
-        data = [
-            {"name": "node-data", "values": nodes, "transform": scale_xy},
-            {
-                "name": "link-data",
-                "values": edges,
-                "transform": [
-                    {
-                        "type": "lookup",
-                        "from": "node-data",
-                        "key": "id",
-                        "fields": ["source", "target"],
-                        "as": ["s", "t"],
-                    },
-                    {"type": "filter", "expr": "datum.s && datum.t"},
-                ],
-            },
-            {
-                "name": "label-data",
-                "source": "node-data",
-                "transform": [{"type": "filter", "expr": "datum.label"}],
-            },
-        ]
-        marks = [
-            {
-                "type": "path",
-                "from": {"data": "link-data"},
-                "interactive": False,
-                "encode": {"update": link_style},
-                "transform": [
-                    {
-                        "type": "linkpath",
-                        "shape": "line",
-                        "sourceX": "datum.s.px",
-                        "sourceY": "datum.s.py",
-                        "targetX": "datum.t.px",
-                        "targetY": "datum.t.py",
-                    }
-                ],
-            },
-            {
-                "name": "nodes",
-                "type": "symbol",
-                "from": {"data": "node-data"},
-                "encode": {"update": {**node_style, "x": {"field": "px"}, "y": {"field": "py"}}},
-            },
-            {
-                "name": "label-anchors",
-                "type": "symbol",
-                "from": {"data": "label-data"},
-                "interactive": False,
-                "encode": {
-                    "update": {
-                        "x": {"field": "px"},
-                        "y": {"field": "py"},
-                        "size": {"scale": "size", "field": "size"},
-                        "opacity": {"value": 0},
-                    }
+    scale_xy = [
+        {"type": "extent", "field": "x", "signal": "xext"},
+        {"type": "extent", "field": "y", "signal": "yext"},
+        {
+            "type": "formula",
+            "as": "px",
+            "expr": "20 + (width - 40) * (datum.x - xext[0]) / max(1e-9, xext[1] - xext[0])",
+        },
+        {
+            "type": "formula",
+            "as": "py",
+            "expr": "20 + (height - 40) * (datum.y - yext[0]) / max(1e-9, yext[1] - yext[0])",
+        },
+    ]
+    data = [
+        {"name": "node-data", "values": nodes, "transform": scale_xy},
+        {
+            "name": "link-data",
+            "values": edges,
+            "transform": [
+                {
+                    "type": "lookup",
+                    "from": "node-data",
+                    "key": "id",
+                    "fields": ["source", "target"],
+                    "as": ["s", "t"],
                 },
+                {"type": "filter", "expr": "datum.s && datum.t"},
+            ],
+        },
+        {
+            "name": "label-data",
+            "source": "node-data",
+            "transform": [{"type": "filter", "expr": "datum.label"}],
+        },
+    ]
+    marks = [
+        {
+            "type": "path",
+            "from": {"data": "link-data"},
+            "interactive": False,
+            "encode": {"update": link_style},
+            "transform": [
+                {
+                    "type": "linkpath",
+                    "shape": "line",
+                    "sourceX": "datum.s.px",
+                    "sourceY": "datum.s.py",
+                    "targetX": "datum.t.px",
+                    "targetY": "datum.t.py",
+                }
+            ],
+        },
+        {
+            "name": "nodes",
+            "type": "symbol",
+            "from": {"data": "node-data"},
+            "encode": {"update": {**node_style, "x": {"field": "px"}, "y": {"field": "py"}}},
+        },
+        {
+            "name": "label-anchors",
+            "type": "symbol",
+            "from": {"data": "label-data"},
+            "interactive": False,
+            "encode": {
+                "update": {
+                    "x": {"field": "px"},
+                    "y": {"field": "py"},
+                    "size": {"scale": "size", "field": "size"},
+                    "opacity": {"value": 0},
+                }
             },
-            {
-                "name": "label-halo",
-                "type": "text",
-                "from": {"data": "label-anchors"},
-                "interactive": False,
-                "encode": {
-                    "update": {
-                        **text_style,
-                        "text": {"field": "datum.short"},
-                        "stroke": {"value": "#fff"},
-                        "strokeWidth": {"value": 3},
-                        "strokeOpacity": {"value": 0.9},
-                        "fill": {"value": "#fff"},
-                    }
-                },
-                "transform": [place],
+        },
+        {
+            "name": "label-halo",
+            "type": "text",
+            "from": {"data": "label-anchors"},
+            "interactive": False,
+            "encode": {
+                "update": {
+                    **text_style,
+                    "text": {"field": "datum.short"},
+                    "stroke": {"value": "#fff"},
+                    "strokeWidth": {"value": 3},
+                    "strokeOpacity": {"value": 0.9},
+                    "fill": {"value": "#fff"},
+                }
             },
-        ]
-    else:
-        data = [
-            {"name": "node-data", "values": nodes},
-            {"name": "link-data", "values": edges},
-        ]
-        marks = [
-            {
-                "name": "nodes",
-                "type": "symbol",
-                "zindex": 1,
-                "from": {"data": "node-data"},
-                "encode": {"update": node_style},
-                "transform": [
-                    {
-                        "type": "force",
-                        "iterations": 300,
-                        "static": True,
-                        "signal": "force",
-                        "forces": [
-                            {
-                                "force": "center",
-                                "x": {"signal": "width / 2"},
-                                "y": {"signal": "height / 2"},
-                            },
-                            {"force": "collide", "radius": 7},
-                            {"force": "nbody", "strength": -25},
-                            {
-                                "force": "link",
-                                "links": "link-data",
-                                "distance": 40,
-                                "id": "datum.id",
-                            },
-                            {"force": "x", "x": {"signal": "width / 2"}, "strength": 0.05},
-                            {"force": "y", "y": {"signal": "height / 2"}, "strength": 0.05},
-                        ],
-                    }
-                ],
-            },
-            {
-                "type": "path",
-                "from": {"data": "link-data"},
-                "interactive": False,
-                "encode": {"update": link_style},
-                "transform": [
-                    {
-                        "type": "linkpath",
-                        "require": {"signal": "force"},
-                        "shape": "line",
-                        "sourceX": "datum.source.x",
-                        "sourceY": "datum.source.y",
-                        "targetX": "datum.target.x",
-                        "targetY": "datum.target.y",
-                    }
-                ],
-            },
-            {
-                "name": "label-halo",
-                "type": "text",
-                "zindex": 2,
-                "from": {"data": "nodes"},
-                "interactive": False,
-                "encode": {
-                    "update": {
-                        **text_style,
-                        "text": {"signal": "datum.datum.label ? datum.datum.short : ''"},
-                        "stroke": {"value": "#fff"},
-                        "strokeWidth": {"value": 3},
-                        "strokeOpacity": {"value": 0.9},
-                        "fill": {"value": "#fff"},
-                    }
-                },
-                "transform": [place],
-            },
-        ]
+            "transform": [place],
+        },
+    ]
     # the label itself, over its white halo, where the label transform put the halo
     marks.append(
         {
