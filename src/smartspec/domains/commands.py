@@ -1,5 +1,6 @@
 """What every domain's command group shares: ``--data-dir`` and ``--database-url`` (the platform
-a command acts on) and opening that platform.
+a command acts on), opening that platform, ``--as-user`` (who acts on it) and printing a typed
+view as JSON.
 
 It lives beside the domains, not in :mod:`smartspec.services.cli`, because that package builds
 the ``smartspec`` command when it is imported, adding every domain's commands: a domain's
@@ -8,6 +9,7 @@ the ``smartspec`` command when it is imported, adding every domain's commands: a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,8 +18,9 @@ import click
 
 if TYPE_CHECKING:
     from smartspec.app import SmartSpecApp
+    from smartspec.domains.accounts.rules import Account
 
-__all__ = ["open_app", "opened", "where"]
+__all__ = ["acting", "acting_app", "echo_json", "open_app", "opened", "where"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,3 +56,51 @@ def opened(data_dir: str | None, database_url: str | None) -> Iterator[SmartSpec
         yield app
     finally:
         app.close()
+
+
+def acting(f: F) -> F:
+    """``--as-user`` (act as an existing account: its grants apply, the history names it) and
+    the platform options of :func:`where`."""
+    f = click.option(
+        "--as-user",
+        "as_user",
+        metavar="NAME",
+        help="Act as this account (default: the command line, an administrator).",
+    )(f)
+    return where(f)
+
+
+@contextmanager
+def acting_app(
+    data_dir: str | None, database_url: str | None, as_user: str | None
+) -> Iterator[tuple[SmartSpecApp, Account]]:
+    """The platform and who acts on it (``--as-user``, else the command line's own
+    administrator account), for the length of a ``with`` block."""
+    from smartspec.domains.accounts.rules import Account
+    from smartspec.domains.accounts.service import CLI_ACCOUNT
+
+    with opened(data_dir, database_url) as app:
+        if not as_user:
+            yield app, CLI_ACCOUNT
+            return
+        user = app.accounts.get_user(CLI_ACCOUNT, as_user)
+        yield app, Account(user.id, user.name, user.role, frozenset(user.regions), via="cli")
+
+
+def echo_json(obj: Any) -> None:
+    """Print a typed view (a pydantic model), a list of them, or plain data as indented JSON,
+    the same document the API answers.
+
+    >>> echo_json([{"region": "MX28"}])
+    [
+      {
+        "region": "MX28"
+      }
+    ]
+    """
+
+    def plain(o: Any) -> Any:
+        return o.model_dump(mode="json") if hasattr(o, "model_dump") else o
+
+    data = [plain(o) for o in obj] if isinstance(obj, list) else plain(obj)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -7,6 +7,8 @@ an exit status, the dashboard to its error page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from smartspec.core.errors import SmartSpecError, ValidationError
 
 __all__ = [
@@ -71,6 +73,34 @@ class EditConflictError(ConflictError):
     ) -> None:
         super().__init__(problem, **kw)
         self.details: dict[str, object] = dict(details or {})
+
+    @classmethod
+    def between(
+        cls, record: str, current: Any | None, yours: Any | None, version: int
+    ) -> EditConflictError:
+        """The refusal of a change of ``record`` (``"priority 7"``) made from ``version`` when
+        the stored one is ``current`` (a view with a ``version``; ``None`` when it is gone):
+        ``details`` holds the stored record and ``yours`` (the change's fields, pydantic models
+        as JSON) with the version it started from.
+
+        >>> err = EditConflictError.between("priority 7", None, None, 2)
+        >>> err.details, err.found
+        ({'current': None, 'yours': {'version': 2}}, 'version 2')
+        """
+        mine: dict[str, Any] = {"version": version}
+        if yours is not None:
+            mine = {**yours.model_dump(mode="json"), "version": version}
+        kind = record.split()[0]
+        return cls(
+            f"{record} was changed by someone else since version {version}",
+            details={
+                "current": current.model_dump(mode="json") if current is not None else None,
+                "yours": mine,
+            },
+            expected=f"version {current.version if current is not None else '?'} (the stored one)",
+            found=f"version {version}",
+            fix=f"reload the {kind}, merge your changes into the current version and save again",
+        )
 
 
 class UnknownRecordError(SmartSpecError, KeyError):

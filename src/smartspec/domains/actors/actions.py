@@ -65,7 +65,7 @@ def example_rows() -> list[list[str]]:
     (:func:`smartspec.domains.cooperation.cordis.consortia`)."""
     from smartspec.domains.cooperation.cordis import consortia
 
-    from .transfer import PARTICIPATION_COLUMNS
+    from .helix import PARTICIPATION_COLUMNS
 
     frame = pd.concat([consortia("h2020"), consortia("fp7")], ignore_index=True)
     columns = list(PARTICIPATION_COLUMNS)

@@ -15,8 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Header, Path, Query, Response, UploadFile
 from pydantic import Field
 
-from smartspec.domains.errors import RequestError
-from smartspec.services.api.deps import AccountDep, AppDep
+from smartspec.services.api.deps import NO_STORE, AccountDep, AppDep, edit_version, versioned
 from smartspec.services.api.errors import ERROR_RESPONSES, ErrorResponse
 
 from . import actions, partners
@@ -46,8 +45,6 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
         "both versions), or its source id is taken.",
     },
 }
-_NO_STORE = {"Cache-Control": "no-store"}
-
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="The organisation's id.")]
 Helix = Literal["research", "business", "government", "civil society", "unknown"]
 Measure = Literal["both", "topic", "network"]
@@ -59,27 +56,6 @@ class OrganisationUpdate(OrganisationIn):
     version: int | None = Field(
         default=None, ge=1, description="The version the edit started from (or If-Match)."
     )
-
-
-def _version(given: int | None, if_match: str | None) -> int:
-    if given is not None:
-        return given
-    text = (if_match or "").strip().removeprefix("W/").strip('"')
-    if text.isdigit() and int(text) >= 1:
-        return int(text)
-    raise RequestError(
-        "a change must name the version it was made from",
-        expected="'version' (the organisation's version when you read it) in the body or the "
-        "query, or an If-Match header with it",
-        found=repr(if_match) if if_match else "neither",
-        fix="read the organisation first (GET) and send its 'version' back",
-    )
-
-
-def _tagged(response: Response, view: OrganisationView) -> OrganisationView:
-    response.headers["ETag"] = f'"{view.version}"'
-    response.headers.update(_NO_STORE)
-    return view
 
 
 @router.get("/organisations", response_model=OrganisationPage, summary="Search organisations")
@@ -106,7 +82,7 @@ def search_organisations(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> OrganisationPage:
     """The organisations matching every word and filter, the most active first."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return actions.actors_of(app).search(
         account,
         q=q,
@@ -132,7 +108,7 @@ def create_organisation(
 ) -> OrganisationView:
     """Add an organisation (version 1): editors (of its region, when it has one) and
     administrators."""
-    return _tagged(response, actions.actors_of(app).create(account, body))
+    return versioned(response, actions.actors_of(app).create(account, body))
 
 
 @router.post(
@@ -169,7 +145,7 @@ def get_organisation(
     app: AppDep, account: AccountDep, response: Response, organisation_id: IdPath
 ) -> OrganisationView:
     """One organisation with its version (also as the ``ETag``)."""
-    return _tagged(response, actions.actors_of(app).get(account, organisation_id))
+    return versioned(response, actions.actors_of(app).get(account, organisation_id))
 
 
 @router.put(
@@ -187,10 +163,10 @@ def update_organisation(
     if_match: Annotated[str | None, Header(max_length=40)] = None,
 ) -> OrganisationView:
     """Replace an organisation's fields; 409 with both versions when someone saved first."""
-    version = _version(body.version, if_match)
+    version = edit_version(body.version, if_match, "organisation")
     data = OrganisationIn(**body.model_dump(exclude={"version"}))
     view = actions.actors_of(app).update(account, organisation_id, data, version=version)
-    return _tagged(response, view)
+    return versioned(response, view)
 
 
 @router.delete(
@@ -208,7 +184,9 @@ def delete_organisation(
     if_match: Annotated[str | None, Header(max_length=40)] = None,
 ) -> Response:
     """Delete an organisation and its participations."""
-    actions.actors_of(app).delete(account, organisation_id, version=_version(version, if_match))
+    actions.actors_of(app).delete(
+        account, organisation_id, version=edit_version(version, if_match, "organisation")
+    )
     return Response(status_code=204)
 
 
@@ -221,7 +199,7 @@ def organisation_participations(
     app: AppDep, account: AccountDep, response: Response, organisation_id: IdPath
 ) -> list[ParticipationView]:
     """The projects the organisation takes part in, newest first."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return actions.actors_of(app).participations(account, organisation_id)
 
 
@@ -243,7 +221,7 @@ def organisation_partners(
 ) -> PartnersView:
     """Proposed partners by topic similarity (TF-IDF cosine of descriptions and topics) and by
     network proximity (shared projects, two steps out); each result says which and why."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return partners.find_partners(
         actions.actors_of(app),
         account,
@@ -277,7 +255,7 @@ def region_partners(
     top: Annotated[int, Query(ge=1, le=partners.MAX_TOP)] = 20,
 ) -> PartnersView:
     """Partners for the organisations of a region (or a country), outside it."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return partners.find_partners(
         actions.actors_of(app),
         account,
@@ -310,7 +288,7 @@ def network(
     """The co-participation network of the stored projects: centralities, Leiden communities,
     bridges between helices and between countries; the nodes found by ``q`` and their
     partners, or the strongest nodes."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return partners.network_view(
         actions.actors_of(app),
         account,

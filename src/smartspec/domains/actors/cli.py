@@ -14,59 +14,17 @@ role and region grants apply).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
-from smartspec.domains.accounts.rules import Account
-from smartspec.domains.accounts.service import CLI_ACCOUNT
-from smartspec.domains.commands import opened
-from smartspec.domains.commands import where as _where
+from smartspec.domains.commands import acting, acting_app, echo_json
 
 from . import actions
 from .helix import HELICES, TYPES, UNKNOWN
 
-if TYPE_CHECKING:
-    from smartspec.app import SmartSpecApp
-
 __all__ = ["actors"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _acting(f: F) -> F:
-    """``--as-user`` and the platform options."""
-    f = click.option(
-        "--as-user",
-        "as_user",
-        metavar="NAME",
-        help="Act as this account (default: the command line, an administrator).",
-    )(f)
-    return _where(f)
-
-
-@contextmanager
-def _acting_app(
-    data_dir: str | None, database_url: str | None, as_user: str | None
-) -> Iterator[tuple[SmartSpecApp, Account]]:
-    with opened(data_dir, database_url) as app:
-        if not as_user:
-            yield app, CLI_ACCOUNT
-            return
-        user = app.accounts.get_user(CLI_ACCOUNT, as_user)
-        yield app, Account(user.id, user.name, user.role, frozenset(user.regions), via="cli")
-
-
-def _json(obj: Any) -> None:
-    if isinstance(obj, list):
-        data = [o.model_dump(mode="json") if hasattr(o, "model_dump") else o for o in obj]
-    else:
-        data = obj.model_dump(mode="json") if hasattr(obj, "model_dump") else obj
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 _HELIX = click.Choice([*HELICES, UNKNOWN])
@@ -87,7 +45,7 @@ def actors() -> None:
 @click.option("--topic", help="A topic (its beginning).")
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
 @_JSON
-@_acting
+@acting
 def list_command(
     q: str | None,
     country: str | None,
@@ -102,7 +60,7 @@ def list_command(
     as_user: str | None,
 ) -> None:
     """Search the organisations; the most active first."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         page = actions.actors_of(app).search(
             actor,
             q=q,
@@ -114,7 +72,7 @@ def list_command(
             limit=limit,
         )
     if as_json:
-        _json(page)
+        echo_json(page)
         return
     for o in page.items:
         click.echo(f"{o.id}\t{o.country or '-'}\t{o.helix}\t{o.projects}\t{o.name}")
@@ -124,7 +82,7 @@ def list_command(
 @actors.command("show")
 @click.argument("organisation_id", type=click.IntRange(1, 2**31 - 1))
 @_JSON
-@_acting
+@acting
 def show_command(
     organisation_id: int,
     as_json: bool,
@@ -133,12 +91,12 @@ def show_command(
     as_user: str | None,
 ) -> None:
     """One organisation and its projects."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         service = actions.actors_of(app)
         view = service.get(actor, organisation_id)
         projects = service.participations(actor, organisation_id)
     if as_json:
-        _json(
+        echo_json(
             {
                 **view.model_dump(mode="json"),
                 "participations": [p.model_dump(mode="json") for p in projects],
@@ -170,7 +128,7 @@ def show_command(
 @click.option("--topic", "topics", multiple=True, help="A topic or activity code (repeatable).")
 @click.option("--description", default="")
 @_JSON
-@_acting
+@acting
 def add_command(
     name: str,
     source_id: str | None,
@@ -198,10 +156,10 @@ def add_command(
         topics=list(topics),
         description=description,
     )
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         view = actions.actors_of(app).create(actor, data)
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(f"organisation {view.id} added: {view.name} ({view.helix})")
 
@@ -216,7 +174,7 @@ def add_command(
 )
 @click.option("--dry-run", is_flag=True, help="Check the file and show the report; store nothing.")
 @_JSON
-@_acting
+@acting
 def import_command(
     file: str,
     participations: bool,
@@ -231,7 +189,7 @@ def import_command(
     from smartspec.core.errors import ValidationError
 
     path = Path(file)
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         limit = int(float(app.settings["max_upload_mb"]) * 2**20)
         if path.stat().st_size > limit:
             raise click.ClickException(
@@ -257,7 +215,7 @@ def import_command(
 
 def _print_report(report: Any, as_json: bool) -> None:
     if as_json:
-        _json(report)
+        echo_json(report)
         return
     err = not report.ok
     click.echo(
@@ -277,13 +235,13 @@ def _print_report(report: Any, as_json: bool) -> None:
 
 
 @actors.command("load-example")
-@_acting
+@acting
 def load_example_command(
     data_dir: str | None, database_url: str | None, as_user: str | None
 ) -> None:
     """Load the example data (the full consortia of the FP7 and Horizon 2020 projects with a
     Mexican partner) once; ``smartspec serve`` does it on first start."""
-    with _acting_app(data_dir, database_url, as_user) as (app, _):
+    with acting_app(data_dir, database_url, as_user) as (app, _):
         report = actions.load_example_once(app)
     if report is None:
         click.echo("the example data were loaded before: nothing to do")
@@ -313,7 +271,7 @@ def load_example_command(
     help="Most partners per measure.",
 )
 @_JSON
-@_acting
+@acting
 def partners_command(
     organisation: int | None,
     region: str | None,
@@ -331,7 +289,7 @@ def partners_command(
     network proximity; each says which measure and why."""
     from .partners import find_partners
 
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         view = find_partners(
             actions.actors_of(app),
             actor,
@@ -344,7 +302,7 @@ def partners_command(
             top=top,
         )
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(f"partners for {view.target} ({view.organisations} organisation(s))")
     for item in view.items:
@@ -371,7 +329,7 @@ def partners_command(
     help="Seed of the Leiden communities.",
 )
 @_JSON
-@_acting
+@acting
 def network_command(
     level: str,
     q: str | None,
@@ -387,7 +345,7 @@ def network_command(
     countries."""
     from .partners import network_view
 
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         view = network_view(
             actions.actors_of(app),
             actor,
@@ -398,7 +356,7 @@ def network_command(
             seed=seed,
         )
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(
         f"{view.nodes_total} nodes, {view.edges_total} ties, {view.communities_total} communities"

@@ -11,7 +11,7 @@ one issue 18 states: HES and REC are research, PRC business, PUB government, OTH
 
 from __future__ import annotations
 
-__all__ = ["HELICES", "HELIX", "TYPES", "UNKNOWN", "helix_of"]
+__all__ = ["HELICES", "HELIX", "PARTICIPATION_COLUMNS", "TYPES", "UNKNOWN", "helix_of"]
 
 #: CORDIS activity type -> helix.
 HELIX: dict[str, str] = {
@@ -27,6 +27,26 @@ UNKNOWN = "unknown"
 
 #: The CORDIS activity types, in the order they are listed.
 TYPES: tuple[str, ...] = tuple(HELIX)
+
+#: The columns of a participation table, CORDIS-style (one row per participant in a project),
+#: in order: what :mod:`smartspec.domains.cooperation.cordis` loads and what the organisation
+#: registry imports (``docs/actors.md``).
+PARTICIPATION_COLUMNS: tuple[str, ...] = (
+    "project",
+    "org",
+    "name",
+    "role",
+    "type",
+    "country",
+    "city",
+    "nuts",
+    "contribution",
+    "start_year",
+    "programme",
+    "parts",
+    "acronym",
+    "title",
+)
 
 #: The four helices, in the order they are listed.
 HELICES: tuple[str, ...] = ("research", "business", "government", "civil society")

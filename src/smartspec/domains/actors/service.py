@@ -138,18 +138,8 @@ class Actors:
         self, s: Session, organisation_id: int, data: OrganisationIn | None, version: int
     ) -> EditConflictError:
         current = repo.organisation_views(s, [organisation_id])
-        yours: dict[str, Any] = {"version": version}
-        if data is not None:
-            yours = {**data.model_dump(mode="json"), "version": version}
-        return EditConflictError(
-            f"organisation {organisation_id} was changed by someone else since version {version}",
-            details={
-                "current": current[0].model_dump(mode="json") if current else None,
-                "yours": yours,
-            },
-            expected=f"version {current[0].version if current else '?'} (the stored one)",
-            found=f"version {version}",
-            fix="reload the organisation, merge your changes into it and save again",
+        return EditConflictError.between(
+            f"organisation {organisation_id}", current[0] if current else None, data, version
         )
 
     # --------------------------------------------------------------------- reading

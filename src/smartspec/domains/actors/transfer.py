@@ -30,6 +30,7 @@ from smartspec.core.errors import SmartSpecError, ValidationError
 from smartspec.domains.registry.layout import MAX_ROWS, ImportProblem, _unescape
 from smartspec.domains.registry.transfer import _csv_rows, _format, _too_large, _xlsx_rows
 
+from .helix import PARTICIPATION_COLUMNS
 from .repo import clean_organisation, split_topics
 from .views import ActorsImportReport, OrganisationIn
 
@@ -60,23 +61,6 @@ ORGANISATION_COLUMNS: tuple[str, ...] = (
     "city",
     "topics",
     "description",
-)
-#: The columns of a participations file (the contract layout; ``is_mx`` and others ignored).
-PARTICIPATION_COLUMNS: tuple[str, ...] = (
-    "project",
-    "org",
-    "name",
-    "role",
-    "type",
-    "country",
-    "city",
-    "nuts",
-    "contribution",
-    "start_year",
-    "programme",
-    "parts",
-    "acronym",
-    "title",
 )
 _REQUIRED = {"organisations": ("name",), "participations": ("project", "org")}
 _ALIASES = {

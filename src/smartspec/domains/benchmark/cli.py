@@ -10,20 +10,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
-from smartspec.domains.commands import opened, where
+from smartspec.domains.commands import echo_json, opened, where
 
 from . import service
 
 __all__ = ["benchmark"]
-
-
-def _json(obj: Any) -> None:
-    click.echo(json.dumps(obj.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
 @click.group("benchmark", invoke_without_command=True)
@@ -67,7 +60,7 @@ def benchmark(
     with opened(data_dir, database_url) as app:
         view = service.similar_regions(app, region, top=top, measure=measure, dataset=dataset)
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(f"{view.name} ({view.region}) - {view.measure}: {view.description}")
     for item in view.items:
@@ -85,7 +78,7 @@ def compare_command(region: str, other: str, as_json: bool) -> None:
     """Which indicators make REGION and OTHER alike, and which set them apart."""
     view = service.explain(None, region, other)
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(
         f"{view.name} ({view.region}) vs {view.other_name} ({view.other}): distance "
@@ -136,7 +129,7 @@ def stability_command(
         k=k, draws=draws, noise=noise, seed=seed, regions=list(regions) or None
     )
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(f"top-{view.k} neighbours, {view.draws} draws, noise ±{view.noise:.0%}")
     for mode, value in view.summary.items():
@@ -149,7 +142,7 @@ def indicators_command(as_json: bool) -> None:
     """The structural indicators: dimension, weight, unit, source, regions."""
     view = service.indicators()
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     click.echo(f"reference year {view.reference_year}; {view.distance}")
     for i in view.indicators:

@@ -13,11 +13,12 @@ prints a short table, or the same view as the API with ``--json``. Bad input exi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from smartspec.domains.commands import echo_json
 
 from . import indicators as _indicators
 from . import monitor
@@ -48,10 +49,6 @@ def _scope(f: F) -> F:
     return f
 
 
-def _print_json(view: Any) -> None:
-    click.echo(json.dumps(view.model_dump(mode="json"), indent=2, ensure_ascii=False))
-
-
 def _money(value: float | None) -> str:
     return "n/a (not in the source)" if value is None else f"EUR {value:,.0f}"
 
@@ -72,7 +69,7 @@ def summary_command(country: str, programme: str, as_json: bool) -> None:
     """Participations, organisations, projects and EU contribution of a country."""
     view = monitor.summary(country, programme)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     click.echo(f"{view.country_name} ({view.country}) in {view.programme.upper()}")
     click.echo(f"  participations: {view.participations}")
@@ -88,7 +85,7 @@ def timeline_command(country: str, programme: str, as_json: bool) -> None:
     """Participation by project start year and programme part."""
     view = monitor.timeline(country, programme)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     click.echo("year  part                  participations  organisations  projects  EU contr.")
     for r in view.rows:
@@ -108,7 +105,7 @@ def organisations_command(country: str, programme: str, as_json: bool, top: int)
     """A country's organisations, most projects first (with the Mexican state)."""
     view = monitor.organisations(country, programme, top=top)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     for r in view.rows:
         state = f"  [{r.state_name or 'state unassigned'}]" if view.country == "MX" else ""
@@ -122,7 +119,7 @@ def states_command(country: str, programme: str, as_json: bool) -> None:
     """Mexican participation by state (derived), with the unassigned share."""
     view = monitor.states(country, programme)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     for r in view.rows:
         click.echo(
@@ -142,7 +139,7 @@ def partners_command(country: str, programme: str, as_json: bool) -> None:
     """Partner countries and NUTS-2 regions in the country's projects."""
     view = monitor.partners(country, programme)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     for c in view.countries[:20]:
         click.echo(f"{c.country:3s} {c.name:28s} {c.projects:4d} projects {c.project_share:6.0%}")
@@ -157,7 +154,7 @@ def indicators_command(country: str, programme: str, as_json: bool, top: int) ->
     """Coordinator share, funding, repeat collaborations, new entrants and hubs."""
     view = _indicators.indicators(country, programme, top=top)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
 
     def share(x: float | None) -> str:
@@ -189,7 +186,7 @@ def network_command(country: str, programme: str, as_json: bool, query: str, top
     """The consortium network of the country's projects (searchable by name)."""
     view = _indicators.network(country, programme, q=query, top=top)
     if as_json:
-        _print_json(view)
+        echo_json(view)
         return
     click.echo(
         f"{view.total_nodes} organisations, {view.total_edges} ties; showing {len(view.nodes)} "

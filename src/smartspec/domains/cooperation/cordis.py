@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from smartspec.core.errors import ValidationError
+from smartspec.domains.actors.helix import PARTICIPATION_COLUMNS
 
 __all__ = [
     "COLUMNS",
@@ -45,22 +46,7 @@ Programme = Literal["h2020", "fp7"]
 PROGRAMMES: tuple[str, ...] = get_args(Programme)
 
 #: The shared column order of :func:`participations` (``consortia`` adds ``is_mx``).
-COLUMNS = [
-    "project",
-    "org",
-    "name",
-    "role",
-    "type",
-    "country",
-    "city",
-    "nuts",
-    "contribution",
-    "start_year",
-    "programme",
-    "parts",
-    "acronym",
-    "title",
-]
+COLUMNS = list(PARTICIPATION_COLUMNS)
 _TEXT = ["project", "org", "name", "role", "type", "country", "city", "nuts", "parts", "acronym"]
 
 

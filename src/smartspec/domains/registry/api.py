@@ -17,7 +17,14 @@ from fastapi import APIRouter, Body, File, Form, Header, Path, Query, Response, 
 from pydantic import BaseModel, Field
 
 from smartspec.domains.errors import RequestError
-from smartspec.services.api.deps import AccountDep, AppDep, OptionsDep
+from smartspec.services.api.deps import (
+    NO_STORE,
+    AccountDep,
+    AppDep,
+    OptionsDep,
+    edit_version,
+    versioned,
+)
 from smartspec.services.api.errors import ERROR_RESPONSES, ErrorResponse
 
 from . import actions
@@ -52,8 +59,6 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
         "versions).",
     },
 }
-_NO_STORE = {"Cache-Control": "no-store"}
-
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="The priority's id.")]
 RegionPath = Annotated[
     str, Path(max_length=16, pattern=r"^[A-Za-z0-9._-]+$", description="Region code.")
@@ -82,28 +87,6 @@ class SuggestRequest(BaseModel):
     limit: int = Field(default=10, ge=1, le=88)
 
 
-def _version(given: int | None, if_match: str | None) -> int:
-    """The version an update or delete starts from: the body/query value or ``If-Match``."""
-    if given is not None:
-        return given
-    text = (if_match or "").strip().removeprefix("W/").strip('"')
-    if text.isdigit() and int(text) >= 1:
-        return int(text)
-    raise RequestError(
-        "a change must name the version it was made from",
-        expected="'version' (the priority's version when you read it) in the body or the "
-        "query, or an If-Match header with it",
-        found=repr(if_match) if if_match else "neither",
-        fix="read the priority first (GET) and send its 'version' back",
-    )
-
-
-def _tagged(response: Response, view: PriorityView) -> PriorityView:
-    response.headers["ETag"] = f'"{view.version}"'
-    response.headers.update(_NO_STORE)
-    return view
-
-
 @router.get("/priorities", response_model=PriorityPage, summary="Search the priorities")
 def search_priorities(
     app: AppDep,
@@ -126,7 +109,7 @@ def search_priorities(
 ) -> PriorityPage:
     """Full-text search (accent- and case-insensitive; every word must match, as a prefix),
     filtered by region, code, country, period and strategy; the best matches first."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return app.registry.search(
         account,
         q=q,
@@ -152,7 +135,7 @@ def create_priority(
 ) -> PriorityView:
     """Add a priority to a strategy (``strategy_id``, or ``region`` and ``period``); every code
     is checked against the bundled code lists (422 ``invalid.code`` for an unknown one)."""
-    return _tagged(response, app.registry.create_priority(account, body))
+    return versioned(response, app.registry.create_priority(account, body))
 
 
 @router.get(
@@ -186,7 +169,7 @@ def export_priorities(
         media_type=media,
         headers={
             "Content-Disposition": f'attachment; filename="priorities.{format}"',
-            **_NO_STORE,
+            **NO_STORE,
         },
     )
 
@@ -261,7 +244,7 @@ def get_priority(
     app: AppDep, account: AccountDep, response: Response, priority_id: IdPath
 ) -> PriorityView:
     """One priority with its codes and version (also as the ``ETag``)."""
-    return _tagged(response, app.registry.get_priority(account, priority_id))
+    return versioned(response, app.registry.get_priority(account, priority_id))
 
 
 @router.put(
@@ -280,10 +263,10 @@ def update_priority(
 ) -> PriorityView:
     """Replace a priority's content. The version it was edited from is required; when someone
     saved meanwhile the answer is 409 with both versions, and nothing is lost."""
-    version = _version(body.version, if_match)
+    version = edit_version(body.version, if_match, "priority")
     data = PriorityIn(**body.model_dump(exclude={"version"}))
     view = app.registry.update_priority(account, priority_id, data, version=version)
-    return _tagged(response, view)
+    return versioned(response, view)
 
 
 @router.delete(
@@ -301,7 +284,9 @@ def delete_priority(
     if_match: Annotated[str | None, Header(max_length=40)] = None,
 ) -> Response:
     """Delete a priority (its history stays, and it can be restored)."""
-    app.registry.delete_priority(account, priority_id, version=_version(version, if_match))
+    app.registry.delete_priority(
+        account, priority_id, version=edit_version(version, if_match, "priority")
+    )
     return Response(status_code=204)
 
 
@@ -314,7 +299,7 @@ def priority_history(
     app: AppDep, account: AccountDep, response: Response, priority_id: IdPath
 ) -> list[ChangeView]:
     """Every version: when, who, what (each field's old and new value), and a snapshot."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return app.registry.history(account, priority_id)
 
 
@@ -332,7 +317,7 @@ def restore_priority(
     body: Annotated[RestoreRequest, Body()],
 ) -> PriorityView:
     """Bring back an earlier version (itself recorded as a new version; deleted records too)."""
-    return _tagged(response, app.registry.restore(account, priority_id, body.version))
+    return versioned(response, app.registry.restore(account, priority_id, body.version))
 
 
 @router.get("/registry/regions", response_model=list[RegionView], summary="Regions of the registry")
@@ -386,7 +371,7 @@ def region_priorities(
     app: AppDep, account: AccountDep, response: Response, region: RegionPath
 ) -> RegionPriorities:
     """The region's declared priorities with the codes they declare."""
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return app.registry.compare(account, [region]).regions[0]
 
 

@@ -14,60 +14,16 @@ the history records who made a change and that account's region grants apply.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
-from smartspec.domains.accounts.rules import Account
-from smartspec.domains.accounts.service import CLI_ACCOUNT
-from smartspec.domains.commands import opened
-from smartspec.domains.commands import where as _where
+from smartspec.domains.commands import acting, acting_app, echo_json
 
 from . import actions
 
-if TYPE_CHECKING:
-    from smartspec.app import SmartSpecApp
-
 __all__ = ["priorities"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _acting(f: F) -> F:
-    """``--as-user``: act as an existing account (its grants apply; the history names it)."""
-    f = click.option(
-        "--as-user",
-        "as_user",
-        metavar="NAME",
-        help="Act as this account (default: the command line, an administrator).",
-    )(f)
-    return _where(f)
-
-
-@contextmanager
-def _acting_app(
-    data_dir: str | None, database_url: str | None, as_user: str | None
-) -> Iterator[tuple[SmartSpecApp, Account]]:
-    """The platform and who acts on it (``--as-user``, else the command line), for the length
-    of a ``with`` block."""
-    with opened(data_dir, database_url) as app:
-        if not as_user:
-            yield app, CLI_ACCOUNT
-            return
-        user = app.accounts.get_user(CLI_ACCOUNT, as_user)
-        yield app, Account(user.id, user.name, user.role, frozenset(user.regions), via="cli")
-
-
-def _json(obj: Any) -> None:
-    if isinstance(obj, list):
-        data = [o.model_dump(mode="json") if hasattr(o, "model_dump") else o for o in obj]
-    else:
-        data = obj.model_dump(mode="json") if hasattr(obj, "model_dump") else obj
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @click.group("priorities")
@@ -86,7 +42,7 @@ def priorities() -> None:
     help="An unknown code refuses the file, or is set aside (kept on the record, not as a code).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@_acting
+@acting
 def import_command(
     file: str,
     dry_run: bool,
@@ -100,7 +56,7 @@ def import_command(
     none. Every problem is listed by row and column."""
     from smartspec.core.errors import ValidationError
 
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         try:
             report = actions.import_priorities(
                 app,
@@ -120,7 +76,7 @@ def import_command(
 
 def _print_report(report: Any, as_json: bool) -> None:
     if as_json:
-        _json(report)
+        echo_json(report)
         return
     err = not report.ok
     click.echo(
@@ -148,7 +104,7 @@ def _print_report(report: Any, as_json: bool) -> None:
 @click.option("--code", help="Only priorities with this code ('nace:28').")
 @click.option("--country", help="Only this country (ISO code).")
 @click.option("--period", help="Only this strategy period.")
-@_acting
+@acting
 def export_command(
     fmt: str,
     out: str,
@@ -161,7 +117,7 @@ def export_command(
     as_user: str | None,
 ) -> None:
     """Write the priorities to a CSV or Excel file in the import layout."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         data = actions.export_priorities(
             app,
             actor,
@@ -183,7 +139,7 @@ def export_command(
 @click.option("--period", help="Strategy period.")
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the API's answer).")
-@_acting
+@acting
 def list_command(
     region: str | None,
     q: str | None,
@@ -197,12 +153,12 @@ def list_command(
     as_user: str | None,
 ) -> None:
     """Search the priorities; the best matches first."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         page = app.registry.search(
             actor, q=q, region=region, code=code, country=country, period=period, limit=limit
         )
     if as_json:
-        _json(page)
+        echo_json(page)
         return
     for p in page.items:
         nace = ",".join(p.codes.get("nace", [])) or "-"
@@ -221,7 +177,7 @@ def suggest_command(text: str, language: str | None, limit: int, as_json: bool) 
 
     found = suggest_codes(text, language=language, limit=limit)
     if as_json:
-        _json(found)
+        echo_json(found)
         return
     for s in found:
         click.echo(f"{s.code}\t{s.score:.3f}\t{s.title}")
@@ -237,7 +193,7 @@ def suggest_command(text: str, language: str | None, limit: int, as_json: bool) 
     type=click.Path(dir_okay=False),
     help="Also draw the chart to this file (.svg, .png, or .json for the Vega-Lite spec).",
 )
-@_acting
+@acting
 def coherence_command(
     region: str,
     dataset: str,
@@ -250,7 +206,7 @@ def coherence_command(
 ) -> None:
     """Classify a region's coded priorities against the evidence: evidence-backed, emerging or
     weakly grounded, with the numbers behind each."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         view = actions.region_coherence(app, actor, region, dataset, period=period)
     if chart:
         from smartspec.reports.charts import save
@@ -258,7 +214,7 @@ def coherence_command(
         save(actions.coherence_chart(view), chart)
         click.echo(f"chart -> {chart}", err=True)
     if as_json:
-        _json(view)
+        echo_json(view)
         return
     where = view.evidence_region or "-"
     if view.evidence_level == "parent":
@@ -280,7 +236,7 @@ def coherence_command(
 @priorities.command("history")
 @click.argument("priority_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_acting
+@acting
 def history_command(
     priority_id: int,
     as_json: bool,
@@ -289,10 +245,10 @@ def history_command(
     as_user: str | None,
 ) -> None:
     """The versions of a priority: when, who, what changed (old -> new)."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         changes = app.registry.history(actor, priority_id)
     if as_json:
-        _json(changes)
+        echo_json(changes)
         return
     for c in changes:
         fields = ", ".join(f.field for f in c.changes)
@@ -302,7 +258,7 @@ def history_command(
 @priorities.command("restore")
 @click.argument("priority_id", type=int)
 @click.option("--version", "version", type=int, required=True, help="The version to restore.")
-@_acting
+@acting
 def restore_command(
     priority_id: int,
     version: int,
@@ -311,6 +267,6 @@ def restore_command(
     as_user: str | None,
 ) -> None:
     """Bring back an earlier version of a priority (recorded as a new version)."""
-    with _acting_app(data_dir, database_url, as_user) as (app, actor):
+    with acting_app(data_dir, database_url, as_user) as (app, actor):
         view = app.registry.restore(actor, priority_id, version)
     click.echo(f"priority {view.id} is at version {view.version} (restored from v{version})")

@@ -116,18 +116,8 @@ class Registry(Places):
         self, s: Session, priority_id: int, data: PriorityIn | None, version: int
     ) -> EditConflictError:
         current = repo.priority_views(s, [priority_id])
-        yours: dict[str, Any] = {"version": version}
-        if data is not None:
-            yours = {**data.model_dump(mode="json"), "version": version}
-        return EditConflictError(
-            f"priority {priority_id} was changed by someone else since version {version}",
-            details={
-                "current": current[0].model_dump(mode="json") if current else None,
-                "yours": yours,
-            },
-            expected=f"version {current[0].version if current else '?'} (the stored one)",
-            found=f"version {version}",
-            fix="reload the priority, merge your changes into the current version and save again",
+        return EditConflictError.between(
+            f"priority {priority_id}", current[0] if current else None, data, version
         )
 
     def _save(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 
 from smartspec.app import SmartSpecApp
 from smartspec.domains.accounts.rules import Account, require_reader
+from smartspec.domains.errors import RequestError
 from smartspec.settings import PAGE_CEILING
 
 __all__ = [
@@ -176,3 +177,36 @@ LabelLangQuery = Annotated[
         "one is known (name_lang says which), the other name elsewhere."
     ),
 ]
+
+
+#: The header of answers that hold records someone may change (never kept by caches).
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def edit_version(given: int | None, if_match: str | None, record: str) -> int:
+    """The version a change starts from: ``version`` of the body or query, else ``If-Match``
+    (``"3"`` or ``W/"3"``); a change naming neither is refused (400).
+
+    >>> edit_version(None, 'W/"3"', "priority")
+    3
+    """
+    if given is not None:
+        return given
+    text = (if_match or "").strip().removeprefix("W/").strip('"')
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise RequestError(
+        "a change must name the version it was made from",
+        expected=f"'version' (the {record}'s version when you read it) in the body or the "
+        "query, or an If-Match header with it",
+        found=repr(if_match) if if_match else "neither",
+        fix=f"read the {record} first (GET) and send its 'version' back",
+    )
+
+
+def versioned(response: Response, view: Any) -> Any:
+    """``view`` (a record with a ``version``), its response tagged ``ETag: "<version>"`` and
+    kept by no cache."""
+    response.headers["ETag"] = f'"{view.version}"'
+    response.headers.update(NO_STORE)
+    return view
