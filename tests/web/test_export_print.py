@@ -116,7 +116,8 @@ def test_print_to_a4_pdf(page, url, lang):  # noqa: F811
     page.goto(page.base + f"{url}&lang={lang}")
     page.wait_for_selector(".vis.drawn svg", timeout=15_000)
     page.wait_for_function(
-        "document.querySelectorAll('.vis:not(.drawn):not(.failed)').length === 0", timeout=15_000
+        "() => document.querySelectorAll('.vis:not(.drawn):not(.failed)').length === 0",
+        timeout=15_000,
     )
     button = page.get_by_role("button", name=words["print"])
     assert button.is_visible()
@@ -168,4 +169,4 @@ def test_print_to_a4_pdf(page, url, lang):  # noqa: F811
         "window.__printed = 0; addEventListener('beforeprint', () => { window.__printed += 1; })"
     )
     button.click()
-    page.wait_for_function("window.__printed === 1", timeout=5_000)
+    page.wait_for_function("() => window.__printed === 1", timeout=5_000)
