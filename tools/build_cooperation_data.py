@@ -27,7 +27,8 @@ writes compact Parquet files (dictionary encoding, zstd) to
     CORDIS country code -> ISO3, English and Spanish short names (Harvard Growth Lab Atlas list).
 
 Text repair: the FP7 files hold double-encoded UTF-8 (UTF-8 bytes read as Latin-1 / cp1252, e.g.
-``MÃ©xico``). A value is repaired when re-encoding it as cp1252 (or Latin-1) and decoding as
+``MÃ©xico``; some names of other lookups as Mac Roman, ``Tecnolog√≠a``). A value is repaired
+when re-encoding it as cp1252 (or Latin-1, or Mac Roman) and decoding as
 UTF-8 succeeds and changes it; values that do not round-trip cleanly are kept as found.
 
 Usage::
@@ -67,10 +68,12 @@ def unmojibake(text: str) -> str:
     'México D.F.'
     >>> unmojibake("México")
     'México'
+    >>> unmojibake("Ministerio de Ciencia, Tecnolog√≠a e Innovaci√≥n Productiva")
+    'Ministerio de Ciencia, Tecnología e Innovación Productiva'
     """
     if not text or text.isascii():
         return text
-    for codec in ("cp1252", "latin-1"):
+    for codec in ("cp1252", "latin-1", "mac_roman"):
         try:
             fixed = text.encode(codec).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):

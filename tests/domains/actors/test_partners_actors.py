@@ -116,6 +116,8 @@ def test_network_view(small_app: SmartSpecApp, org_id: Any) -> None:
     found = network_view(actors, None, level="org", q="delta")
     assert [n.label for n in found.nodes if n.focus] == ["Delta Ministere"]
     assert {n.label for n in found.nodes} == {"Delta Ministere", "Beta Logistica SL"}
+    by_initials = network_view(actors, None, level="org", q="BLS")  # Beta Logistica SL
+    assert [n.label for n in by_initials.nodes if n.focus] == ["Beta Logistica SL"]
     countries = network_view(actors, None, level="country", q="es")
     assert [n.id for n in countries.nodes if n.focus] == ["ES"]
     assert {e.source + e.target for e in countries.edges} >= {"DEES", "ESFR", "ESMX"}

@@ -120,6 +120,9 @@ def test_search_filters_and_delete_cascade(actors: Actors, org_id: Any, app: Sma
     assert [o.source_id for o in actors.search(None, country="it").items] == ["PE", "PF"]
     assert [o.source_id for o in actors.search(None, region="ES").items] == ["PB"]  # ES51
     assert actors.search(None, q="LOGÍSTICA beta").items[0].source_id == "PB"
+    unam = actors.create(ADMIN, _org(name="Universidad Nacional Autónoma de México"))
+    assert [o.id for o in actors.search(None, q="UNAM").items] == [unam.id]  # by initials
+    actors.delete(ADMIN, unam.id, version=1)
     assert {o.source_id for o in actors.search(None, topic="sc3").items} == {"PB", "PD"}
     top = actors.search(None, limit=1)
     assert top.items[0].source_id == "PB" and top.items[0].projects == 2  # most projects first

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from smartspec.domains.accounts.rules import Account
+from smartspec.domains.cooperation.indicators import initials
 from smartspec.domains.errors import RequestError, UnknownRecordError
 from smartspec.domains.registry.checks import fold
 
@@ -301,7 +302,8 @@ def _matches(graph: Any, level: str, q: str) -> list[str]:
     found = []
     for node, data in graph.nodes(data=True):
         if level == "org":
-            text = fold(f"{data.get('name', '')} {node}")
+            name = fold(str(data.get("name", "")))
+            text = f"{name} {node} {initials(name)}"  # UNAM finds its full name too
             if words and all(w in text for w in words):
                 found.append(str(node))
         elif str(node).upper().startswith(code):

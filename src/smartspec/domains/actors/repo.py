@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smartspec.core.errors import ValidationError
+from smartspec.domains.cooperation.indicators import initials
 from smartspec.domains.registry.checks import fold
 
 from .helix import TYPES, helix_of
@@ -158,9 +159,15 @@ def clean_organisation(data: OrganisationIn) -> dict[str, Any]:
 def search_values(
     name: str, source_id: str | None, city: str, topics: Sequence[str], description: str
 ) -> dict[str, str]:
-    """The folded search columns: ``search_text`` and ``topics_text`` (``;a;b;``)."""
+    """The folded search columns: ``search_text`` (with the name's initials, so that ``unam``
+    finds the Universidad Nacional Autónoma de México) and ``topics_text`` (``;a;b;``).
+
+    >>> search_values("Universidad Nacional Autónoma de México", "999865816", "", [], "")
+    {'search_text': 'universidad nacional autonoma de mexico 999865816 unam', 'topics_text': ''}
+    """
+    text = fold(" ".join([name, source_id or "", city, " ".join(topics), description]))
     return {
-        "search_text": fold(" ".join([name, source_id or "", city, " ".join(topics), description])),
+        "search_text": f"{text} {initials(fold(name))}".strip(),
         "topics_text": ";" + ";".join(fold(t) for t in topics) + ";" if topics else "",
     }
 
