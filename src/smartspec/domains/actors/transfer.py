@@ -27,8 +27,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from smartspec.core.errors import SmartSpecError, ValidationError
-from smartspec.domains.registry.layout import MAX_ROWS, ImportProblem, _unescape
-from smartspec.domains.registry.transfer import _csv_rows, _format, _too_large, _xlsx_rows
+from smartspec.domains.registry.layout import MAX_CELL, MAX_ROWS, ImportProblem
+from smartspec.io.sheets import read_sheet, unescape_cell
 
 from .helix import PARTICIPATION_COLUMNS
 from .repo import clean_organisation, split_topics
@@ -115,7 +115,8 @@ def _key(name: str, kind: Kind) -> str:
 def read_rows(
     data: bytes, filename: str, *, max_bytes: int = MAX_BYTES
 ) -> tuple[Literal["csv", "xlsx"], list[list[str]], list[tuple[int, int]]]:
-    """A file's rows as text (the header first), its format and its formula cells.
+    """A file's rows as text (the header first), its format and its formula cells
+    (:func:`smartspec.io.sheets.read_sheet`, bounded by the registry's import limits).
 
     Raises
     ------
@@ -123,24 +124,16 @@ def read_rows(
         For a file that cannot be read at all: too large, empty, not CSV or ``.xlsx``, a zip
         bomb, more than :data:`~smartspec.domains.registry.layout.MAX_ROWS` rows.
     """
-    if len(data) > max_bytes:
-        raise _too_large(filename, f"at most {max_bytes:,} bytes", f"{len(data):,} bytes")
-    if not data.strip():
-        raise ValidationError(
-            "the file is empty",
-            where=f"file '{filename}'",
-            expected="a header row and one row per organisation or participation",
-            found="no content",
-        )
-    fmt = _format(data, filename)
-    formulas: list[tuple[int, int]] = []
-    if fmt == "xlsx":
-        rows, formulas = _xlsx_rows(data, filename)
-    else:
-        rows = _csv_rows(data, filename)
-    if len(rows) > MAX_ROWS + 1:
-        raise _too_large(filename, f"at most {MAX_ROWS:,} rows", f"{len(rows) - 1:,}")
-    return fmt, rows, formulas
+    sheet = read_sheet(
+        data,
+        filename,
+        max_bytes=max_bytes,
+        max_rows=MAX_ROWS,
+        max_cell=MAX_CELL,
+        max_columns=2 * max(len(ORGANISATION_COLUMNS), len(PARTICIPATION_COLUMNS)),
+        expected="a header row and one row per organisation or participation",
+    )
+    return sheet.format, sheet.rows, sheet.formulas
 
 
 class _Reader:
@@ -210,7 +203,7 @@ class _Reader:
                 (
                     number,
                     {
-                        c: _unescape(cells[i].strip()) if i < len(cells) else ""
+                        c: unescape_cell(cells[i].strip()) if i < len(cells) else ""
                         for c, i in columns.items()
                     },
                 )

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from ...core.errors import ValidationError
-from ...io._safe_text import FORMULA_PREFIXES
+from ...io.sheets import unescape_cell
 from .codes import check_codes
 from .nuts import region_info
 from .views import PriorityIn
@@ -175,36 +175,7 @@ class ImportReport(BaseModel):
         return not self.problems
 
 
-# ---------------------------------------------------------------------------------- cells
-
-
-def _escape(text: str) -> str:
-    """Text as written to a file: formula-like text quoted, reversibly (see the module)."""
-    if text.startswith(FORMULA_PREFIXES) or (
-        text.startswith("'") and text[1:].startswith((*FORMULA_PREFIXES, "'"))
-    ):
-        return "'" + text
-    return text
-
-
-def _unescape(text: str) -> str:
-    """The reverse of :func:`_escape`."""
-    if text.startswith("'") and text[1:].startswith((*FORMULA_PREFIXES, "'")):
-        return text[1:]
-    return text
-
-
-def _cell_text(value: Any) -> str:
-    """A cell's value as text: whole numbers without ``.0``, newlines as ``\\n``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+# ---------------------------------------------------------------------------------- columns
 
 
 def _column_key(name: str) -> str:
@@ -289,7 +260,8 @@ class RowReader:
                     "a formula cell: formulas are not run, and their last results not taken",
                 )
             cell = {
-                c: _unescape(cells[i].strip()) if i < len(cells) else "" for c, i in columns.items()
+                c: unescape_cell(cells[i].strip()) if i < len(cells) else ""
+                for c, i in columns.items()
             }
             draft = self.row(number, cell)
             if draft is not None:

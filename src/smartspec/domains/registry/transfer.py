@@ -7,7 +7,7 @@ columns are :data:`LAYOUT_COLUMNS`; only ``region_code``, ``strategy_period`` an
 ``docs/registry.md`` describes each column; ``docs/examples/priorities-example.csv`` is an
 example.
 
-Reading is bounded and never runs anything:
+Reading is bounded and never runs anything (:func:`smartspec.io.sheets.read_sheet`):
 
 - size: at most ``max_bytes`` bytes (default :data:`MAX_BYTES`), :data:`MAX_ROWS` data rows,
   :data:`MAX_CELL` characters a cell; a workbook whose parts expand too much (a zip bomb) is
@@ -33,15 +33,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
-from xml.etree import ElementTree
 
 from ...core.errors import ValidationError
-from ...io._limits import Limits, _check_zip
+from ...io.sheets import escape_cell, read_sheet
 from .layout import (
     CODE_COLUMNS,
     EXPECTED_COLUMNS,
@@ -55,8 +52,6 @@ from .layout import (
     PriorityDraft,
     RowReader,
     SetAside,
-    _cell_text,
-    _escape,
 )
 from .nuts import region_info
 
@@ -101,207 +96,6 @@ class _Views(Protocol):
 # ---------------------------------------------------------------------------------- reading
 
 
-def _too_large(name: str, expected: str, found: str) -> ValidationError:
-    return ValidationError(
-        "the file is too large to import",
-        where=f"file '{name}'",
-        expected=expected,
-        found=found,
-        fix="split the file into several smaller ones",
-    )
-
-
-def _load(path_or_bytes: str | Path | bytes, filename: str, max_bytes: int) -> bytes:
-    if isinstance(path_or_bytes, bytes | bytearray):
-        data = bytes(path_or_bytes)
-    else:
-        p = Path(path_or_bytes)
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            raise ValidationError(
-                "the file cannot be read",
-                where=f"file '{filename}'",
-                expected="a readable file",
-                found=f"{type(exc).__name__}: {exc}",
-            ) from None
-        if size > max_bytes:
-            raise _too_large(filename, f"at most {max_bytes:,} bytes", f"{size:,} bytes")
-        data = p.read_bytes()
-    if len(data) > max_bytes:
-        raise _too_large(filename, f"at most {max_bytes:,} bytes", f"{len(data):,} bytes")
-    if not data.strip():
-        raise ValidationError(
-            "the file is empty",
-            where=f"file '{filename}'",
-            expected=EXPECTED_COLUMNS,
-            found="no content",
-        )
-    return data
-
-
-def _format(data: bytes, filename: str) -> Literal["csv", "xlsx"]:
-    name = filename.lower()
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
-        raise ValidationError(
-            "the file is not an Excel workbook (.xlsx)",
-            where=f"file '{filename}'",
-            expected="an .xlsx workbook or a CSV file",
-            found="content that is not a zip archive (an old .xls, or a broken file)",
-            fix="save the sheet as .xlsx or as 'CSV UTF-8'",
-        )
-    return "csv"
-
-
-def _csv_rows(data: bytes, filename: str) -> list[list[str]]:
-    from ...io._csv import _encoding
-
-    encoding = _encoding(data[:65536], Path(filename))
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            "the file's text cannot be read",
-            where=f"file '{filename}'",
-            expected="text in UTF-8",
-            found=f"bytes that are not {encoding} at byte {exc.start}",
-            fix="save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8)",
-        ) from None
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows: list[list[str]] = []
-    limit = csv.field_size_limit()
-    try:
-        csv.field_size_limit(max(limit, 4 * MAX_CELL))
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(record)
-            if len(rows) > MAX_ROWS + 1:
-                raise _too_large(
-                    filename, f"at most {MAX_ROWS:,} priority rows", f"more than {MAX_ROWS:,}"
-                )
-    except csv.Error as exc:
-        raise ValidationError(
-            "the file cannot be read as CSV",
-            where=f"file '{filename}', line {len(rows) + 1}",
-            expected=f"fields separated by {delimiter!r}, text with quotes in double quotes",
-            found=str(exc),
-        ) from None
-    finally:
-        csv.field_size_limit(limit)
-    return [[_cell_text(c) for c in r] for r in rows]
-
-
-def _xml(part: bytes) -> bytes:
-    """An XML part of a workbook, refused when it declares a DOCTYPE (entities: never needed)."""
-    if b"<!DOCTYPE" in part[:4096].upper():
-        raise ValueError("a workbook part declares a DOCTYPE")
-    return part
-
-
-def _first_sheet_part(book: zipfile.ZipFile) -> str | None:
-    """The zip path of a workbook's first sheet (``xl/worksheets/sheet1.xml``), if found."""
-    try:
-        workbook = ElementTree.fromstring(_xml(book.read("xl/workbook.xml")))
-        rels = ElementTree.fromstring(_xml(book.read("xl/_rels/workbook.xml.rels")))
-    except (KeyError, ElementTree.ParseError):
-        return None
-    sheet = next((e for e in workbook.iter() if e.tag.endswith("}sheet")), None)
-    if sheet is None:
-        return None
-    rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-    for rel in rels.iter():
-        if rel.get("Id") == rid and rel.get("Target"):
-            target = str(rel.get("Target"))
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
-
-
-def _formula_cells(data: bytes) -> list[tuple[int, int]]:
-    """(row, column) of the first sheet's formula cells, both 1-based.
-
-    The sheet's XML is parsed as a stream (its size already held to the limits by the zip
-    check), with Python's expat parser, which expands no external entity; a part declaring a
-    DOCTYPE is refused.
-    """
-    found: list[tuple[int, int]] = []
-    with zipfile.ZipFile(io.BytesIO(data)) as book:
-        part = _first_sheet_part(book)
-        if part is None or part not in book.namelist():
-            return found
-        parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
-            events=("start", "end")
-        )
-        ref = ""
-        first = True
-        with book.open(part) as fh:
-            while chunk := fh.read(1 << 20):
-                parser.feed(_xml(chunk) if first else chunk)
-                first = False
-                for pair in parser.read_events():
-                    event, item = pair[0], pair[-1]
-                    if not isinstance(item, ElementTree.Element):
-                        continue
-                    elem = item
-                    tag = elem.tag.rsplit("}", 1)[-1]
-                    if event == "start" and tag == "c":
-                        ref = str(elem.get("r") or "")
-                    elif event == "start" and tag == "f":
-                        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-                        if m:
-                            col = 0
-                            for ch in m.group(1):
-                                col = col * 26 + ord(ch) - 64
-                            found.append((int(m.group(2)), col))
-                    elif event == "end" and tag == "row":
-                        elem.clear()
-        parser.close()
-    return found
-
-
-def _xlsx_rows(data: bytes, filename: str) -> tuple[list[list[str]], list[tuple[int, int]]]:
-    """The first sheet's rows as text (from row 1 of the sheet) and its formula cells."""
-    import tempfile
-
-    from python_calamine import CalamineWorkbook
-
-    tmp_name = Path(filename).name or "upload.xlsx"
-    limits = Limits.of(max_rows=MAX_ROWS, max_cells=MAX_ROWS * 2 * len(LAYOUT_COLUMNS))
-    # the project's zip-bomb check reads a path: the bytes go to a private temporary folder
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / tmp_name
-        p.write_bytes(data)
-        try:
-            _check_zip(p, limits)
-        except ValidationError as exc:
-            raise ValidationError(
-                exc.problem,
-                where=f"file '{filename}'",
-                expected=exc.expected,
-                found=exc.found,
-                fix=exc.fix,
-            ) from None
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if not book.sheet_names:
-            raise ValueError("the workbook has no sheets")
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        formulas = _formula_cells(data)
-    except ValidationError:
-        raise
-    except Exception as exc:  # calamine and the zip reader raise their own error types
-        raise ValidationError(
-            "the file cannot be read as an Excel workbook",
-            where=f"file '{filename}'",
-            expected="a readable .xlsx workbook",
-            found=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}",
-            fix="check that the file is complete, or save the sheet as 'CSV UTF-8'",
-        ) from None
-    return [[_cell_text(c) for c in r] for r in rows], formulas
-
-
 def read_priorities(
     path_or_bytes: str | Path | bytes,
     *,
@@ -342,17 +136,17 @@ def read_priorities(
     """
     if filename is None:
         filename = "upload" if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).name
-    data = _load(path_or_bytes, filename, max_bytes)
-    fmt = _format(data, filename)
-    formulas: list[tuple[int, int]] = []
-    if fmt == "xlsx":
-        rows, formulas = _xlsx_rows(data, filename)
-    else:
-        rows = _csv_rows(data, filename)
-    if len(rows) > MAX_ROWS + 1:
-        raise _too_large(filename, f"at most {MAX_ROWS:,} priority rows", f"{len(rows) - 1:,}")
-    reader = RowReader(filename, fmt, invalid_codes, language)
-    return reader.read(rows, formulas)
+    sheet = read_sheet(
+        path_or_bytes,
+        filename,
+        max_bytes=max_bytes,
+        max_rows=MAX_ROWS,
+        max_cell=MAX_CELL,
+        max_columns=2 * len(LAYOUT_COLUMNS),
+        expected=EXPECTED_COLUMNS,
+    )
+    reader = RowReader(filename, sheet.format, invalid_codes, language)
+    return reader.read(sheet.rows, sheet.formulas)
 
 
 # ---------------------------------------------------------------------------------- importing
@@ -507,7 +301,7 @@ def write_priorities(
         for column, scheme in CODE_COLUMNS.items():
             if scheme != "tag":
                 values[column] = "; ".join(p.codes.get(scheme, []))
-        rows.append([_escape(values[c]) for c in LAYOUT_COLUMNS])
+        rows.append([escape_cell(values[c]) for c in LAYOUT_COLUMNS])
     if format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
