@@ -21,7 +21,7 @@ PIP_QUIET ?= --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n 2
 
 .PHONY: run demo test test-suite quality test-peers test-latest latest-venv lock check-env lint venv install \
-	install-test system-deps clean
+	install-test system-deps report-deps clean
 
 # Debian packages the tests need: Chromium (browser tests) and PostgreSQL (the second database).
 # Installed with apt-get when missing (CI and developer machines run as root); elsewhere,
@@ -48,8 +48,21 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -r requirements-test.txt
 	touch $@
 
-install: $(STAMP)
-install-test: $(TEST_STAMP) system-deps
+# Debian packages the PDF reports need (WeasyPrint draws text with Pango) and a font to draw
+# with; installed with apt-get when missing and root, else `smartspec report --format pdf` says
+# which package is missing.
+report-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || ! fc-list 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing pango and fonts for the PDF reports (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "note: pango or fonts missing and not root: PDF reports (and their tests) are unavailable"; \
+	  fi; \
+	fi
+
+install: $(STAMP) report-deps
+install-test: $(TEST_STAMP) system-deps report-deps
 
 # Fails when the environment holds other versions than constraints.txt (a package installed by
 # hand, or a test-only package that moved a runtime dependency).
@@ -59,7 +72,7 @@ check-env: $(TEST_STAMP)
 # The main job: analyse a bundled real dataset, show a region's profile, then start the
 # platform (API + dashboard) on every bundled dataset; Ctrl-C stops it.
 # `make run PORT=8010` picks another port; HOST=0.0.0.0 listens on every address.
-run: $(STAMP)
+run: $(STAMP) report-deps
 	$(BIN)/smartspec datasets
 	$(BIN)/smartspec analyse --dataset nz-urban-industry --out $(OUT)
 	$(BIN)/smartspec profile --dataset nz-urban-industry --region Wellington

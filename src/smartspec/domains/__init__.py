@@ -155,4 +155,7 @@ DOMAINS: tuple[Domain, ...] = (
         pages="smartspec.domains.cooperation.pages:attach",
         commands=("smartspec.domains.cooperation.cli:cooperation",),
     ),
+    # DOMAIN monitoring
+    # DOMAIN review
+    # DOMAIN reports
 )
