@@ -222,6 +222,10 @@ def _fill(http, path: str, op: dict, dataset: str) -> list[str]:
             values[name] = [c["id"] for c in http.get("/api/v1/partners/chains").json()]
         elif name == "organisation_id":  # an organisation, and one that does not exist
             values[name] = ["1", "2147483647"]
+        elif name == "review_id":  # a peer review, and one that does not exist
+            values[name] = ["1", "2147483647"]
+        elif name in ("strategy_id", "indicator_id"):  # a monitoring record, and none
+            values[name] = ["1", "2147483647"]
         elif "enum" in schema:
             values[name] = [str(v) for v in schema["enum"]]
         else:

@@ -155,7 +155,35 @@ DOMAINS: tuple[Domain, ...] = (
         pages="smartspec.domains.cooperation.pages:attach",
         commands=("smartspec.domains.cooperation.cli:cooperation",),
     ),
-    # DOMAIN monitoring
-    # DOMAIN review
-    # DOMAIN reports
+    Domain(
+        name="monitoring",
+        summary="Monitoring of strategies: objectives, actions, output/result/context "
+        "indicators, targets, values (entered, imported, computed), progress.",
+        routers=(
+            "smartspec.domains.monitoring.api:router",
+            "smartspec.domains.monitoring.api_evaluation:router",
+        ),
+        pages="smartspec.domains.monitoring.pages:attach",
+        commands=("smartspec.domains.monitoring.cli:monitoring",),
+        migrations="smartspec.domains.monitoring.migrations",
+        start="smartspec.domains.monitoring.actions:on_start",
+    ),
+    Domain(
+        name="review",
+        summary="Peer review of strategies (draft, submitted, in review, completed) against the "
+        "RIS3 steps and the 2021 good-governance criteria, consolidated results, self-assessment.",
+        routers=("smartspec.domains.review.api:router",),
+        pages="smartspec.domains.review.pages:attach",
+        commands=("smartspec.domains.review.cli:review",),
+        migrations="smartspec.domains.review.migrations",
+    ),
+    Domain(
+        name="reports",
+        summary="The region report: evidence profile and validity caveats, declared priorities "
+        "and their coherence, monitoring progress, benchmark regions, peer-review results, as "
+        "HTML, PDF or xlsx.",
+        routers=("smartspec.domains.reports.api:router",),
+        pages="smartspec.domains.reports.pages:attach",
+        commands=("smartspec.domains.reports.cli:report",),
+    ),
 )

@@ -36,8 +36,9 @@ def test_migrations_create_the_schema(database_url: str) -> None:
         # the store's own revision, below the heads of the domains' branches
         assert str(store.revision()).split(",") == [
             "a0001_accounts",
+            "m001_monitoring",
             "o001_actors",
-            "r001_registry",
+            "v001_review",
         ]
         columns = {c["name"] for c in inspect(store.engine).get_columns("datasets")}
         assert {
@@ -57,8 +58,9 @@ def test_migrations_create_the_schema(database_url: str) -> None:
         Store(database_url).dispose()  # upgrading an up-to-date database is a no-op
         assert str(store.revision()).split(",") == [
             "a0001_accounts",
+            "m001_monitoring",
             "o001_actors",
-            "r001_registry",
+            "v001_review",
         ]
     finally:
         store.dispose()

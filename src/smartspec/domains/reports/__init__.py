@@ -1,0 +1,1 @@
+"""The region report: one document per region and dataset (HTML, PDF, Excel)."""

@@ -1,0 +1,1 @@
+"""Peer review of smart specialisation strategies and self-assessment (see ``docs/review.md``)."""
