@@ -1,4 +1,6 @@
-"""Shared helpers of every test folder: acting as an account of a given role.
+"""Shared helpers of every test folder: acting as an account of a given role, and a
+throwaway PostgreSQL server (``postgres_server``, ``postgres_url``) for the tests that run on
+both databases.
 
 Uploading and deleting datasets needs an account (``admin`` or ``editor`` to upload, ``admin``
 to delete). These fixtures create real accounts through the accounts service of the app under
@@ -16,8 +18,17 @@ password; the user and its token are made once and cached on the app object.
 
 from __future__ import annotations
 
+import glob
+import os
+import re
 import secrets
-from collections.abc import Callable, Iterable
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -76,6 +87,39 @@ def login_cookie(
     return SESSION_COOKIE, app.accounts.start_session(account)
 
 
+def signed_clients(
+    app: SmartSpecApp, who: dict[str, tuple[str, list[str]] | None], **client_kwargs: Any
+) -> Callable[[str], Any]:
+    """``get(name)``: a ``TestClient`` of ``app`` with its own cookies, signed in as ``who[name]``
+    (``(role, regions)``; ``None``: anonymous), made once per name; every call starts it in
+    English again (a test that asked for Spanish with ``?lang=es`` leaves its cookie)."""
+    made: dict[str, Any] = {}
+
+    def get(name: str) -> Any:
+        if name not in made:
+            client = app.client(raise_server_exceptions=True, **client_kwargs)
+            if who[name] is not None:
+                role, regions = who[name]  # type: ignore[misc]
+                client.cookies.set(*login_cookie(app, role, regions))
+            made[name] = client
+        jar = made[name].cookies.jar
+        for cookie in [c for c in jar if c.name == "smartspec_lang"]:
+            jar.clear(cookie.domain, cookie.path, cookie.name)
+        return made[name]
+
+    return get
+
+
+def csrf_of(client: Any, *pages: str) -> str:
+    """The CSRF token a browser gets with a form on the first of ``pages`` that has one (then
+    ``/login``); the client keeps the cookie."""
+    for page in (*pages, "/login"):
+        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get(page).text)
+        if found:
+            return found.group(1)
+    raise AssertionError("no CSRF token on the pages")
+
+
 @pytest.fixture(name="token_for", scope="session")
 def token_for_fixture() -> Callable[..., str]:
     """:func:`token_for`, as a fixture (usable from every test folder)."""
@@ -92,3 +136,129 @@ def as_role_fixture() -> Callable[..., Any]:
 def login_cookie_fixture() -> Callable[..., tuple[str, str]]:
     """:func:`login_cookie`, as a fixture."""
     return login_cookie
+
+
+# ------------------------------------------------------------------------------ PostgreSQL
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[dict[str, Any]]:
+    """A throwaway PostgreSQL server for this test session (skipped when not installed)."""
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL is not installed (no initdb): the PostgreSQL store tests need "
+            "it (Debian: apt-get install postgresql, or make system-deps)"
+        )
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install 'smartspec[postgres]')")
+    as_root = os.geteuid() == 0
+    prefix: list[str] = []
+    if as_root:
+        runuser = shutil.which("runuser")
+        try:
+            import pwd
+
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run PostgreSQL as")
+        if runuser is None:
+            pytest.skip("running as root without runuser to start PostgreSQL as 'postgres'")
+        prefix = [runuser, "-u", "postgres", "--"]
+    base = Path(tempfile.mkdtemp(prefix="smartspec-pg-", dir="/tmp"))
+    if as_root:
+        os.chown(base, pw.pw_uid, pw.pw_gid)
+    datadir = base / "data"
+    port = _free_port()
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    run = subprocess.run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if run.returncode != 0:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"initdb failed: {run.stderr.strip()[-300:]}")
+    opts = f"-p {port} -k {base} -c listen_addresses='' -c fsync=off"
+    start = subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            opts,
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if start.returncode != 0:
+        log = (base / "log").read_text() if (base / "log").exists() else start.stderr
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"PostgreSQL did not start: {log.strip()[-300:]}")
+    try:
+        yield {"host": str(base), "port": port, "user": "postgres"}
+    finally:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: dict[str, Any]) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server (dropped after the test)."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conninfo = (
+        f"host={postgres_server['host']} port={postgres_server['port']} "
+        f"user={postgres_server['user']} dbname=postgres"
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield (
+        f"postgresql+psycopg://{postgres_server['user']}@/{name}"
+        f"?host={postgres_server['host']}&port={postgres_server['port']}"
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from tests.conftest import csrf_of, signed_clients
 
 pytest.importorskip("fastapi")
 
@@ -39,33 +40,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def client_of(app: Any, login_cookie: Callable[..., tuple[str, str]]) -> Callable[[str], Any]:
+def client_of(app: Any) -> Callable[[str], Any]:
     """A client (own cookies) signed in as one of :data:`WHO`, in English."""
-    made: dict[str, Any] = {}
-
-    def get(name: str) -> Any:
-        if name not in made:
-            client = app.client(raise_server_exceptions=True, follow_redirects=False)
-            if WHO[name] is not None:
-                role, regions = WHO[name]  # type: ignore[misc]
-                client.cookies.set(*login_cookie(app, role, regions))
-            made[name] = client
-        jar = made[name].cookies.jar
-        for cookie in [c for c in jar if c.name == "smartspec_lang"]:
-            jar.clear(cookie.domain, cookie.path, cookie.name)
-        return made[name]
-
-    return get
+    return signed_clients(app, WHO, follow_redirects=False)
 
 
 def token(client: Any) -> str:
     """The CSRF token a browser gets with a form (the client keeps the cookie)."""
-    html = client.get("/login").text
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
-    if found is None:  # a signed-in account: the header's logout form has one
-        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/monitoring").text)
-    assert found is not None
-    return found.group(1)
+    return csrf_of(client, "/monitoring")
 
 
 def strategy_of(app: Any, region: str) -> Any:
@@ -379,6 +361,24 @@ def test_assumption_texts_match_the_method() -> None:
     from smartspec.domains.monitoring.pages_evaluation import ASSUMPTION_TEXTS
 
     assert tuple(ASSUMPTION_TEXTS) == tuple(ASSUMPTIONS)
+
+
+def test_caveats_are_said_in_the_page_language() -> None:
+    """The caveats' templates are the pages' msgids (the same texts, by key); in Spanish a
+    caveat is translated with its values, and one quoting English prose is marked as such."""
+    from smartspec.domains.monitoring.evaluation import NOTES, say
+    from smartspec.domains.monitoring.pages_evaluation import NOTE_TEXTS, spoken
+    from smartspec.services.web.i18n import translations
+
+    assert NOTE_TEXTS == NOTES
+    tr = translations("es")
+    said = spoken(
+        [say("missing-years", region="CZ02"), say("benchmark", note="few regions match")], tr
+    )
+    assert said[0] == {"text": tr.gettext(NOTES["missing-years"]) % {"region": "CZ02"},
+                       "english": False}  # fmt: skip
+    assert said[0]["text"] != say("missing-years", region="CZ02")["text"]  # translated
+    assert "CZ02" in said[0]["text"] and said[1]["english"] is True
 
 
 def test_evaluation_page_form_and_estimate(client_of: Any) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from tests.conftest import csrf_of, signed_clients
 
 pytest.importorskip("fastapi")
 
@@ -48,32 +49,14 @@ def app(
 
 
 @pytest.fixture(scope="module")
-def client_of(app: Any, login_cookie: Callable[..., Any]) -> Callable[[str], Any]:
+def client_of(app: Any) -> Callable[[str], Any]:
     """A client (own cookies) signed in as one of :data:`WHO`, in English."""
-    made: dict[str, Any] = {}
-
-    def get(name: str) -> Any:
-        if name not in made:
-            client = app.client(raise_server_exceptions=True)
-            if WHO[name] is not None:
-                role, regions = WHO[name]  # type: ignore[misc]
-                client.cookies.set(*login_cookie(app, role, regions))
-            made[name] = client
-        jar = made[name].cookies.jar
-        for cookie in [c for c in jar if c.name == "smartspec_lang"]:
-            jar.clear(cookie.domain, cookie.path, cookie.name)
-        return made[name]
-
-    return get
+    return signed_clients(app, WHO)
 
 
 def token(client: Any) -> str:
-    """The CSRF token a browser gets with a page (the client keeps the cookie)."""
-    for page in ("/reviews", "/login"):
-        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get(page).text)
-        if found:
-            return found.group(1)
-    raise AssertionError("no CSRF token on the pages")
+    """The CSRF token a browser gets with a form (the client keeps the cookie)."""
+    return csrf_of(client, "/reviews")
 
 
 def strategy_of(app: Any, region: str) -> int:

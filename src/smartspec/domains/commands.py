@@ -10,8 +10,9 @@ the ``smartspec`` command when it is imported, adding every domain's commands: a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -20,7 +21,16 @@ if TYPE_CHECKING:
     from smartspec.app import SmartSpecApp
     from smartspec.domains.accounts.rules import Account
 
-__all__ = ["acting", "acting_app", "echo_json", "open_app", "opened", "where"]
+__all__ = [
+    "acting",
+    "acting_app",
+    "echo_import",
+    "echo_json",
+    "import_file",
+    "open_app",
+    "opened",
+    "where",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,7 +110,61 @@ def echo_json(obj: Any) -> None:
     """
 
     def plain(o: Any) -> Any:
-        return o.model_dump(mode="json") if hasattr(o, "model_dump") else o
+        if hasattr(o, "model_dump"):
+            return o.model_dump(mode="json")
+        return o.to_dict() if hasattr(o, "to_dict") else o
 
     data = [plain(o) for o in obj] if isinstance(obj, list) else plain(obj)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_import(report: Any, summary: str, as_json: bool, extra: Iterable[str] = ()) -> None:
+    """Print an import's report: as JSON (``--json``, the API's answer), else the ``summary``
+    line, one line per problem (row, column, what was expected and found) and the ``extra``
+    lines; on stderr when the file has problems.
+
+    >>> from types import SimpleNamespace as R
+    >>> echo_import(R(ok=True, problems=[]), "f.csv: 2 row(s), 2 valid", False, ["a note"])
+    f.csv: 2 row(s), 2 valid
+      a note
+    """
+    if as_json:
+        echo_json(report)
+        return
+    err = not report.ok
+    click.echo(summary, err=err)
+    for p in report.problems:
+        click.echo(
+            f"  row {p.row}, column {p.column or '-'}: {p.message} (expected {p.expected}; "
+            f"found {p.found})",
+            err=err,
+        )
+    for line in extra:
+        click.echo(f"  {line}", err=err)
+
+
+def import_file(
+    app: SmartSpecApp, file: str, do: Callable[[bytes, str], Any], show: Callable[[Any], None]
+) -> None:
+    """Import FILE as a command does: refuse a file over the ``max_upload_mb`` setting (what
+    an upload may weigh), run ``do(content, filename)`` (the domain's all-or-nothing import)
+    and print its report with ``show``; when the import refuses the file, print the report of
+    every problem too, then raise the refusal (the command exits with its error)."""
+    from smartspec.core.errors import ValidationError
+
+    path = Path(file)
+    limit = int(float(app.settings["max_upload_mb"]) * 2**20)
+    size = path.stat().st_size
+    if size > limit:
+        raise click.ClickException(
+            f"{path.name} is {size:,} bytes; at most {limit:,} are read (the max_upload_mb "
+            "setting): split the file"
+        )
+    try:
+        report = do(path.read_bytes(), path.name)
+    except ValidationError as exc:
+        failed = getattr(exc, "report", None)
+        if failed is not None:
+            show(failed)
+        raise
+    show(report)

@@ -3,31 +3,13 @@ on a real app and database (SQLite)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from smartspec.app import SmartSpecApp
 from smartspec.domains.accounts.service import CLI_ACCOUNT
 from smartspec.domains.actors.actions import actors_of, import_organisations
-
-
-def _api_fixtures() -> Any:
-    """The API tests' conftest (its throwaway PostgreSQL server), loaded by path."""
-    path = Path(__file__).parents[2] / "services" / "api" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_actors_api_conftest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_API = _api_fixtures()
-postgres_server = _API.postgres_server
-postgres_url = _API.postgres_url
 
 #: Three projects, CORDIS layout (one row per participant):
 #: p1 = A (MX, HES) + B (ES, PRC) + C (DE, HES); p2 = B + D (FR, PUB);

@@ -3,7 +3,6 @@ asks for both), and the accounts of each role."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,21 +11,6 @@ import pytest
 
 from smartspec.domains.registry.service import Registry
 from smartspec.store import Store, sqlite_url
-
-
-def _api_fixtures() -> Any:
-    """The API tests' conftest (its throwaway PostgreSQL server), loaded by path."""
-    path = Path(__file__).parents[2] / "services" / "api" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_registry_api_conftest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_API = _api_fixtures()
-postgres_server = _API.postgres_server
-postgres_url = _API.postgres_url
 
 
 @pytest.fixture

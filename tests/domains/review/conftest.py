@@ -4,12 +4,10 @@ the registry (a new one per review, since a strategy has one open review at a ti
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,21 +20,6 @@ from smartspec.domains.review.actions import reviews_of
 from smartspec.domains.review.rubric import rubric
 from smartspec.domains.review.service import Reviews
 from smartspec.domains.review.views import ReviewView
-
-
-def _api_fixtures() -> Any:
-    """The API tests' conftest (its throwaway PostgreSQL server), loaded by path."""
-    path = Path(__file__).parents[2] / "services" / "api" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_review_api_conftest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_API = _api_fixtures()
-postgres_server = _API.postgres_server
-postgres_url = _API.postgres_url
 
 #: The region under review.
 REGION = "CZ064"

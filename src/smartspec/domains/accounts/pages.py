@@ -44,9 +44,8 @@ from smartspec.core.errors import SmartSpecError
 from smartspec.domains.errors import AuthenticationRequiredError, TooManyAttemptsError
 from smartspec.services.api.deps import SESSION_COOKIE, current_account
 from smartspec.services.api.security import CSRF_FIELD
-from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
-from smartspec.services.web.pages_base import ERROR_TITLES, PageRoute, add_pages, localised
+from smartspec.services.web.pages_base import PageRoute, add_pages
 
 from .rules import ROLES, Account, require_role
 from .service import MAX_PASSWORD, MIN_PASSWORD
@@ -202,21 +201,6 @@ class AccountPages:
         refusal: Response | None = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
         return refusal
 
-    def _error(self, request: Request, exc: SmartSpecError) -> tuple[int, dict[str, Any], str]:
-        """The status, the error object (with its meaning in the page language) and the title
-        of a service error, as the error page shows them."""
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        title = tr.gettext(ERROR_TITLES.get(str(body.get("type")), N_("Something went wrong")))
-        return status, localised(body, tr), title
-
-    def _error_page(self, request: Request, exc: SmartSpecError) -> Response:
-        status, body, _title = self._error(request, exc)
-        return self.board.error(request, ApiError(status, body))
-
     def _done(self, request: Request) -> str | None:
         key = request.query_params.get("done", "")
         return (
@@ -339,7 +323,7 @@ class AccountPages:
         tokens = await run_in_threadpool(accounts.list_tokens, who, who.name)
         context: dict[str, Any] = {"error": None, "error_title": None}
         if isinstance(error, SmartSpecError):
-            status, body, title = self._error(request, error)
+            status, body, title = self.board.service_error(request, error)
             context.update(error=body, error_title=title)
         elif error is not None:
             tr = translations(self.board.language(request))
@@ -451,11 +435,11 @@ class AccountPages:
             users = await run_in_threadpool(accounts.list_users, who)
             events = await run_in_threadpool(accounts.events, who)
         except SmartSpecError as exc:
-            return self._error_page(request, exc)
+            return self.board.fail(request, exc)
         status = 200
         context: dict[str, Any] = {"error": None, "error_title": None}
         if error is not None:
-            status, body, title = self._error(request, error)
+            status, body, title = self.board.service_error(request, error)
             context = {"error": body, "error_title": title}
         response = self.board.render(
             request,
@@ -497,7 +481,7 @@ class AccountPages:
             )
         except SmartSpecError as exc:
             if exc.code == "forbidden":
-                return self._error_page(request, exc)
+                return self.board.fail(request, exc)
             return await self.users_page(request, who, error=exc, form=fields)
         return RedirectResponse("/admin/users?done=added", status_code=303)
 
@@ -518,7 +502,7 @@ class AccountPages:
             )
         except SmartSpecError as exc:
             if exc.code == "forbidden":
-                return self._error_page(request, exc)
+                return self.board.fail(request, exc)
             return await self.users_page(request, who, error=exc)
         return RedirectResponse("/admin/users?done=granted", status_code=303)
 
@@ -538,7 +522,7 @@ class AccountPages:
             )
         except SmartSpecError as exc:
             if exc.code == "forbidden":
-                return self._error_page(request, exc)
+                return self.board.fail(request, exc)
             return await self.users_page(request, who, error=exc)
         return RedirectResponse("/admin/users?done=revoked-user", status_code=303)
 

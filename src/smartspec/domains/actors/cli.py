@@ -14,12 +14,11 @@ role and region grants apply).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
-from smartspec.domains.commands import acting, acting_app, echo_json
+from smartspec.domains.commands import acting, acting_app, echo_import, echo_json, import_file
 
 from . import actions
 from .helix import HELICES, TYPES, UNKNOWN
@@ -186,52 +185,31 @@ def import_command(
 ) -> None:
     """Import organisations (or participations) from FILE, CSV or Excel: all rows, or none.
     Every problem is listed by row and column."""
-    from smartspec.core.errors import ValidationError
-
-    path = Path(file)
     with acting_app(data_dir, database_url, as_user) as (app, actor):
-        limit = int(float(app.settings["max_upload_mb"]) * 2**20)
-        if path.stat().st_size > limit:
-            raise click.ClickException(
-                f"{path.name} is {path.stat().st_size:,} bytes; at most {limit:,} are read "
-                "(the max_upload_mb setting): split the file"
-            )
-        try:
-            report = actions.import_organisations(
+        import_file(
+            app,
+            file,
+            lambda content, name: actions.import_organisations(
                 app,
                 actor,
-                path.read_bytes(),
-                path.name,
+                content,
+                name,
                 kind="participations" if participations else "organisations",
                 dry_run=dry_run,
-            )
-        except ValidationError as exc:
-            failed = getattr(exc, "report", None)
-            if failed is not None:
-                _print_report(failed, as_json)
-            raise
-    _print_report(report, as_json)
+            ),
+            lambda report: _print_report(report, as_json),
+        )
 
 
 def _print_report(report: Any, as_json: bool) -> None:
-    if as_json:
-        echo_json(report)
-        return
-    err = not report.ok
-    click.echo(
+    summary = (
         f"{report.file}: {report.rows} row(s), {report.valid} valid, {len(report.problems)} "
         f"problem(s); organisations {report.organisations_new} new, "
         f"{report.organisations_updated} updated; participations {report.participations_new} "
         f"new, {report.participations_known} already stored"
-        + (" (dry run: nothing stored)" if report.dry_run else ""),
-        err=err,
+        + (" (dry run: nothing stored)" if report.dry_run else "")
     )
-    for p in report.problems:
-        click.echo(
-            f"  row {p.row}, column {p.column or '-'}: {p.message} (expected {p.expected}; "
-            f"found {p.found})",
-            err=err,
-        )
+    echo_import(report, summary, as_json)
 
 
 @actors.command("load-example")

@@ -21,7 +21,7 @@ visitor to the login page and answers 403 to an account that may not write.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -33,9 +33,9 @@ from smartspec.domains.accounts.pages import login_url
 from smartspec.domains.accounts.rules import Account, can_edit_region
 from smartspec.domains.errors import EditConflictError, ForbiddenError, UnknownRecordError
 from smartspec.services.api.security import CSRF_FIELD
-from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
 from smartspec.services.web.pages_base import ERROR_TITLES, PageRoute, add_pages, localised
+from smartspec.services.web.record_pages import Names, RecordPages
 
 from . import actions, partners
 from .helix import HELICES, TYPES, UNKNOWN
@@ -88,63 +88,26 @@ def _field(form: Any, key: str, limit: int = 20_000) -> str:
     return value if isinstance(value, str) and len(value) <= limit else ""
 
 
-class ActorsPages:
-    """The actors pages of one dashboard."""
+class ActorsPages(RecordPages):
+    """The actors pages of one dashboard (the shared part: :class:`RecordPages`)."""
+
+    NAMES: ClassVar[Names] = {
+        "helix_names": HELIX_NAMES,
+        "type_names": TYPE_NAMES,
+        "measure_names": MEASURE_NAMES,
+    }
+    DONE = DONE
 
     def __init__(self, board: DashboardBase, app: SmartSpecApp) -> None:
-        self.board = board
-        self.app = app
+        super().__init__(board, app)
         self.actors = actions.actors_of(app)
 
+    def may_write(self, who: Account, region: str | None, action: str, **rule: Any) -> None:
+        """The organisation registry's rule (:func:`.service.require_editor`): an organisation
+        without a region is changed by the editors of its country (``rule["country"]``)."""
+        require_editor(who, region, action, country=rule.get("country"))
+
     # ------------------------------------------------------------------ shared
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        status, body = error_body(exc, server_paths(request.app))
-        return self.board.error(request, ApiError(status, body))
-
-    def _render(self, request: Request, template: str, **context: Any) -> Response:
-        tr = translations(self.board.language(request))
-        key = request.query_params.get("done", "")
-        response = self.board.render(
-            request,
-            template,
-            helix_names={k: tr.gettext(v) for k, v in HELIX_NAMES.items()},
-            type_names={k: tr.gettext(v) for k, v in TYPE_NAMES.items()},
-            measure_names={k: tr.gettext(v) for k, v in MEASURE_NAMES.items()},
-            done=tr.gettext(DONE[key]) if key in DONE else None,
-            **context,
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    def _writer(
-        self,
-        request: Request,
-        back: str,
-        region: str | None,
-        action: str,
-        country: str | None = None,
-    ) -> Account | Response:
-        who = self.board.page_account(request)
-        if who is None:
-            return RedirectResponse(login_url(back), status_code=303)
-        try:
-            require_editor(who, region, action, country=country)
-        except SmartSpecError as exc:
-            return self._fail(request, exc)
-        return who
-
-    async def _posted(
-        self, request: Request, back: str, region: str | None, action: str
-    ) -> tuple[Any, Account | Response]:
-        form = await request.form()
-        refused: Response | None = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
-        if refused is not None:
-            return form, refused
-        return form, self._writer(request, back, region, action)
-
     # ------------------------------------------------------------------ list
     async def browse(self, request: Request) -> Response:
         """``GET /actors``."""
@@ -164,14 +127,14 @@ class ActorsPages:
             )
             counts = await run_in_threadpool(self.actors.counts, who)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         given = {k: v for k, v in filters.items() if v}
         pages = max(1, -(-result.total // PAGE_SIZE))
 
         def url(n: int) -> str:
             return "/actors?" + urlencode({**given, "page": n})
 
-        return self._render(
+        return self.render(
             request,
             "actors/organisations.html",
             result=result,
@@ -216,11 +179,11 @@ class ActorsPages:
                 top=10,
             )
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         may_edit = who is not None and (
             can_edit_region(who, view.region) if view.region else who.role in ("admin", "editor")
         )
-        return self._render(
+        return self.render(
             request,
             "actors/organisation.html",
             o=view,
@@ -284,7 +247,7 @@ class ActorsPages:
 
             status, raw = error_body(error, server_paths(request.app))
             body = localised(raw, tr)
-        return self._render(
+        return self.render(
             request,
             "actors/form.html",
             status=status,
@@ -304,21 +267,21 @@ class ActorsPages:
 
     async def new_form(self, request: Request) -> Response:
         """``GET /actors/new``."""
-        who = self._writer(request, "/actors/new", None, "adding an organisation")
+        who = self.writer(request, "/actors/new", None, "adding an organisation")
         if not isinstance(who, Account):
             return who
         return self._form(request, self._values())
 
     async def create(self, request: Request) -> Response:
         """``POST /actors/new``."""
-        form, who = await self._posted(request, "/actors/new", None, "adding an organisation")
+        form, who = await self.posted(request, "/actors/new", None, "adding an organisation")
         if not isinstance(who, Account):
             return who
         values = {k: _field(form, k) for k in (*_FIELDS, "version")}
         try:
             view = await run_in_threadpool(self.actors.create, who, self._data(values))
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             return self._form(request, values, error=exc)
         return RedirectResponse(f"/actors/{view.id}?done=created", status_code=303)
@@ -330,7 +293,7 @@ class ActorsPages:
         try:
             return await run_in_threadpool(self.actors.get, viewer, organisation_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
 
     async def edit_form(self, request: Request, organisation_id: int) -> Response:
         """``GET /actors/{id}/edit``."""
@@ -338,7 +301,9 @@ class ActorsPages:
         view = await self._stored(request, organisation_id, back)
         if isinstance(view, Response):
             return view
-        who = self._writer(request, back, view.region, "changing an organisation", view.country)
+        who = self.writer(
+            request, back, view.region, "changing an organisation", country=view.country
+        )
         if not isinstance(who, Account):
             return who
         return self._form(request, self._values(view), o=view)
@@ -353,7 +318,9 @@ class ActorsPages:
         view = await self._stored(request, organisation_id, back)
         if isinstance(view, Response):
             return view
-        who = self._writer(request, back, view.region, "changing an organisation", view.country)
+        who = self.writer(
+            request, back, view.region, "changing an organisation", country=view.country
+        )
         if not isinstance(who, Account):
             return who
         values = {k: _field(form, k) for k in (*_FIELDS, "version")}
@@ -363,7 +330,7 @@ class ActorsPages:
                 self.actors.update, who, organisation_id, self._data(values), version=version
             )
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             return self._form(request, values, o=view, error=exc)
         return RedirectResponse(f"/actors/{organisation_id}?done=saved", status_code=303)
@@ -378,7 +345,9 @@ class ActorsPages:
         view = await self._stored(request, organisation_id, back)
         if isinstance(view, Response):
             return view
-        who = self._writer(request, back, view.region, "deleting an organisation", view.country)
+        who = self.writer(
+            request, back, view.region, "deleting an organisation", country=view.country
+        )
         if not isinstance(who, Account):
             return who
         text = _field(form, "version", 12)
@@ -387,16 +356,16 @@ class ActorsPages:
                 self.actors.delete, who, organisation_id, version=int(text) if text.isdigit() else 0
             )
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         return RedirectResponse("/actors?done=deleted", status_code=303)
 
     # ------------------------------------------------------------------ import
     async def import_form(self, request: Request) -> Response:
         """``GET /actors/import``."""
-        who = self._writer(request, "/actors/import", None, "importing organisations")
+        who = self.writer(request, "/actors/import", None, "importing organisations")
         if not isinstance(who, Account):
             return who
-        return self._render(
+        return self.render(
             request,
             "actors/import.html",
             csrf_token=self.board.csrf_token(request),
@@ -407,7 +376,7 @@ class ActorsPages:
 
     async def import_file(self, request: Request) -> Response:
         """``POST /actors/import`` (multipart: ``file``, ``kind``, ``dry_run``)."""
-        form, who = await self._posted(request, "/actors/import", None, "importing organisations")
+        form, who = await self.posted(request, "/actors/import", None, "importing organisations")
         if not isinstance(who, Account):
             return who
         upload = form.get("file")
@@ -424,7 +393,7 @@ class ActorsPages:
         tr = translations(self.board.language(request))
         if upload is None or isinstance(upload, str) or not upload.filename:
             context["error"] = {"local": True, "message": tr.gettext("Choose a file to import.")}
-            return self._render(request, "actors/import.html", status=400, **context)
+            return self.render(request, "actors/import.html", status=400, **context)
         data = await upload.read()
         try:
             report = await run_in_threadpool(
@@ -437,16 +406,16 @@ class ActorsPages:
                 dry_run=dry_run,
             )
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             from smartspec.services.api.errors import error_body
             from smartspec.services.api.security import server_paths
 
             status, body = error_body(exc, server_paths(request.app))
             context.update(report=getattr(exc, "report", None), error=localised(body, tr))
-            return self._render(request, "actors/import.html", status=status, **context)
+            return self.render(request, "actors/import.html", status=status, **context)
         context["report"] = report
-        return self._render(request, "actors/import.html", **context)
+        return self.render(request, "actors/import.html", **context)
 
     # ------------------------------------------------------------------ network
     async def network(self, request: Request) -> Response:
@@ -473,7 +442,7 @@ class ActorsPages:
                 top=top,
             )
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         tr = translations(self.board.language(request))
         heaviest = max((e.weight for e in view.edges), default=1)
         if level == "org":
@@ -518,7 +487,7 @@ class ActorsPages:
             groups=[g for g in order if g in set(group.values())],
             labels=12,
         )
-        return self._render(
+        return self.render(
             request,
             "actors/network.html",
             view=view,
@@ -544,12 +513,10 @@ def _layout(view: Any) -> dict[str, tuple[float, float]]:
 
 
 def attach(api: FastAPI, dashboard: DashboardBase) -> None:
-    """Add the actors pages to ``api``; the domain's pages hook (``Domain(pages=...)``)."""
-    app = getattr(api.state, "smartspec", None)
-    if app is None:
+    """Add the actors pages to ``api``: the domain's pages hook (``Domain(pages=...)``)."""
+    pages = ActorsPages.made_for(api, dashboard)
+    if pages is None:
         return
-    pages = ActorsPages(dashboard, app)
-    api.state.actors_pages = pages
     one = "/actors/{organisation_id:int}"
     routes: list[PageRoute] = [
         ("/actors", pages.browse, ["GET"]),

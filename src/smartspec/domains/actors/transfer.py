@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from smartspec.core.errors import SmartSpecError, ValidationError
-from smartspec.domains.registry.layout import MAX_CELL, MAX_ROWS, ImportProblem
+from smartspec.domains.registry.layout import MAX_CELL, MAX_ROWS, ImportProblem, refuse_import
 from smartspec.io.sheets import read_sheet, unescape_cell
 
 from .helix import PARTICIPATION_COLUMNS
@@ -421,19 +421,8 @@ def import_records(
     else:
         organisations, links = _participation_rows(reader, records)
     report.valid = max(0, report.rows - len({p.row for p in report.problems if p.row > 1}))
-    if report.problems and not dry_run:
-        first = report.problems[0]
-        error = ValidationError(
-            f"the file has {len(report.problems)} problem(s): nothing was imported",
-            where=f"file '{filename}', row {first.row}"
-            + (f", column {first.column}" if first.column else ""),
-            expected=first.expected,
-            found=f"{first.found} ({first.message})",
-            fix="correct the rows the report lists and import the file again",
-            code="invalid.import",
-        )
-        error.report = report  # type: ignore[attr-defined]
-        raise error
+    if not dry_run:
+        refuse_import(report, filename)
     known = actors.known_sources([v["source_id"] for v, _ in organisations if v["source_id"]])
     if dry_run:
         new = sum(1 for v, _ in organisations if not v["source_id"] or v["source_id"] not in known)

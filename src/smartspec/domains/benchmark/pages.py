@@ -23,9 +23,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from smartspec.core.errors import SmartSpecError
-from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
-from smartspec.services.web.pages_base import PageRoute, add_pages, localised
+from smartspec.services.web.pages_base import PageRoute, add_pages
 
 from . import service
 from .views import BenchmarkView, ComparisonView
@@ -172,14 +171,6 @@ class BenchmarkPages:
         self.board = board
         self.app = app
 
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        return self.board.error(request, ApiError(status, localised(body, tr)))
-
     def _names(self, request: Request) -> dict[str, Any]:
         tr = translations(self.board.language(request))
         return {
@@ -196,7 +187,7 @@ class BenchmarkPages:
             try:
                 code = await run_in_threadpool(_page_region, region, q.get("measure"))
             except SmartSpecError as exc:
-                return self._fail(request, exc)
+                return self.board.fail(request, exc)
             keep = [(k, q[k]) for k in ("measure", "top", "dataset", "lang") if q.get(k)]
             url = f"/benchmark/{quote(code)}" + (f"?{urlencode(keep)}" if keep else "")
             return RedirectResponse(url, status_code=303)
@@ -236,7 +227,7 @@ class BenchmarkPages:
                 actor=self.board.page_account(request),
             )
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.board.fail(request, exc)
         comparison, problem = await run_in_threadpool(
             _comparison, view, (q.get("other") or "").strip()[:80]
         )

@@ -24,9 +24,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from smartspec.core.errors import SmartSpecError
-from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
-from smartspec.services.web.pages_base import PageRoute, add_pages, localised
+from smartspec.services.web.pages_base import PageRoute, add_pages
 
 from . import indicators as _indicators
 from . import monitor
@@ -322,14 +321,6 @@ class CooperationPages:
     def __init__(self, board: DashboardBase) -> None:
         self.board = board
 
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        return self.board.error(request, ApiError(status, localised(body, tr)))
-
     async def monitor(self, request: Request) -> Response:
         """``GET /cooperation``: the whole monitor of one country and programme."""
         q = request.query_params
@@ -345,7 +336,7 @@ class CooperationPages:
         try:
             data = await run_in_threadpool(_gather, country, programme, query)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.board.fail(request, exc)
         summary = data["summary"]
         charts: dict[str, Any] = {}
         spec = timeline_chart(

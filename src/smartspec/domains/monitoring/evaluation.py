@@ -69,6 +69,47 @@ ASSUMPTIONS: tuple[str, ...] = (
 )
 
 
+#: The caveats and notes an evaluation can carry, as templates of the values they name
+#: (``%(name)s``); the results give the English text and, in ``said``, each template's key and
+#: values, so that a page shows them in its language (:data:`.pages_evaluation.NOTE_TEXTS`,
+#: the same texts: a test checks that they match). Values marked as prose in :data:`PROSE`
+#: stay in English (they quote the data or another service).
+NOTES: dict[str, str] = {
+    "placebo": "one treated region: the p-value comes from %(n)s placebo estimates only (the "
+    "smallest possible is %(smallest)s)",
+    "proof": "an estimate is not a proof: check the event-study gaps before the start year",
+    "pretrend": "the gap trended before %(start)s (slope %(slope)s per year, p = %(p)s): "
+    "parallel trends are doubtful and the estimate is likely biased",
+    "two-pre": "only 2 pre years: the parallel-trends check cannot be tested (slope only)",
+    "data": "%(region)s: %(caveat)s",
+    "benchmark": "benchmark: %(note)s",
+    "structure-year": "the structural indicators are of 2017: a similarity measured after the "
+    "start year can reflect the strategy itself",
+    "left-out": "control %(region)s left out: %(reason)s",
+    "measured-as": "control %(region)s left out: it is measured as %(other)s",
+    "missing-years": "control %(region)s left out: values missing in some years",
+    "same-country": "controls in the same country as %(region)s (%(controls)s) share its "
+    "national policies: a national effect cancels out, a spillover biases the estimate",
+    "all-treated": "every EU region had a smart specialisation strategy in 2014-2020 (an "
+    "ex-ante conditionality of the ERDF): the controls are not untreated, so the estimate "
+    "compares this region's path with similar regions' under their own strategies",
+}
+#: The values of :data:`NOTES` that are English prose (the caveats of the data, the notes of
+#: the benchmark service, the reasons of a refusal).
+PROSE = frozenset({"caveat", "note", "reason"})
+
+
+def say(key: str, **values: Any) -> dict[str, Any]:
+    """One caveat or note: its template's ``key``, the ``values`` it names (as text) and its
+    English ``text``.
+
+    >>> say("missing-years", region="CZ02")["text"]
+    'control CZ02 left out: values missing in some years'
+    """
+    values = {k: str(v) for k, v in values.items()}
+    return {"key": key, "values": values, "text": NOTES[key] % values}
+
+
 @dataclass(frozen=True)
 class DidResult:
     """A difference-in-differences estimate with its checks (see the module)."""
@@ -86,6 +127,7 @@ class DidResult:
     placebo: dict[str, Any]
     assumptions: list[str] = field(default_factory=lambda: list(ASSUMPTIONS))
     caveats: list[str] = field(default_factory=list)
+    said: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (NaN as ``None``)."""
@@ -310,20 +352,24 @@ def did(
     p_value = (1 + larger) / (1 + len(placebos))
     rank = 1 + sum(abs(v) > abs(att) + 1e-12 for v in placebos.values())
     pretrend = _pretrend(gap, start)
-    caveats = [
-        f"one treated region: the p-value comes from {len(placebos)} placebo estimates only "
-        f"(the smallest possible is {1 / (1 + len(placebos)):.3f})",
-        "an estimate is not a proof: check the event-study gaps before the start year",
+    said = [
+        say("placebo", n=len(placebos), smallest=f"{1 / (1 + len(placebos)):.3f}"),
+        say("proof"),
     ]
     if pretrend["flagged"]:
-        caveats.append(
-            f"the gap trended before {start} (slope {pretrend['slope']:.4g} per year, "
-            f"p = {pretrend['p_value']:.3g}): parallel trends are doubtful and the estimate "
-            "is likely biased"
+        said.append(
+            say(
+                "pretrend",
+                start=start,
+                slope=f"{pretrend['slope']:.4g}",
+                p=f"{pretrend['p_value']:.3g}",
+            )
         )
     if pretrend["se"] is None:
-        caveats.append("only 2 pre years: the parallel-trends check cannot be tested (slope only)")
+        said.append(say("two-pre"))
     return DidResult(
+        said=said,
+        caveats=[s["text"] for s in said],
         treated=treated,
         start=start,
         controls=ctrl,
@@ -348,7 +394,6 @@ def did(
             "each control treated as if it had adopted the strategy, against the other "
             "controls (Abadie, Diamond & Hainmueller 2010)",
         },
-        caveats=caveats,
     )
 
 
@@ -398,7 +443,7 @@ def evaluate(
     require_reader(actor, bool(app.settings.get("public_read", True)), "evaluating a strategy")
     spec = check_spec(spec)
     first, code = _compute(app, spec, region)
-    notes: list[str] = [f"{region}: {c}" for c in first.caveats]
+    notes: list[dict[str, Any]] = [say("data", region=region, caveat=c) for c in first.caveats]
     chosen: list[dict[str, Any]] = []
     if isinstance(controls, int):
         from smartspec.domains.benchmark.service import MAX_TOP, similar_regions
@@ -419,12 +464,9 @@ def evaluate(
             actor=actor,
         )
         chosen = [{"region": i.region, "name": i.name, "score": i.score} for i in view.items]
-        notes += [f"benchmark: {n}" for n in view.notes]
+        notes += [say("benchmark", note=n) for n in view.notes]
         if measure == "structure":
-            notes.append(
-                "the structural indicators are of 2017: a similarity measured after the start "
-                "year can reflect the strategy itself"
-            )
+            notes.append(say("structure-year"))
         wanted = [c["region"] for c in chosen]
     else:
         wanted = [str(c).strip() for c in controls if str(c).strip()]
@@ -437,10 +479,10 @@ def evaluate(
         try:
             got, other = _compute(app, spec, item["region"])
         except (KeyError, ValidationError) as exc:
-            notes.append(f"control {item['region']} left out: {exc}")
+            notes.append(say("left-out", region=item["region"], reason=exc))
             continue
         if other == code or other in series:
-            notes.append(f"control {item['region']} left out: it is measured as {other}")
+            notes.append(say("measured-as", region=item["region"], other=other))
             continue
         series[other] = got.values
         used.append({**item, "region": other})
@@ -448,18 +490,11 @@ def evaluate(
     keep = [c for c in used if all(y in series[c["region"]] for y in years)]
     for c in used:
         if c not in keep:
-            notes.append(f"control {c['region']} left out: values missing in some years")
+            notes.append(say("missing-years", region=c["region"]))
     same = [c["region"] for c in keep if c["region"][:2] == code[:2]]
     if same:
-        notes.append(
-            f"controls in the same country as {code} ({', '.join(same)}) share its national "
-            "policies: a national effect cancels out, a spillover biases the estimate"
-        )
-    notes.append(
-        "every EU region had a smart specialisation strategy in 2014-2020 (an ex-ante "
-        "conditionality of the ERDF): the controls are not untreated, so the estimate compares "
-        "this region's path with similar regions' under their own strategies"
-    )
+        notes.append(say("same-country", region=code, controls=", ".join(same)))
+    notes.append(say("all-treated"))
     rows = [
         {"region": r, "year": y, "value": series[r][y]}
         for r in [code, *(c["region"] for c in keep)]
@@ -480,5 +515,6 @@ def evaluate(
             for r in [code, *(c["region"] for c in keep)]
         },
         "did": result.to_dict(),
-        "notes": notes,
+        "notes": [n["text"] for n in notes],
+        "said": notes,
     }

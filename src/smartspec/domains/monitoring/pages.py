@@ -182,15 +182,15 @@ class MonitoringPages(MonitoringForms, EvaluationPage):
         text = (q.get("year") or "").strip()
         year = int(text) if text.isdigit() and 1900 <= int(text) <= 2100 else None
         try:
-            strategies = await self._run(self.app.registry.list_strategies, who)
+            strategies = await self.run(self.app.registry.list_strategies, who)
             across = to_dict(
-                await self._run(
+                await self.run(
                     self.monitoring.progress_across_regions, who, year=year, starter_key=starter_key
                 )
             )
-            starters = to_dict(await self._run(self.monitoring.starter_set))
+            starters = to_dict(await self.run(self.monitoring.starter_set))
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         lang = self.board.language(request)
         rows = list(across.get("rows") or [])
         counts: dict[str, dict[str, int]] = dict(across.get("counts") or {})
@@ -208,7 +208,7 @@ class MonitoringPages(MonitoringForms, EvaluationPage):
             count_label=tr.gettext("Number of indicators"),
             status_label=tr.gettext("Progress status"),
         )
-        return self._render(
+        return self.render(
             request,
             "monitoring/overview.html",
             strategies=strategies,
@@ -248,9 +248,9 @@ class MonitoringPages(MonitoringForms, EvaluationPage):
         try:
             if not 0 < strategy_id < MAX_ID:
                 raise UnknownRecordError(f"there is no strategy {strategy_id}", where="id")
-            plan = to_dict(await self._run(self.monitoring.plan, who, strategy_id))
+            plan = to_dict(await self.run(self.monitoring.plan, who, strategy_id))
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         region = str(plan["strategy"].get("region") or "")
         may_edit = can_edit_region(who, region)
         context: dict[str, Any] = {}
@@ -262,7 +262,7 @@ class MonitoringPages(MonitoringForms, EvaluationPage):
             for i in indicators
             if (spec := indicator_chart(i, tr)) is not None
         }
-        return self._render(
+        return self.render(
             request,
             "monitoring/strategy.html",
             status=status,
@@ -284,7 +284,7 @@ class MonitoringPages(MonitoringForms, EvaluationPage):
 
         from . import compute
 
-        starters = to_dict(await self._run(self.monitoring.starter_set))
+        starters = to_dict(await self.run(self.monitoring.starter_set))
         try:
             catalogue = await self.board.services.call(pages_calls.catalogue)
             datasets = [
@@ -328,14 +328,14 @@ class MonitoringPages(MonitoringForms, EvaluationPage):
         try:
             if not 0 < indicator_id < MAX_ID:
                 raise UnknownRecordError(f"there is no indicator {indicator_id}", where="id")
-            ind = to_dict(await self._run(self.monitoring.indicator, who, indicator_id))
-            strategy = await self._run(self.app.registry.get_strategy, who, ind["strategy_id"])
+            ind = to_dict(await self.run(self.monitoring.indicator, who, indicator_id))
+            strategy = await self.run(self.app.registry.get_strategy, who, ind["strategy_id"])
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         may_edit = can_edit_region(who, ind["region"])
         spec = indicator_chart(ind, tr)
         targets = sorted(ind.get("targets") or [], key=lambda t: t["year"])
-        return self._render(
+        return self.render(
             request,
             "monitoring/indicator.html",
             status=status,
@@ -381,21 +381,10 @@ def _pick(text: Any, lang: str) -> str:
 
 
 def attach(api: FastAPI, dashboard: DashboardBase) -> None:
-    """Add the monitoring pages to ``api``; the domain's pages hook (``Domain(pages=...)``).
-
-    Parameters
-    ----------
-    api : fastapi.FastAPI
-        The application built by :func:`smartspec.services.api.create_api` (its
-        ``state.smartspec`` is the :class:`~smartspec.app.SmartSpecApp`).
-    dashboard : DashboardBase
-        The dashboard whose rendering the pages use.
-    """
-    app = getattr(api.state, "smartspec", None)
-    if app is None:
+    """Add the monitoring pages to ``api``: the domain's pages hook (``Domain(pages=...)``)."""
+    pages = MonitoringPages.made_for(api, dashboard)
+    if pages is None:
         return
-    pages = MonitoringPages(dashboard, app)
-    api.state.monitoring_pages = pages
     one = "/monitoring/strategies/{strategy_id:int}"
     ind = "/monitoring/indicators/{indicator_id:int}"
     routes: list[PageRoute] = [

@@ -8,22 +8,17 @@ editor) and :mod:`.pages_evaluation` (the difference-in-differences page).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from smartspec.core.errors import SmartSpecError
-from smartspec.domains.accounts.pages import login_url
-from smartspec.domains.accounts.rules import Account, can_edit_region
-from smartspec.domains.errors import ForbiddenError
-from smartspec.services.api.security import CSRF_FIELD
-from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
-from smartspec.services.web.pages_base import ERROR_TITLES, localised
+from smartspec.services.web.pages_base import ERROR_TITLES
+from smartspec.services.web.record_pages import Names, RecordPages
 
 from . import charts
+from .pages_names import KIND_NAMES, ORIGIN_NAMES, STATUS_NAMES, TARGET_KINDS
 from .progress import AT_RISK, ON_TRACK
 
 if TYPE_CHECKING:
@@ -43,27 +38,6 @@ __all__ = [
     "to_dict",
 ]
 
-#: The statuses of :func:`.progress.assess` in the page language.
-STATUS_NAMES = {
-    "on track": N_("on track"),
-    "at risk": N_("at risk"),
-    "off track": N_("off track"),
-    "not assessable": N_("not assessable"),
-}
-#: The kinds of indicator.
-KIND_NAMES = {
-    "output": N_("output indicator"),
-    "result": N_("result indicator"),
-    "context": N_("context indicator"),
-}
-#: Where a recorded value came from.
-ORIGIN_NAMES = {
-    "manual": N_("entered by hand"),
-    "import": N_("imported from a file"),
-    "computed": N_("computed from a dataset"),
-}
-#: The kinds of a point of the target trajectory.
-TARGET_KINDS = {"milestone": N_("interim milestone"), "target": N_("final target")}
 #: What a finished change says on the page it returns to (``?done=<key>``).
 DONE = {
     "objective": N_("The objective is added."),
@@ -120,8 +94,9 @@ def to_dict(view: Any) -> Any:
     return view
 
 
-class MonitoringBase:
-    """The shared part of the monitoring pages of one dashboard.
+class MonitoringBase(RecordPages):
+    """The shared part of the monitoring pages of one dashboard (and of every domain's record
+    pages: :class:`RecordPages`).
 
     Parameters
     ----------
@@ -134,47 +109,29 @@ class MonitoringBase:
     def __init__(self, board: DashboardBase, app: SmartSpecApp) -> None:
         from .actions import monitoring_of
 
-        self.board = board
-        self.app = app
+        super().__init__(board, app)
         self.monitoring = monitoring_of(app)
 
+    NAMES: ClassVar[Names] = {
+        "status_names": STATUS_NAMES,
+        "kind_names": KIND_NAMES,
+        "origin_names": ORIGIN_NAMES,
+        "target_kinds": TARGET_KINDS,
+    }
+    DONE = DONE
+
     # ------------------------------------------------------------------ calls, errors
-    async def _run(self, func: Any, *args: Any, **kwargs: Any) -> Any:
-        """``func(*args, **kwargs)`` in a worker thread (the services are synchronous)."""
-        return await run_in_threadpool(func, *args, **kwargs)
-
-    def _error(self, request: Request, exc: SmartSpecError) -> tuple[int, dict[str, Any]]:
-        """A service error's status and error object (its meaning in the page language)."""
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        return status, localised(body, tr)
-
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        """The error page of a service error."""
-        status, body = self._error(request, exc)
-        return self.board.error(request, ApiError(status, body))
-
     def _form_error(self, request: Request, exc: SmartSpecError) -> dict[str, Any]:
         """A refused form's error box: status, error object, title."""
         tr = translations(self.board.language(request))
-        status, body = self._error(request, exc)
+        status, body, _ = self.error(request, exc)
         title = tr.gettext(ERROR_TITLES.get(str(body.get("type")), NOT_SAVED))
         return {"status": status, "error": body, "title": title}
 
     # ------------------------------------------------------------------ rendering
     def names(self, request: Request) -> dict[str, Any]:
-        """The translated names every monitoring template uses."""
-        tr = translations(self.board.language(request))
-        return {
-            "status_names": {k: tr.gettext(v) for k, v in STATUS_NAMES.items()},
-            "status_icons": charts.STATUS_ICONS,
-            "kind_names": {k: tr.gettext(v) for k, v in KIND_NAMES.items()},
-            "origin_names": {k: tr.gettext(v) for k, v in ORIGIN_NAMES.items()},
-            "target_kinds": {k: tr.gettext(v) for k, v in TARGET_KINDS.items()},
-        }
+        """The translated names every monitoring template uses, and the status icons."""
+        return {**super().names(request), "status_icons": charts.STATUS_ICONS}
 
     def rule_text(self, request: Request, progress: dict[str, Any] | None) -> str:
         """The rule behind an indicator's status, in words of the page language."""
@@ -206,48 +163,7 @@ class MonitoringBase:
             "thresholds": thresholds,
         }
 
-    def _render(self, request: Request, template: str, **context: Any) -> Response:
-        tr = translations(self.board.language(request))
-        key = request.query_params.get("done", "")
-        response = self.board.render(
-            request,
-            template,
-            done=tr.gettext(DONE[key]) if key in DONE else None,
-            **self.names(request),
-            **context,
-        )
-        response.headers["Cache-Control"] = "no-store"  # live records, never cached
-        return response
-
     # ------------------------------------------------------------------ writes
-    def _refused(self, request: Request, form: Any) -> Response | None:
-        """The 403 answer of a form without a valid CSRF token, else ``None``."""
-        refusal: Response | None = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
-        return refusal
-
-    def _writer(self, request: Request, back: str, region: str, action: str) -> Account | Response:
-        """The signed-in account that may change ``region``'s monitoring; else a redirect to
-        the login page (coming back to ``back``), or the 403 error page."""
-        who = self.board.page_account(request)
-        if who is None:
-            return RedirectResponse(login_url(back), status_code=303)
-        if not can_edit_region(who, region):
-            return self._fail(
-                request,
-                ForbiddenError(
-                    f"{action} for region {region!r} is not allowed to the account {who.name!r}",
-                    expected="an administrator, or an editor granted this region",
-                    found=f"role {who.role}, regions granted: "
-                    + (", ".join(sorted(who.regions)) or "none"),
-                    fix="ask an administrator to grant the region",
-                ),
-            )
-        return who
-
-    async def _posted(self, request: Request) -> tuple[Any, Response | None]:
-        """A posted form, and the refusal of its CSRF token (checked before anything else)."""
-        form = await request.form()
-        return form, self._refused(request, form)
 
 
 def _formatter(lang: str) -> Any:

@@ -22,9 +22,10 @@ from smartspec.services.web.i18n import N_, translations
 from smartspec.services.web.pages_base import ERROR_TITLES, localised
 
 from . import charts
+from .evaluation import PROSE
 from .pages_common import MonitoringBase
 
-__all__ = ["ASSUMPTION_TEXTS", "EvaluationPage", "event_rows"]
+__all__ = ["ASSUMPTION_TEXTS", "NOTE_TEXTS", "EvaluationPage", "event_rows", "spoken"]
 
 #: The assumptions of :data:`.evaluation.ASSUMPTIONS`, for translation (the same texts: a test
 #: checks that they match).
@@ -44,6 +45,59 @@ ASSUMPTION_TEXTS = (
         "is judged against placebo estimates for the controls only."
     ),
 )
+#: The caveats and notes of :data:`.evaluation.NOTES`, for translation (the same texts, by
+#: key: a test checks that they match).
+NOTE_TEXTS = {
+    "placebo": N_(
+        "one treated region: the p-value comes from %(n)s placebo estimates only (the "
+        "smallest possible is %(smallest)s)"
+    ),
+    "proof": N_("an estimate is not a proof: check the event-study gaps before the start year"),
+    "pretrend": N_(
+        "the gap trended before %(start)s (slope %(slope)s per year, p = %(p)s): parallel "
+        "trends are doubtful and the estimate is likely biased"
+    ),
+    "two-pre": N_("only 2 pre years: the parallel-trends check cannot be tested (slope only)"),
+    "data": N_("%(region)s: %(caveat)s"),
+    "benchmark": N_("benchmark: %(note)s"),
+    "structure-year": N_(
+        "the structural indicators are of 2017: a similarity measured after the start year can "
+        "reflect the strategy itself"
+    ),
+    "left-out": N_("control %(region)s left out: %(reason)s"),
+    "measured-as": N_("control %(region)s left out: it is measured as %(other)s"),
+    "missing-years": N_("control %(region)s left out: values missing in some years"),
+    "same-country": N_(
+        "controls in the same country as %(region)s (%(controls)s) share its national "
+        "policies: a national effect cancels out, a spillover biases the estimate"
+    ),
+    "all-treated": N_(
+        "every EU region had a smart specialisation strategy in 2014-2020 (an ex-ante "
+        "conditionality of the ERDF): the controls are not untreated, so the estimate compares "
+        "this region's path with similar regions' under their own strategies"
+    ),
+}
+
+
+def spoken(said: list[dict[str, Any]], tr: Any) -> list[dict[str, Any]]:
+    """The caveats and notes of an evaluation in the page language: ``text``, and ``english``
+    when part of it quotes English prose (the data's caveats, the benchmark's notes).
+
+    >>> from gettext import NullTranslations
+    >>> spoken([{"key": "missing-years", "values": {"region": "CZ02"}}], NullTranslations())
+    [{'text': 'control CZ02 left out: values missing in some years', 'english': False}]
+    """
+    out = []
+    for s in said:
+        values = s.get("values") or {}
+        template = NOTE_TEXTS.get(str(s.get("key")))
+        if template is None:
+            out.append({"text": str(s.get("text", "")), "english": True})
+            continue
+        out.append({"text": tr.gettext(template) % values, "english": bool(PROSE & set(values))})
+    return out
+
+
 #: Fewest and most control regions the form takes (:data:`benchmark.service.MAX_TOP`).
 CONTROLS = (2, 30)
 
@@ -159,7 +213,7 @@ class EvaluationPage(MonitoringBase):
             )
             if spec_chart is not None:
                 chart_specs["event"] = spec_chart
-        return self._render(
+        return self.render(
             request,
             "monitoring/evaluation.html",
             status=status,
@@ -171,5 +225,9 @@ class EvaluationPage(MonitoringBase):
             result=result,
             problem=problem,
             assumptions=[tr.gettext(a) for a in ASSUMPTION_TEXTS],
+            said=spoken(
+                [*(result or {}).get("did", {}).get("said", []), *(result or {}).get("said", [])],
+                tr,
+            ),
             charts=chart_specs,
         )

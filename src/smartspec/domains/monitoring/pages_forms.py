@@ -17,7 +17,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from smartspec.core.errors import SmartSpecError, ValidationError
-from smartspec.domains.accounts.pages import login_url
 from smartspec.domains.accounts.rules import Account
 from smartspec.domains.errors import ForbiddenError, UnknownRecordError
 from smartspec.services.web.i18n import translations
@@ -170,20 +169,17 @@ class MonitoringForms(MonitoringBase):
     ) -> tuple[Any, Account | Response]:
         """The posted form and who may change the strategy's monitoring (CSRF token, login,
         the strategy, the grant: in this order), else the answer to send."""
-        form, refused = await self._posted(request)
-        if refused is not None:
-            return form, refused
-        back = f"/monitoring/strategies/{strategy_id}"
-        who = self.board.page_account(request)
-        if who is None:
-            return form, RedirectResponse(login_url(back), status_code=303)
+        form, who = await self.signed_post(request, f"/monitoring/strategies/{strategy_id}")
+        if not isinstance(who, Account):
+            return form, who
         try:
             if not 0 < strategy_id < MAX_ID:
                 raise UnknownRecordError(f"there is no strategy {strategy_id}", where="id")
-            strategy = await self._run(self.app.registry.get_strategy, who, strategy_id)
+            strategy = await self.run(self.app.registry.get_strategy, who, strategy_id)
+            self.may_write(who, strategy.region, action)
         except SmartSpecError as exc:
-            return form, self._fail(request, exc)
-        return form, self._writer(request, back, strategy.region, action)
+            return form, self.fail(request, exc)
+        return form, who
 
     async def _done_or_shown(
         self, request: Request, strategy_id: int, call: Any, done: str, values: dict[str, str]
@@ -191,9 +187,9 @@ class MonitoringForms(MonitoringBase):
         """Run ``call()``; back to the strategy page with ``done``, or the page again with the
         error box (403 as the error page)."""
         try:
-            await self._run(call)
+            await self.run(call)
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             problem = self._form_error(request, exc)
             return await self._strategy_page(
@@ -321,11 +317,11 @@ class MonitoringForms(MonitoringBase):
             )
         data = await upload.read()
         try:
-            report = await self._run(
+            report = await self.run(
                 self.monitoring.import_values, who, data, upload.filename, dry_run=dry_run
             )
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             problem = self._form_error(request, exc)
             tr = translations(self.board.language(request))
@@ -347,20 +343,17 @@ class MonitoringForms(MonitoringBase):
         """``POST /monitoring/indicators/{id}``: ``action`` ``value`` (``year``, ``value``,
         ``note``), ``delete-value`` (``year``), ``targets`` (``target_year_N``,
         ``target_value_N``, ``target_kind_N``) or ``delete`` (``version``)."""
-        form, refused = await self._posted(request)
-        if refused is not None:
-            return refused
         back = f"/monitoring/indicators/{indicator_id}"
-        who = self.board.page_account(request)
-        if who is None:
-            return RedirectResponse(login_url(back), status_code=303)
+        form, who = await self.signed_post(request, back)
+        if not isinstance(who, Account):
+            return who
         try:
             if not 0 < indicator_id < MAX_ID:
                 raise UnknownRecordError(f"there is no indicator {indicator_id}", where="id")
-            ind = await self._run(self.monitoring.indicator, who, indicator_id)
+            ind = await self.run(self.monitoring.indicator, who, indicator_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
-        writer = self._writer(request, back, ind.region, "changing an indicator")
+            return self.fail(request, exc)
+        writer = self.writer(request, back, ind.region, "changing an indicator")
         if not isinstance(writer, Account):
             return writer
         action = field(form, "action", 20)
@@ -402,9 +395,9 @@ class MonitoringForms(MonitoringBase):
             )
 
         try:
-            await self._run(call)
+            await self.run(call)
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             problem = self._form_error(request, exc)
             return await self._indicator_page(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,6 +40,31 @@ def _action_dict(row: ActionRow) -> dict[str, Any]:
         **{k: getattr(row, k) for k in _ACTION},
         "version": row.version,
     }
+
+
+def _update(
+    s: Session,
+    kind: str,
+    row: Any,
+    values: dict[str, Any],
+    version: int,
+    who: str | None,
+    as_dict: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """Write ``values`` on ``row`` (an objective or an action) as the version after
+    ``version``, with its history entry; nothing when nothing changes; 409 with both versions
+    when ``version`` is not the stored one."""
+    if row.version != version:
+        raise _stale(kind, as_dict(row), values, version)
+    changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
+    if changes:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.updated_at, row.updated_by = repo.now(), who
+        s.flush()
+        repo.log(s, kind, row.id, row.version, who, "update", changes)
+    return as_dict(row)
 
 
 def _stale(
@@ -183,17 +209,7 @@ class PlanEdits(MonitoringCore):
             self._check_priority(actor, strategy, priority_id)
         with self.store.session() as s:
             row = self._objective(s, objective_id)
-            if row.version != version:
-                raise _stale("objective", _objective_dict(row), values, version)
-            changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
-            if changes:
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.version += 1
-                row.updated_at, row.updated_by = repo.now(), _name(actor)
-                s.flush()
-                repo.log(s, "objective", row.id, row.version, _name(actor), "update", changes)
-            return _objective_dict(row)
+            return _update(s, "objective", row, values, version, _name(actor), _objective_dict)
 
     def delete_objective(self, actor: Account | None, objective_id: int, *, version: int) -> None:
         """Delete an objective that has no action and no indicator left (409 otherwise, or when
@@ -250,17 +266,7 @@ class PlanEdits(MonitoringCore):
         }
         with self.store.session() as s:
             row = self._action(s, action_id)
-            if row.version != version:
-                raise _stale("action", _action_dict(row), values, version)
-            changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
-            if changes:
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.version += 1
-                row.updated_at, row.updated_by = repo.now(), _name(actor)
-                s.flush()
-                repo.log(s, "action", row.id, row.version, _name(actor), "update", changes)
-            return _action_dict(row)
+            return _update(s, "action", row, values, version, _name(actor), _action_dict)
 
     def delete_action(self, actor: Account | None, action_id: int, *, version: int) -> None:
         """Delete an action no indicator measures (409 otherwise, or on a stale ``version``)."""

@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from smartspec.core.errors import SmartSpecError, ValidationError
+from smartspec.core.errors import SmartSpecError
 from smartspec.domains.accounts.rules import can_edit_region
-from smartspec.domains.registry.layout import MAX_CELL, MAX_ROWS
+from smartspec.domains.registry.layout import MAX_CELL, MAX_ROWS, refuse_import
 from smartspec.io.sheets import read_sheet, unescape_cell
 
 from . import repo
@@ -158,19 +158,8 @@ def import_rows(
     known = service.known_values({i for i, _, _, _ in checked})
     report.updated = sum(1 for i, y, _, _ in checked if (i, y) in known)
     report.new = len(checked) - report.updated
-    if report.problems and not dry_run:
-        first = report.problems[0]
-        error = ValidationError(
-            f"the file has {len(report.problems)} problem(s): nothing was imported",
-            where=f"file '{filename}', row {first.row}"
-            + (f", column {first.column}" if first.column else ""),
-            expected=first.expected,
-            found=f"{first.found} ({first.message})",
-            fix="correct the rows the report lists and import the file again",
-            code="invalid.import",
-        )
-        error.report = report  # type: ignore[attr-defined]
-        raise error
+    if not dry_run:
+        refuse_import(report, filename)
     if dry_run:
         return report
     report.new, report.updated = service.store_values(actor, checked)

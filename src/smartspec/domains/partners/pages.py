@@ -106,7 +106,7 @@ class PartnersPages:
             try:
                 chain = service.example(example_id)
             except SmartSpecError as exc:  # an unknown example: the error page
-                return self._fail(request, exc)
+                return self.board.fail(request, exc)
         dataset = (q.get("dataset") or "").strip()[:400]
         if dataset not in ids:
             dataset = (chain.dataset if chain and chain.dataset in ids else None) or (
@@ -145,7 +145,7 @@ class PartnersPages:
                     where="the form",
                 )
             except SmartSpecError as exc:
-                status, problem = self._problem(request, exc)
+                status, problem = self.board.service_error(request, exc)[:2]
         # "Use this dataset" (pick=1) lists the new dataset's activities and evaluates nothing
         if stages and problem is None and chain is not None:
             labels = {
@@ -197,24 +197,6 @@ class PartnersPages:
             problem=problem,
             charts=charts,
         )
-
-    @staticmethod
-    def _body(request: Request, exc: SmartSpecError) -> tuple[int, dict[str, Any]]:
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        status, body = error_body(exc, server_paths(request.app))
-        return status, body
-
-    def _problem(self, request: Request, exc: SmartSpecError) -> tuple[int, dict[str, Any]]:
-        """A service error's status and error object, in the page language."""
-        status, body = self._body(request, exc)
-        return status, localised(body, translations(self.board.language(request)))
-
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        """The error page of a service error."""
-        status, body = self._body(request, exc)
-        return self.board.error(request, ApiError(status, body))
 
 
 def attach(api: FastAPI, dashboard: DashboardBase) -> None:

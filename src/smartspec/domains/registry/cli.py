@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from smartspec.domains.commands import acting, acting_app, echo_json
+from smartspec.domains.commands import acting, acting_app, echo_import, echo_json, import_file
 
 from . import actions
 
@@ -54,45 +54,33 @@ def import_command(
 ) -> None:
     """Import priorities from FILE (CSV or Excel, layout in docs/registry.md): all rows, or
     none. Every problem is listed by row and column."""
-    from smartspec.core.errors import ValidationError
 
     with acting_app(data_dir, database_url, as_user) as (app, actor):
-        try:
-            report = actions.import_priorities(
+        import_file(
+            app,
+            file,
+            lambda content, name: actions.import_priorities(
                 app,
                 actor,
-                Path(file).read_bytes(),
-                Path(file).name,
+                content,
+                name,
                 dry_run=dry_run,
                 invalid_codes="set-aside" if invalid_codes == "set-aside" else "refuse",
-            )
-        except ValidationError as exc:
-            failed = getattr(exc, "report", None)
-            if failed is not None:
-                _print_report(failed, as_json)
-            raise
-    _print_report(report, as_json)
+            ),
+            lambda report: _print_report(report, as_json),
+        )
 
 
 def _print_report(report: Any, as_json: bool) -> None:
-    if as_json:
-        echo_json(report)
-        return
-    err = not report.ok
-    click.echo(
+    summary = (
         f"{report.file}: {report.rows} row(s), {report.valid} valid, "
         f"{len(report.problems)} problem(s), {report.stored} stored"
-        + (" (dry run)" if report.dry_run else ""),
-        err=err,
+        + (" (dry run)" if report.dry_run else "")
     )
-    for p in report.problems:
-        click.echo(
-            f"  row {p.row}, column {p.column or '-'}: {p.message} (expected {p.expected}; "
-            f"found {p.found})",
-            err=err,
-        )
-    for a in report.set_aside:
-        click.echo(f"  row {a.row}: {a.scheme} code {a.code!r} set aside: {a.reason}", err=err)
+    set_aside = (
+        f"row {a.row}: {a.scheme} code {a.code!r} set aside: {a.reason}" for a in report.set_aside
+    )
+    echo_import(report, summary, as_json, set_aside)
 
 
 @priorities.command("export")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -143,6 +143,28 @@ class ImportProblem(BaseModel):
     expected: str
     found: str
     message: str
+
+
+def refuse_import(report: Any, filename: str) -> None:
+    """Refuse a whole import file when its ``report`` lists problems (all or nothing): the
+    :class:`~smartspec.core.errors.ValidationError` (``invalid.import``) names the first
+    problem, counts them all and carries the report (``error.report``) for the answer to show;
+    nothing when there is none. The registry's, the organisations' and the monitoring values'
+    imports refuse alike."""
+    if not report.problems:
+        return
+    first = report.problems[0]
+    error = ValidationError(
+        f"the file has {len(report.problems)} problem(s): nothing was imported",
+        where=f"file '{filename}', row {first.row}"
+        + (f", column {first.column}" if first.column else ""),
+        expected=first.expected,
+        found=f"{first.found} ({first.message})",
+        fix="correct the rows the report lists and import the file again",
+        code="invalid.import",
+    )
+    error.report = report  # type: ignore[attr-defined]
+    raise error
 
 
 class SetAside(BaseModel):

@@ -33,24 +33,23 @@ checkboxes; the checked ones are added to the NACE codes when the form is sent a
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
-from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from smartspec.core.errors import SmartSpecError
 from smartspec.domains.accounts.pages import login_url
-from smartspec.domains.accounts.rules import Account, can_edit_region, require_role
+from smartspec.domains.accounts.rules import Account, can_edit_region
 from smartspec.domains.errors import EditConflictError, ForbiddenError, UnknownRecordError
-from smartspec.services.api.security import CSRF_FIELD
 from smartspec.services.web.data import ApiError, ApiPending
-from smartspec.services.web.i18n import N_, Formatter, translations
-from smartspec.services.web.pages_base import ERROR_TITLES, PageRoute, add_pages, localised
+from smartspec.services.web.i18n import N_, translations
+from smartspec.services.web.pages_base import PageRoute, add_pages, localised
+from smartspec.services.web.record_pages import Names, RecordPages
 
 from . import actions, codes
+from .pages_names import CLASS_NAMES
 from .views import PriorityIn
 
 if TYPE_CHECKING:
@@ -74,13 +73,6 @@ SCHEME_NAMES = {
     "sdg": N_("Sustainable Development Goals"),
     "po": N_("Cohesion policy objectives"),
     "tag": N_("Tags"),
-}
-#: The coherence classes (:data:`.coherence.CLASSES`) in the page language.
-CLASS_NAMES = {
-    "evidence-backed": N_("evidence-backed"),
-    "emerging": N_("emerging"),
-    "weakly grounded": N_("weakly grounded"),
-    "not assessable": N_("not assessable"),
 }
 #: The actions of a history entry.
 ACTION_NAMES = {
@@ -143,8 +135,8 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-class RegistryPages:
-    """The registry's pages of one dashboard.
+class RegistryPages(RecordPages):
+    """The registry's pages of one dashboard (the shared part: :class:`RecordPages`).
 
     Parameters
     ----------
@@ -154,99 +146,8 @@ class RegistryPages:
         The application whose registry they call.
     """
 
-    def __init__(self, board: DashboardBase, app: SmartSpecApp) -> None:
-        self.board = board
-        self.app = app
-
-    # ------------------------------------------------------------------ shared
-    async def _run(self, func: Any, *args: Any, **kwargs: Any) -> Any:
-        """``func(*args, **kwargs)`` in a worker thread (the services are synchronous)."""
-        return await run_in_threadpool(func, *args, **kwargs)
-
-    def _error(self, request: Request, exc: SmartSpecError) -> tuple[int, dict[str, Any], str]:
-        """A service error's status, error object (with its meaning in the page language) and
-        title, as the error page shows them."""
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        title = tr.gettext(ERROR_TITLES.get(str(body.get("type")), N_("Something went wrong")))
-        return status, localised(body, tr), title
-
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        """The error page of a service error."""
-        status, body, _ = self._error(request, exc)
-        return self.board.error(request, ApiError(status, body))
-
-    def _render(self, request: Request, template: str, **context: Any) -> Response:
-        lang = self.board.language(request)
-        tr = translations(lang)
-        key = request.query_params.get("done", "")
-        response = self.board.render(
-            request,
-            template,
-            scheme_names={k: tr.gettext(v) for k, v in SCHEME_NAMES.items()},
-            class_names={k: tr.gettext(v) for k, v in CLASS_NAMES.items()},
-            done=tr.gettext(DONE[key]) if key in DONE else None,
-            when=lambda at: (
-                format_datetime(at, format="medium", locale=Formatter(lang).locale) if at else "–"
-            ),
-            **context,
-        )
-        response.headers["Cache-Control"] = "no-store"  # live records, never cached
-        return response
-
-    def _refused(self, request: Request, form: Any) -> Response | None:
-        """The 403 answer of a form without a valid CSRF token, else ``None``."""
-        refusal: Response | None = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
-        return refusal
-
-    def _writer(
-        self, request: Request, back: str, region: str | None, action: str
-    ) -> Account | Response:
-        """The signed-in account that may write (``region``'s records, or any region's when
-        ``None``: editors and administrators); else a redirect to the login page, or the 403
-        error page."""
-        who = self.board.page_account(request)
-        if who is None:
-            return RedirectResponse(login_url(back), status_code=303)
-        try:
-            if region is None:
-                require_role(who, ("admin", "editor"), action)
-            elif not can_edit_region(who, region):
-                raise ForbiddenError(
-                    f"{action} for region {region!r} is not allowed to the account {who.name!r}",
-                    expected="an administrator, or an editor granted this region",
-                    found=f"role {who.role}, regions granted: "
-                    + (", ".join(sorted(who.regions)) or "none"),
-                    fix="ask an administrator to grant the region",
-                )
-        except SmartSpecError as exc:
-            return self._fail(request, exc)
-        return who
-
-    async def _posted(
-        self, request: Request, back: str, region: str | None, action: str
-    ) -> tuple[Any, Account | Response]:
-        """A posted form and its writer: the CSRF token first, then the login and the grant."""
-        form = await request.form()
-        refused = self._refused(request, form)
-        if refused is not None:
-            return form, refused
-        return form, self._writer(request, back, region, action)
-
-    async def _signed_post(self, request: Request, back: str) -> tuple[Any, Account | Response]:
-        """A posted form and its signed-in sender (the grant is checked by the service): the
-        CSRF token first, then the login (a redirect to the login page without one)."""
-        form = await request.form()
-        refused = self._refused(request, form)
-        if refused is not None:
-            return form, refused
-        who = self.board.page_account(request)
-        if who is None:
-            return form, RedirectResponse(login_url(back), status_code=303)
-        return form, who
+    NAMES: ClassVar[Names] = {"scheme_names": SCHEME_NAMES, "class_names": CLASS_NAMES}
+    DONE = DONE
 
     # ------------------------------------------------------------------ search
     async def browse(self, request: Request) -> Response:
@@ -262,24 +163,24 @@ class RegistryPages:
             page = 1
         registry = self.app.registry
         try:
-            result = await self._run(
+            result = await self.run(
                 registry.search,
                 who,
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
                 **filters,
             )
-            regions = await self._run(registry.list_regions, who)
-            strategies = await self._run(registry.list_strategies, who)
+            regions = await self.run(registry.list_regions, who)
+            strategies = await self.run(registry.list_strategies, who)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         given = {k: v for k, v in filters.items() if v}
         pages = max(1, -(-result.total // PAGE_SIZE))
 
         def url(n: int) -> str:
             return "/priorities?" + urlencode({**given, "page": n})
 
-        return self._render(
+        return self.render(
             request,
             "registry/priorities.html",
             result=result,
@@ -302,18 +203,18 @@ class RegistryPages:
     async def priority(self, request: Request, priority_id: int) -> Response:
         """``GET /priorities/{id}``."""
         if not 0 < priority_id < MAX_ID:
-            return self._fail(request, _unknown(priority_id))
+            return self.fail(request, _unknown(priority_id))
         who = self.board.page_account(request)
         try:
-            view = await self._run(self.app.registry.get_priority, who, priority_id)
+            view = await self.run(self.app.registry.get_priority, who, priority_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         coded = {
             scheme: [(c, codes.title_of(scheme, c)) for c in items]
             for scheme, items in view.codes.items()
             if items and scheme in codes.SCHEMES
         }
-        return self._render(
+        return self.render(
             request,
             "registry/priority.html",
             p=view,
@@ -324,12 +225,12 @@ class RegistryPages:
     async def history(self, request: Request, priority_id: int) -> Response:
         """``GET /priorities/{id}/history``: every version, with restore buttons."""
         if not 0 < priority_id < MAX_ID:
-            return self._fail(request, _unknown(priority_id))
+            return self.fail(request, _unknown(priority_id))
         who = self.board.page_account(request)
         try:
-            changes = await self._run(self.app.registry.history, who, priority_id)
+            changes = await self.run(self.app.registry.history, who, priority_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         last = changes[-1].snapshot if changes else {}
         region = str(last.get("region") or "")
         tr = translations(self.board.language(request))
@@ -346,7 +247,7 @@ class RegistryPages:
             for c in reversed(changes)
         ]
         may_edit = can_edit_region(who, region)
-        return self._render(
+        return self.render(
             request,
             "registry/history.html",
             priority_id=priority_id,
@@ -362,9 +263,9 @@ class RegistryPages:
     async def restore(self, request: Request, priority_id: int) -> Response:
         """``POST /priorities/{id}/restore`` (``version``)."""
         if not 0 < priority_id < MAX_ID:
-            return self._fail(request, _unknown(priority_id))
+            return self.fail(request, _unknown(priority_id))
         back = f"/priorities/{priority_id}/history"
-        form, who = await self._signed_post(request, back)
+        form, who = await self.signed_post(request, back)
         if isinstance(who, Response):
             return who
         try:
@@ -372,9 +273,9 @@ class RegistryPages:
         except ValueError:
             version = 0
         try:
-            await self._run(self.app.registry.restore, who, priority_id, version)
+            await self.run(self.app.registry.restore, who, priority_id, version)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         return RedirectResponse(f"{back}?done=restored", status_code=303)
 
     # ------------------------------------------------------------------ the form
@@ -453,7 +354,7 @@ class RegistryPages:
     ) -> Response:
         """The new or edit form with ``values``; an error box, the stored version next to
         the visitor's after a conflict, and suggested codes, when given."""
-        strategies = await self._run(self.app.registry.list_strategies, who)
+        strategies = await self.run(self.app.registry.list_strategies, who)
         strategies = [
             s
             for s in strategies
@@ -467,11 +368,11 @@ class RegistryPages:
             context["conflict"] = {"current": current, "yours": self._data(values), "sent": values}
             values = {**values, "version": str(current.get("version") or values["version"])}
         elif error is not None:
-            status, body, _ = self._error(request, error)
+            status, body, _ = self.error(request, error)
             tr = translations(self.board.language(request))
             context.update(error=body, error_title=tr.gettext("The priority was not saved"))
         nace = set(split_codes(values["codes"]["nace"]))
-        return self._render(
+        return self.render(
             request,
             "registry/form.html",
             status=status,
@@ -488,7 +389,7 @@ class RegistryPages:
 
     async def new_form(self, request: Request) -> Response:
         """``GET /priorities/new``."""
-        who = self._writer(request, _here(request), None, "adding a priority")
+        who = self.writer(request, _here(request), None, "adding a priority")
         if not isinstance(who, Account):
             return who
         return await self._form_page(request, who, self._blank(request))
@@ -496,16 +397,16 @@ class RegistryPages:
     async def edit_form(self, request: Request, priority_id: int) -> Response:
         """``GET /priorities/{id}/edit``."""
         if not 0 < priority_id < MAX_ID:
-            return self._fail(request, _unknown(priority_id))
+            return self.fail(request, _unknown(priority_id))
         viewer = self.board.page_account(request)
         back = f"/priorities/{priority_id}/edit"
         if viewer is None:
             return RedirectResponse(login_url(back), status_code=303)
         try:
-            view = await self._run(self.app.registry.get_priority, viewer, priority_id)
+            view = await self.run(self.app.registry.get_priority, viewer, priority_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
-        who = self._writer(request, back, view.region, "changing a priority")
+            return self.fail(request, exc)
+        who = self.writer(request, back, view.region, "changing a priority")
         if not isinstance(who, Account):
             return who
         return await self._form_page(request, who, self._filled(view), priority=view)
@@ -516,12 +417,12 @@ class RegistryPages:
             return []
         lang = self.board.language(request)
         return list(
-            await self._run(actions.suggest, self.app, who, text[:20_000], language=lang, limit=10)
+            await self.run(actions.suggest, self.app, who, text[:20_000], language=lang, limit=10)
         )
 
     async def create(self, request: Request) -> Response:
         """``POST /priorities/new``: save, or suggest codes (``action=suggest``)."""
-        form, who = await self._posted(request, "/priorities/new", None, "adding a priority")
+        form, who = await self.posted(request, "/priorities/new", None, "adding a priority")
         if not isinstance(who, Account):
             return who
         values = self._read_form(form)
@@ -529,9 +430,9 @@ class RegistryPages:
             if _field(form, "action", 20) == "suggest":
                 found = await self._suggest(request, who, values)
                 return await self._form_page(request, who, values, suggestions=found)
-            view = await self._run(self.app.registry.create_priority, who, self._data(values))
+            view = await self.run(self.app.registry.create_priority, who, self._data(values))
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             return await self._form_page(request, who, values, error=exc)
         return RedirectResponse(f"/priorities/{view.id}?done=created", status_code=303)
@@ -539,16 +440,16 @@ class RegistryPages:
     async def update(self, request: Request, priority_id: int) -> Response:
         """``POST /priorities/{id}/edit``: save from ``version``, or suggest codes."""
         if not 0 < priority_id < MAX_ID:
-            return self._fail(request, _unknown(priority_id))
+            return self.fail(request, _unknown(priority_id))
         back = f"/priorities/{priority_id}/edit"
-        form, viewer = await self._signed_post(request, back)
+        form, viewer = await self.signed_post(request, back)
         if isinstance(viewer, Response):
             return viewer
         try:
-            view = await self._run(self.app.registry.get_priority, viewer, priority_id)
+            view = await self.run(self.app.registry.get_priority, viewer, priority_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
-        who = self._writer(request, back, view.region, "changing a priority")
+            return self.fail(request, exc)
+        who = self.writer(request, back, view.region, "changing a priority")
         if not isinstance(who, Account):
             return who
         values = self._read_form(form)
@@ -557,7 +458,7 @@ class RegistryPages:
             if _field(form, "action", 20) == "suggest":
                 found = await self._suggest(request, who, values)
                 return await self._form_page(request, who, values, priority=view, suggestions=found)
-            await self._run(
+            await self.run(
                 self.app.registry.update_priority,
                 who,
                 priority_id,
@@ -565,7 +466,7 @@ class RegistryPages:
                 version=version,
             )
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             return await self._form_page(request, who, values, priority=view, error=exc)
         return RedirectResponse(f"/priorities/{priority_id}?done=saved", status_code=303)
@@ -573,10 +474,10 @@ class RegistryPages:
     # ------------------------------------------------------------------ import
     async def import_form(self, request: Request) -> Response:
         """``GET /priorities/import``."""
-        who = self._writer(request, "/priorities/import", None, "importing priorities")
+        who = self.writer(request, "/priorities/import", None, "importing priorities")
         if not isinstance(who, Account):
             return who
-        return self._render(
+        return self.render(
             request,
             "registry/import.html",
             csrf_token=self.board.csrf_token(request),
@@ -588,7 +489,7 @@ class RegistryPages:
     async def import_file(self, request: Request) -> Response:
         """``POST /priorities/import`` (multipart: ``file``, ``dry_run``, ``invalid_codes``):
         the report, stored or not."""
-        form, who = await self._posted(request, "/priorities/import", None, "importing priorities")
+        form, who = await self.posted(request, "/priorities/import", None, "importing priorities")
         if not isinstance(who, Account):
             return who
         upload = form.get("file")
@@ -603,10 +504,10 @@ class RegistryPages:
         tr = translations(self.board.language(request))
         if upload is None or isinstance(upload, str) or not upload.filename:
             context["error"] = {"local": True, "message": tr.gettext("Choose a file to import.")}
-            return self._render(request, "registry/import.html", status=400, **context)
+            return self.render(request, "registry/import.html", status=400, **context)
         data = await upload.read()
         try:
-            report = await self._run(
+            report = await self.run(
                 actions.import_priorities,
                 self.app,
                 who,
@@ -616,13 +517,13 @@ class RegistryPages:
                 invalid_codes=invalid,
             )
         except ForbiddenError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
-            status, body, _ = self._error(request, exc)
+            status, body, _ = self.error(request, exc)
             context.update(report=getattr(exc, "report", None), error=body)
-            return self._render(request, "registry/import.html", status=status, **context)
+            return self.render(request, "registry/import.html", status=status, **context)
         context["report"] = report
-        return self._render(request, "registry/import.html", **context)
+        return self.render(request, "registry/import.html", **context)
 
     # ------------------------------------------------------------------ regions
     async def _datasets(self) -> list[dict[str, Any]]:
@@ -652,12 +553,12 @@ class RegistryPages:
         code = code.strip().upper()[:16]
         by = q.get("by") if q.get("by") in SIMILAR_BY else "codes"
         try:
-            region = await self._run(registry.get_region, who, code)
-            strategies = await self._run(registry.list_strategies, who, region.code)
-            priorities = await self._run(registry.region_priorities, who, region.code)
-            similar = await self._run(registry.similar_regions, who, region.code, by=by, limit=10)
+            region = await self.run(registry.get_region, who, code)
+            strategies = await self.run(registry.list_strategies, who, region.code)
+            priorities = await self.run(registry.region_priorities, who, region.code)
+            similar = await self.run(registry.similar_regions, who, region.code, by=by, limit=10)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         try:
             datasets = await self._datasets()
         except ApiError:
@@ -676,7 +577,7 @@ class RegistryPages:
                 tr = translations(self.board.language(request))
                 problem = localised(exc.error, tr)
         tr = translations(self.board.language(request))
-        return self._render(
+        return self.render(
             request,
             "registry/strategy.html",
             region=region,
@@ -710,14 +611,14 @@ class RegistryPages:
                         expected="regions=A,B[,C...]",
                         found=f"{len(wanted)} region(s)",
                     )
-                comparison = await self._run(self.app.registry.compare, who, wanted)
+                comparison = await self.run(self.app.registry.compare, who, wanted)
             except SmartSpecError as exc:
-                return self._fail(request, exc)
+                return self.fail(request, exc)
         try:
-            regions = await self._run(self.app.registry.list_regions, who)
+            regions = await self.run(self.app.registry.list_regions, who)
         except SmartSpecError as exc:
-            return self._fail(request, exc)
-        return self._render(
+            return self.fail(request, exc)
+        return self.render(
             request,
             "registry/compare.html",
             comparison=comparison,
@@ -737,21 +638,10 @@ def _coherence(app: SmartSpecApp, who: Account | None, region: str, dataset: str
 
 
 def attach(api: FastAPI, dashboard: DashboardBase) -> None:
-    """Add the registry's pages to ``api``; the domain's pages hook (``Domain(pages=...)``).
-
-    Parameters
-    ----------
-    api : fastapi.FastAPI
-        The application built by :func:`smartspec.services.api.create_api` (its
-        ``state.smartspec`` is the :class:`~smartspec.app.SmartSpecApp`).
-    dashboard : DashboardBase
-        The dashboard whose rendering the pages use.
-    """
-    app = getattr(api.state, "smartspec", None)
-    if app is None:
+    """Add the registry's pages to ``api``: the domain's pages hook (``Domain(pages=...)``)."""
+    pages = RegistryPages.made_for(api, dashboard)
+    if pages is None:
         return
-    pages = RegistryPages(dashboard, app)
-    api.state.registry_pages = pages
     one = "/priorities/{priority_id:int}"
     routes: list[PageRoute] = [
         ("/priorities", pages.browse, ["GET"]),

@@ -52,6 +52,7 @@ from .layout import (
     PriorityDraft,
     RowReader,
     SetAside,
+    refuse_import,
 )
 from .nuts import region_info
 
@@ -204,19 +205,8 @@ def import_file(
     for problem in registry.check_drafts(drafts):  # rows naming stored priorities
         report.problems.append(ImportProblem(**problem))
     report.valid = max(0, report.rows - len({p.row for p in report.problems if p.row > 1}))
-    if report.problems and not dry_run:
-        first = report.problems[0]
-        error = ValidationError(
-            f"the file has {len(report.problems)} problem(s): nothing was imported",
-            where=f"file '{name}', row {first.row}"
-            + (f", column {first.column}" if first.column else ""),
-            expected=first.expected,
-            found=f"{first.found} ({first.message})",
-            fix="correct the rows the report lists and import the file again",
-            code="invalid.import",
-        )
-        error.report = report  # type: ignore[attr-defined]
-        raise error
+    if not dry_run:
+        refuse_import(report, name)
     if dry_run or not drafts:
         return report
     stored = registry.store_drafts(actor, drafts, source=name)

@@ -21,9 +21,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from smartspec.core.errors import SmartSpecError
-from smartspec.services.web.data import ApiError
 from smartspec.services.web.i18n import N_, translations
-from smartspec.services.web.pages_base import PageRoute, add_pages, localised
+from smartspec.services.web.pages_base import PageRoute, add_pages
 
 from . import render
 from .pages_text import EXPLAIN, SECTIONS
@@ -54,14 +53,6 @@ class ReportPages:
         self.board = board
         self.app = app
 
-    def _fail(self, request: Request, exc: SmartSpecError) -> Response:
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        return self.board.error(request, ApiError(status, localised(body, tr)))
-
     async def form(self, request: Request) -> Response:
         """``GET /report``: the form, or (``build=1``) the report it asks for."""
         q = request.query_params
@@ -84,7 +75,7 @@ class ReportPages:
                 )
                 content, media, filename = await run_in_threadpool(render.render, report, fmt)
             except SmartSpecError as exc:
-                return self._fail(request, exc)
+                return self.board.fail(request, exc)
             return Response(content, media_type=media, headers=render.headers(fmt, filename))
         tr = translations(lang)
         datasets = [r.id for r in self.app.catalogue()]

@@ -9,6 +9,8 @@ whose name the catalogue's extraction reads (``pages*.py``, see
 
 from __future__ import annotations
 
+from smartspec.domains.monitoring.pages_names import KIND_NAMES, STATUS_NAMES
+from smartspec.domains.registry.pages_names import CLASS_NAMES
 from smartspec.services.web.i18n import N_
 
 __all__ = [
@@ -114,29 +116,6 @@ COLUMNS = {
     "self_score": N_("Self-assessment score"),
     "assessment_year": N_("Year of the self-assessment"),
     "indicators_count": N_("Number of indicators"),
-}
-
-#: Translated names of the coherence classes (as the registry pages name them).
-CLASS_NAMES = {
-    "evidence-backed": N_("evidence-backed"),
-    "emerging": N_("emerging"),
-    "weakly grounded": N_("weakly grounded"),
-    "not assessable": N_("not assessable"),
-}
-
-#: Translated names of the monitoring statuses.
-STATUS_NAMES = {
-    "on track": N_("on track"),
-    "at risk": N_("at risk"),
-    "off track": N_("off track"),
-    "not assessable": N_("not assessable"),
-}
-
-#: Translated names of the kinds of monitoring indicators.
-KIND_NAMES = {
-    "output": N_("output indicator"),
-    "result": N_("result indicator"),
-    "context": N_("context indicator"),
 }
 
 #: The notices of a region's profile (the region page's own texts).

@@ -127,18 +127,18 @@ class ReviewPages(SelfAssessmentPages):
         state = q.get("state") if q.get("state") in STATES else None
         region = (q.get("region") or "").strip().upper()[:16] or None
         try:
-            found = await self._run(self.reviews.list, who, region=region, state=state)
+            found = await self.run(self.reviews.list, who, region=region, state=state)
         except SmartSpecError as exc:
-            return self._fail(request, exc, back=request.url.path)
+            return self.fail(request, exc, back=request.url.path)
         may_create = who is not None and who.role in ("admin", "editor")
         strategies: list[Any] = []
         if may_create:
-            listed = await self._run(self.app.registry.list_strategies, who)
+            listed = await self.run(self.app.registry.list_strategies, who)
             strategies = [s for s in listed if can_edit_region(who, s.region)]
         lang = self.board.language(request)
         tr = translations(lang)
         status, body = self._maybe_error(request, error)
-        return self._render(
+        return self.render(
             request,
             "review/reviews.html",
             status=status,
@@ -159,7 +159,7 @@ class ReviewPages(SelfAssessmentPages):
 
     async def create(self, request: Request) -> Response:
         """``POST /reviews``: a new review draft of ``strategy_id``."""
-        form, who = await self._signed_post(request, "/reviews")
+        form, who = await self.signed_post(request, "/reviews")
         if not isinstance(who, Account):
             return who
         raw = _field(form, "strategy_id", 12)
@@ -175,9 +175,9 @@ class ReviewPages(SelfAssessmentPages):
                     fix="choose a strategy in the list",
                 )
             note = _field(form, "note", 4000)
-            view = await self._run(self.reviews.create, who, int(raw), note)
+            view = await self.run(self.reviews.create, who, int(raw), note)
         except (ForbiddenError, AuthenticationRequiredError) as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             return await self._list_page(request, error=exc)
         return RedirectResponse(f"/reviews/{view.id}?done=created", status_code=303)
@@ -195,9 +195,9 @@ class ReviewPages(SelfAssessmentPages):
         try:
             if not 0 < review_id < MAX_ID:
                 raise UnknownRecordError(f"there is no review {review_id}", where="id")
-            view = await self._run(self.reviews.review, who, review_id)
+            view = await self.run(self.reviews.review, who, review_id)
         except SmartSpecError as exc:
-            return self._fail(request, exc, back=back)
+            return self.fail(request, exc, back=back)
         lang = self.board.language(request)
         tr = translations(lang)
         book = rubric()
@@ -207,11 +207,11 @@ class ReviewPages(SelfAssessmentPages):
             "once reviewers have scored, and to everyone once the review is completed."
         )
         try:
-            results = await self._run(self.reviews.results, who, review_id)
+            results = await self.run(self.reviews.results, who, review_id)
         except (ForbiddenError, AuthenticationRequiredError):
             results = None
         except SmartSpecError as exc:  # nothing to consolidate yet, a wrong state
-            note = str(self._error(request, exc)[1].get("translated") or note)
+            note = str(self.error(request, exc)[1].get("translated") or note)
         shown = self._results(results, book, lang, tr) if results is not None else None
         if shown is not None and not shown["reviewers"]:
             shown = None
@@ -219,7 +219,7 @@ class ReviewPages(SelfAssessmentPages):
         if shown is not None:
             own = None
             try:  # the region's latest self-assessment, beside the peers' scores
-                found = await self._run(self.reviews.self_assessments, who, view.region)
+                found = await self.run(self.reviews.self_assessments, who, view.region)
                 own = found[0] if found else None
             except SmartSpecError:
                 own = None
@@ -251,7 +251,7 @@ class ReviewPages(SelfAssessmentPages):
         if body is not None:
             title = tr.gettext(ERROR_TITLES.get(str(body.get("type")), N_("Something went wrong")))
         hint = NEXT_HINTS.get(view.state) if view.can_manage else None
-        return self._render(
+        return self.render(
             request,
             "review/review.html",
             status=status,
@@ -285,7 +285,7 @@ class ReviewPages(SelfAssessmentPages):
 
     async def _candidates(self, who: Account | None, view: Any) -> list[dict[str, Any]]:
         """The accounts that may be invited (:meth:`~.service.Reviews.candidates`)."""
-        found: list[dict[str, Any]] = await self._run(self.reviews.candidates, who, view.id)
+        found: list[dict[str, Any]] = await self.run(self.reviews.candidates, who, view.id)
         return found
 
     @staticmethod
@@ -373,7 +373,7 @@ class ReviewPages(SelfAssessmentPages):
     # ------------------------------------------------------------------ changes
     async def _act(self, request: Request, review_id: int, action: str) -> Response:
         back = f"/reviews/{review_id}"
-        form, who = await self._signed_post(request, back)
+        form, who = await self.signed_post(request, back)
         if not isinstance(who, Account):
             return who
         try:
@@ -382,14 +382,14 @@ class ReviewPages(SelfAssessmentPages):
             if action == "invite":
                 raw = _field(form, "reviewer", 80)
                 reviewer: int | str = int(raw) if raw.isdigit() else raw
-                await self._run(self.reviews.invite, who, review_id, reviewer)
+                await self.run(self.reviews.invite, who, review_id, reviewer)
             elif action == "score":
                 scores = read_scores(form, rubric().keys)
-                await self._run(self.reviews.score, who, review_id, scores)
+                await self.run(self.reviews.score, who, review_id, scores)
             else:
-                await self._run(getattr(self.reviews, action), who, review_id)
+                await self.run(getattr(self.reviews, action), who, review_id)
         except (ForbiddenError, AuthenticationRequiredError, UnknownRecordError) as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:  # a wrong state, a bad value: the page with the error
             return await self._review_page(request, review_id, error=exc)
         anchor = "#rubric-section" if action == "score" else ""
@@ -421,21 +421,10 @@ class ReviewPages(SelfAssessmentPages):
 
 
 def attach(api: FastAPI, dashboard: DashboardBase) -> None:
-    """Add the review pages to ``api``; the domain's pages hook (``Domain(pages=...)``).
-
-    Parameters
-    ----------
-    api : fastapi.FastAPI
-        The application built by :func:`smartspec.services.api.create_api` (its
-        ``state.smartspec`` is the :class:`~smartspec.app.SmartSpecApp`).
-    dashboard : DashboardBase
-        The dashboard whose rendering the pages use.
-    """
-    app = getattr(api.state, "smartspec", None)
-    if app is None:
+    """Add the review pages to ``api``: the domain's pages hook (``Domain(pages=...)``)."""
+    pages = ReviewPages.made_for(api, dashboard)
+    if pages is None:
         return
-    pages = ReviewPages(dashboard, app)
-    api.state.review_pages = pages
     one = "/reviews/{review_id:int}"
     routes: list[PageRoute] = [
         ("/reviews", pages.browse, ["GET"]),

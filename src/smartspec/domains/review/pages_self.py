@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from smartspec.core.errors import SmartSpecError
-from smartspec.domains.accounts.pages import login_url
 from smartspec.domains.accounts.rules import Account, can_edit_region
 from smartspec.domains.errors import AuthenticationRequiredError, ForbiddenError
-from smartspec.services.api.security import CSRF_FIELD
-from smartspec.services.web.data import ApiError
-from smartspec.services.web.i18n import N_, Formatter, translations
-from smartspec.services.web.pages_base import localised
+from smartspec.services.web.i18n import N_, translations
+from smartspec.services.web.record_pages import Names, RecordPages
 
 from . import actions, charts
 from .rubric import Rubric, rubric
@@ -145,8 +140,8 @@ def _num(value: Any) -> float | None:
         return None
 
 
-class ReviewPagesBase:
-    """What the review pages share.
+class ReviewPagesBase(RecordPages):
+    """What the review pages share (and every domain's record pages: :class:`RecordPages`).
 
     Parameters
     ----------
@@ -156,66 +151,19 @@ class ReviewPagesBase:
         The application whose review service they call.
     """
 
+    NAMES: ClassVar[Names] = {"state_names": STATE_NAMES, "role_names": ROLE_NAMES}
+    DONE = DONE
+
     def __init__(self, board: DashboardBase, app: SmartSpecApp) -> None:
-        self.board = board
-        self.app = app
+        super().__init__(board, app)
         self.reviews = actions.reviews_of(app)
 
     # ------------------------------------------------------------------ shared
-    async def _run(self, func: Any, *args: Any, **kwargs: Any) -> Any:
-        return await run_in_threadpool(func, *args, **kwargs)
-
-    def _error(self, request: Request, exc: SmartSpecError) -> tuple[int, dict[str, Any]]:
-        from smartspec.services.api.errors import error_body
-        from smartspec.services.api.security import server_paths
-
-        tr = translations(self.board.language(request))
-        status, body = error_body(exc, server_paths(request.app))
-        return status, localised(body, tr)
-
     def _maybe_error(
         self, request: Request, exc: SmartSpecError | None
     ) -> tuple[int, dict[str, Any] | None]:
         """The status and error object of a form's error, ``(200, None)`` without one."""
-        return (200, None) if exc is None else self._error(request, exc)
-
-    def _fail(self, request: Request, exc: SmartSpecError, back: str | None = None) -> Response:
-        """The error page of a service error; the login page for a reader without a login on
-        a private platform (``back`` is where it returns)."""
-        if isinstance(exc, AuthenticationRequiredError) and back is not None:
-            return RedirectResponse(login_url(back), status_code=303)
-        status, body = self._error(request, exc)
-        return self.board.error(request, ApiError(status, body))
-
-    def _render(self, request: Request, template: str, **context: Any) -> Response:
-        lang = self.board.language(request)
-        tr = translations(lang)
-        key = request.query_params.get("done", "")
-        response = self.board.render(
-            request,
-            template,
-            state_names={k: tr.gettext(v) for k, v in STATE_NAMES.items()},
-            role_names={k: tr.gettext(v) for k, v in ROLE_NAMES.items()},
-            done=tr.gettext(DONE[key]) if key in DONE else None,
-            when=lambda at: (
-                format_datetime(at, format="medium", locale=Formatter(lang).locale) if at else "–"
-            ),
-            **context,
-        )
-        response.headers["Cache-Control"] = "no-store"  # live records, never cached
-        return response
-
-    async def _signed_post(self, request: Request, back: str) -> tuple[Any, Account | Response]:
-        """A posted form and its signed-in sender: the CSRF token first, then the login (a
-        redirect to the login page without one); the service checks the rest."""
-        form = await request.form()
-        refused: Response | None = request.app.state.csrf.refusal(request, form.get(CSRF_FIELD))
-        if refused is not None:
-            return form, refused
-        who = self.board.page_account(request)
-        if who is None:
-            return form, RedirectResponse(login_url(back), status_code=303)
-        return form, who
+        return (200, None) if exc is None else self.error(request, exc)[:2]
 
     def _rubric_form(
         self, lang: str, answers: dict[str, Any], comments: dict[str, str]
@@ -274,7 +222,7 @@ class SelfAssessmentPages(ReviewPagesBase):
         of the registry, an editor the registry's regions under its grants (and the grants)."""
         if who is None or who.role not in ("admin", "editor"):
             return []
-        regions = await self._run(self.app.registry.list_regions, who)
+        regions = await self.run(self.app.registry.list_regions, who)
         codes = [r.code for r in regions if can_edit_region(who, r.code)]
         if not who.is_admin:
             codes += [g for g in sorted(who.regions) if g not in codes]
@@ -305,21 +253,21 @@ class SelfAssessmentPages(ReviewPagesBase):
             shown_regions = wanted or ([region] if region else [])
             comparison = None
             if shown_regions:
-                comparison = await self._run(
+                comparison = await self.run(
                     self.reviews.compare_self_assessments, who, shown_regions
                 )
             else:
-                every = await self._run(self.reviews.self_assessments, who)
+                every = await self.run(self.reviews.self_assessments, who)
                 latest = list(dict.fromkeys(str(a["region"]) for a in every))[:6]
                 if latest:
                     shown_regions = latest
-                    comparison = await self._run(self.reviews.compare_self_assessments, who, latest)
+                    comparison = await self.run(self.reviews.compare_self_assessments, who, latest)
             previous: dict[str, Any] | None = None
             if region:
-                mine = await self._run(self.reviews.self_assessments, who, region)
+                mine = await self.run(self.reviews.self_assessments, who, region)
                 previous = mine[0] if mine else None
         except SmartSpecError as exc:
-            return self._fail(request, exc, back=request.url.path)
+            return self.fail(request, exc, back=request.url.path)
         context = self._comparison(comparison, shown_regions, tr)
         form_values = values or {
             "region": region,
@@ -330,11 +278,11 @@ class SelfAssessmentPages(ReviewPagesBase):
         }
         strategies: list[Any] = []
         if form_values["region"]:
-            strategies = await self._run(
+            strategies = await self.run(
                 self.app.registry.list_strategies, who, form_values["region"]
             )
         status, body = self._maybe_error(request, error)
-        return self._render(
+        return self.render(
             request,
             "review/self_assessment.html",
             status=status,
@@ -429,7 +377,7 @@ class SelfAssessmentPages(ReviewPagesBase):
 
     async def save_self_assessment(self, request: Request) -> Response:
         """``POST /self-assessment``: save a region's self-assessment of a year."""
-        form, who = await self._signed_post(request, "/self-assessment")
+        form, who = await self.signed_post(request, "/self-assessment")
         if not isinstance(who, Account):
             return who
         book = rubric()
@@ -445,7 +393,7 @@ class SelfAssessmentPages(ReviewPagesBase):
             "comments": {k: v[1] for k, v in scores.items() if v[1]},
         }
         try:
-            await self._run(
+            await self.run(
                 self.reviews.save_self_assessment,
                 who,
                 region,
@@ -455,7 +403,7 @@ class SelfAssessmentPages(ReviewPagesBase):
                 year=int(year_text) if year_text.isdigit() else None,
             )
         except (ForbiddenError, AuthenticationRequiredError) as exc:
-            return self._fail(request, exc)
+            return self.fail(request, exc)
         except SmartSpecError as exc:
             return await self._self_page(request, values=values, error=exc)
         return RedirectResponse(

@@ -25,6 +25,7 @@ from smartspec.domains.errors import AuthenticationRequiredError
 from smartspec.domains.evidence import views
 from smartspec.services.api.deps import current_account
 
+from ...core.errors import SmartSpecError
 from ...core.lookup import match
 from . import charts, pages_calls, summary
 from .data import ApiClient, ApiError, ApiPending, Services, names, seg
@@ -391,6 +392,24 @@ class DashboardBase:
         return self.render(
             request, "error.html", status=exc.status, title=title, error=localised(exc.error, tr)
         )
+
+    def service_error(
+        self, request: Request, exc: SmartSpecError
+    ) -> tuple[int, dict[str, Any], str]:
+        """A service error's HTTP status, its error object (the meaning in the page language)
+        and the title of its kind, as the error page and a form's error box show them."""
+        from smartspec.services.api.errors import error_body
+        from smartspec.services.api.security import server_paths
+
+        tr = translations(self.language(request))
+        status, body = error_body(exc, server_paths(request.app))
+        title = tr.gettext(ERROR_TITLES.get(str(body.get("type")), N_("Something went wrong")))
+        return status, localised(body, tr), title
+
+    def fail(self, request: Request, exc: SmartSpecError) -> HTMLResponse:
+        """The error page of a service error (what a domain page answers when a call fails)."""
+        status, body, _ = self.service_error(request, exc)
+        return self.error(request, ApiError(status, body))
 
     # ------------------------------------------------------------------ shared pieces
     async def dataset_basics(self, dataset: str, lang: str = "en") -> dict[str, Any]:
