@@ -245,6 +245,11 @@ def test_export_then_import_gives_the_same_priorities(
     assert strip_ids(again.content) == strip_ids(exported.content)
     xlsx = client.get("/api/v1/priorities/export", params={"format": "xlsx", "region": "CZ080"})
     assert xlsx.content[:2] == b"PK"
+    # both answers are of a media type the OpenAPI document names (a client can rely on it)
+    doc = client.get("/api/openapi.json").json()
+    named = doc["paths"]["/api/v1/priorities/export"]["get"]["responses"]["200"]["content"]
+    for answer in (exported, xlsx):
+        assert answer.headers["content-type"].split(";")[0] in named
 
 
 def test_compare_similar_suggest_and_coherence(app: SmartSpecApp) -> None:

@@ -26,6 +26,7 @@ from smartspec.services.api.deps import (
     versioned,
 )
 from smartspec.services.api.errors import ERROR_RESPONSES, ErrorResponse
+from smartspec.services.api.exports import FORMATS
 
 from . import actions
 from .autocode import CodeSuggestion
@@ -142,7 +143,7 @@ def create_priority(
     "/priorities/export",
     summary="Export priorities (CSV or Excel)",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}, "application/vnd.ms-excel": {}}}},
+    responses={200: {"content": {FORMATS[f][0].split(";")[0]: {} for f in ("csv", "xlsx")}}},
 )
 def export_priorities(
     app: AppDep,
@@ -159,14 +160,9 @@ def export_priorities(
     data = actions.export_priorities(
         app, account, format, q=q, region=region, code=code, country=country, period=period
     )
-    media = (
-        "text/csv; charset=utf-8"
-        if format == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     return Response(
         data,
-        media_type=media,
+        media_type=FORMATS[format][0],
         headers={
             "Content-Disposition": f'attachment; filename="priorities.{format}"',
             **NO_STORE,
