@@ -20,7 +20,77 @@ from .errors import ValidationError
 from .matrix import ActivityMatrix
 from .profiles import Profile
 
-__all__ = ["transitions"]
+__all__ = ["DEFINITIONS", "transitions", "window_sets"]
+
+#: Named entry definitions. ``loose``: any pair without presence at the start is at risk and
+#: any presence at the end is an entry. ``strict``: at risk only with a start RCA below 0.5 and
+#: no presence in any earlier period of the panel (no re-entry); the entry must persist one
+#: more period when the panel has one (exits: the end RCA falls below 0.5 and stays below 1).
+DEFINITIONS = ("loose", "strict")
+#: The RCA bounds of the strict definition.
+STRICT_RCA = 0.5
+
+
+def window_sets(
+    presence: np.ndarray,
+    rca: np.ndarray,
+    p0: int,
+    p1: int,
+    *,
+    kind: Literal["entry", "exit"] = "entry",
+    max_rca_before: float | None = None,
+    min_rca_after: float | None = None,
+    no_reentry: bool = False,
+    persistence: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The at-risk pairs of a window and the pairs whose transition happened.
+
+    Parameters
+    ----------
+    presence, rca : numpy.ndarray
+        ``(periods, regions, activities)``; RCA is NaN at missing (suppressed) cells.
+    p0, p1 : int
+        Positions of the start and end periods.
+    kind, max_rca_before, min_rca_after, persistence
+        As in :func:`transitions`; the periods ``p1 + 1 .. p1 + persistence`` must exist.
+    no_reentry : bool
+        Entries: at risk only if the pair had no presence in any period up to ``p0``
+        (exits: only if it was present in every period up to ``p0``).
+
+    Returns
+    -------
+    at_risk, event : numpy.ndarray of bool, ``(regions, activities)``
+        A pair with a missing cell at either end is never at risk.
+    """
+    M, later = presence, list(range(p1, p1 + int(persistence) + 1))
+    if kind == "entry":
+        at_risk = M[p0] == 0
+        if max_rca_before is not None:
+            at_risk &= np.nan_to_num(rca[p0], nan=0.0) < max_rca_before
+        if no_reentry:
+            at_risk &= ~np.any(M[: p0 + 1] == 1, axis=0)
+        event = np.all(M[later] == 1, axis=0)
+        if min_rca_after is not None:
+            event &= np.all(np.nan_to_num(rca[later], nan=0.0) >= min_rca_after, axis=0)
+    else:
+        at_risk = M[p0] == 1
+        if max_rca_before is not None:
+            at_risk &= np.nan_to_num(rca[p0], nan=0.0) > max_rca_before
+        if no_reentry:
+            at_risk &= np.all(M[: p0 + 1] == 1, axis=0)
+        event = np.all(M[later] == 0, axis=0)
+        if min_rca_after is not None:
+            event &= np.all(np.nan_to_num(rca[later], nan=np.inf) < min_rca_after, axis=0)
+    # a region or activity with no data at either end cannot enter or exit anything
+    at_risk &= np.isfinite(rca[p0]) & np.isfinite(rca[p1])
+    return at_risk, event
+
+
+def strict_options(kind: str, p1: int, last: int) -> dict[str, object]:
+    """The filters of the ``strict`` definition for a window ending at position ``p1`` when
+    ``last`` is the last period whose data may be read."""
+    bound = "max_rca_before" if kind == "entry" else "min_rca_after"
+    return {bound: STRICT_RCA, "no_reentry": kind == "entry", "persistence": min(1, last - p1)}
 
 
 def transitions(
@@ -29,9 +99,11 @@ def transitions(
     start: Hashable,
     end: Hashable,
     kind: Literal["entry", "exit"] = "entry",
+    definition: str = "loose",
     max_rca_before: float | None = None,
     min_rca_after: float | None = None,
     persistence: int = 0,
+    no_reentry: bool = False,
     presence: PresenceMethod = "rca",
     threshold: float | None = None,
     population: pd.Series | None = None,
@@ -49,6 +121,9 @@ def transitions(
         The window; ``end`` after ``start``.
     kind : {"entry", "exit"}
         Entries (at risk: no presence at ``start``) or exits (at risk: presence at ``start``).
+    definition : {"loose", "strict"}
+        ``strict`` (see :data:`DEFINITIONS`) sets the filters below: for entries a start RCA
+        below 0.5, no re-entry and persistence for one more period where the panel has one.
     max_rca_before : float, optional
         For entries, at risk only if the start RCA is below this (e.g. 0.5: excludes pairs
         hovering just under the threshold). For exits, at risk only if the start RCA is above it.
@@ -58,6 +133,8 @@ def transitions(
     persistence : int
         The new state must also hold in this many periods after ``end`` (pairs whose later
         periods are not in the data are dropped).
+    no_reentry : bool
+        For entries, at risk only without presence in any period up to ``start``.
     presence, threshold, population, knn, proximity, profile
         As in :func:`smartspec.analyse`; evidence is computed per period.
 
@@ -89,7 +166,19 @@ def transitions(
         raise ValidationError(
             "persistence must be a whole number >= 0", expected="e.g. 1", found=repr(persistence)
         )
+    if definition not in DEFINITIONS:
+        raise ValidationError(
+            f"unknown entry definition {definition!r}",
+            expected=" or ".join(map(repr, DEFINITIONS)),
+            found=repr(definition),
+        )
     p0, p1 = m.period_position(start), m.period_position(end)
+    if definition == "strict" and p1 > p0:
+        strict = strict_options(kind, p1, m.n_periods - 1)
+        max_rca_before = strict.get("max_rca_before", max_rca_before)  # type: ignore[assignment]
+        min_rca_after = strict.get("min_rca_after", min_rca_after)  # type: ignore[assignment]
+        no_reentry = bool(strict["no_reentry"])
+        persistence = int(strict["persistence"])  # type: ignore[call-overload]
     if p1 <= p0:
         raise ValidationError(
             "the end period must come after the start period",
@@ -103,7 +192,6 @@ def transitions(
             found=str(persistence),
             fix="choose an earlier end period or a smaller persistence",
         )
-    later = list(range(p1, p1 + int(persistence) + 1))
     steps = Steps(
         m,
         profile=profile,
@@ -113,24 +201,18 @@ def transitions(
         knn=knn,
         proximity=proximity,
     )
-    M, rca = steps.presence, steps.rca
-    if kind == "entry":
-        at_risk = M[p0] == 0
-        if max_rca_before is not None:
-            at_risk &= np.nan_to_num(rca[p0], nan=0.0) < max_rca_before
-        event = np.all(M[later] == 1, axis=0)
-        if min_rca_after is not None:
-            event &= np.all(np.nan_to_num(rca[later], nan=0.0) >= min_rca_after, axis=0)
-    else:
-        at_risk = M[p0] == 1
-        if max_rca_before is not None:
-            at_risk &= np.nan_to_num(rca[p0], nan=0.0) > max_rca_before
-        event = np.all(M[later] == 0, axis=0)
-        if min_rca_after is not None:
-            event &= np.all(np.nan_to_num(rca[later], nan=np.inf) < min_rca_after, axis=0)
-    # a region or activity with no data at either end cannot enter or exit anything
-    defined = np.isfinite(rca[p0]) & np.isfinite(rca[p1])
-    at_risk &= defined
+    rca = steps.rca
+    at_risk, event = window_sets(
+        steps.presence,
+        rca,
+        p0,
+        p1,
+        kind=kind,
+        max_rca_before=max_rca_before,
+        min_rca_after=min_rca_after,
+        no_reentry=no_reentry,
+        persistence=persistence,
+    )
     r_idx, a_idx = np.nonzero(at_risk)
     R = m.n_regions
     return pd.DataFrame(

@@ -9,8 +9,9 @@ alone, random), with cluster-bootstrap confidence intervals over regions.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from ._resampling import Seed, bootstrap, check_count, generator
 from ._steps import PresenceMethod
-from .dynamics import transitions
+from .dynamics import DEFINITIONS, STRICT_RCA, strict_options, transitions
 from .errors import ValidationError
 from .matrix import ActivityMatrix
 from .profiles import Profile
@@ -29,6 +30,7 @@ __all__ = [
     "Backtest",
     "average_precision",
     "backtest",
+    "calibration_curve",
     "precision_at_k",
     "roc_auc",
 ]
@@ -85,19 +87,67 @@ def average_precision(y: np.ndarray, score: np.ndarray) -> float:
 
 
 def precision_at_k(y: np.ndarray, score: np.ndarray, k: int) -> float:
-    """Share of entries among the ``k`` highest-scored pairs (ties broken by order)."""
-    if len(y) == 0:
+    """Expected share of entries among the ``k`` highest-scored pairs, ties broken at random.
+
+    When the ``k``-th place falls inside a group of tied scores, the places left are filled by
+    a random draw from that group, whose expected share of entries is the group's share: the
+    result does not depend on row order (ubiquity, for one, is constant within an activity).
+
+    .. math:: P@k = \\frac{1}{k}\\left(e_{>} + (k - n_{>})\\frac{e_{=}}{n_{=}}\\right)
+
+    with :math:`n_{>}, e_{>}` the pairs (and entries) scored above the ``k``-th score and
+    :math:`n_{=}, e_{=}` those tied with it.
+
+    Examples
+    --------
+    >>> precision_at_k(np.array([1, 0, 0, 1]), np.array([0.9, 0.5, 0.5, 0.5]), 2)
+    0.6666666666666666
+    """
+    y = np.asarray(y, dtype=float)
+    s = np.asarray(score, dtype=float)
+    if y.size == 0:
         return float("nan")
-    top = np.argsort(-np.asarray(score, dtype=float), kind="stable")[: min(k, len(y))]
-    return float(np.asarray(y)[top].mean())
+    k = min(int(k), y.size)
+    kth = np.sort(s)[::-1][k - 1]
+    above, tied = s > kth, s == kth
+    n_above = int(above.sum())
+    return float((y[above].sum() + (k - n_above) * y[tied].mean()) / k)
 
 
 def _region_precision_at_k(y: np.ndarray, score: np.ndarray, groups: np.ndarray, k: int) -> float:
-    """Mean over regions of each region's precision@k among its own candidates."""
-    frame = pd.DataFrame({"y": y, "s": score, "g": groups})
-    frame = frame.sort_values(["g", "s"], ascending=[True, False], kind="stable")
-    top = frame.groupby("g", sort=False).head(k)
-    return float(top.groupby("g")["y"].mean().mean()) if len(top) else float("nan")
+    """Mean over regions of each region's expected precision@k among its own candidates."""
+    if len(y) == 0:
+        return float("nan")
+    codes, _ = pd.factorize(groups)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.r_[0, np.flatnonzero(np.diff(codes[order])) + 1, len(order)]
+    yo, so = np.asarray(y, dtype=float)[order], np.asarray(score, dtype=float)[order]
+    values = [precision_at_k(yo[a:b], so[a:b], k) for a, b in pairwise(bounds)]
+    return float(np.mean(values))
+
+
+def calibration_curve(y: np.ndarray, probability: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Observed entry rate against predicted probability, in bins of equal counts.
+
+    Returns ``bin, n, predicted, observed``: a calibrated score has ``observed`` close to
+    ``predicted`` in every bin (reliability diagram; DeGroot & Fienberg 1983).
+    """
+    p = np.asarray(probability, dtype=float)
+    y = np.asarray(y, dtype=float)
+    keep = np.isfinite(p)
+    p, y = p[keep], y[keep]
+    if p.size == 0:
+        return pd.DataFrame(columns=["bin", "n", "predicted", "observed"])
+    order = np.argsort(p, kind="stable")
+    parts = np.array_split(order, min(bins, p.size))
+    return pd.DataFrame(
+        {
+            "bin": np.arange(len(parts)),
+            "n": [len(i) for i in parts],
+            "predicted": [float(p[i].mean()) for i in parts],
+            "observed": [float(y[i].mean()) for i in parts],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -115,17 +165,37 @@ class Backtest:
         Every at-risk pair with its scores and ``event``.
     summary : dict
         Base and end periods, counts, the base entry rate and the settings.
+    margins : pandas.DataFrame
+        ``score, against, margin, margin_low, margin_high``: the ROC-AUC of a score minus
+        that of a reference (or the best of several, ``"max(density, ubiquity)"``), with a
+        paired interval from the same region resamples.
+    calibration : pandas.DataFrame
+        ``score, bin, n, predicted, observed`` for the scores that are probabilities.
     """
 
     metrics: pd.DataFrame
     curves: pd.DataFrame
     pairs: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    margins: pd.DataFrame = field(default_factory=pd.DataFrame)
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary and metrics (NaN as None)."""
-        metrics = self.metrics.astype(object).where(self.metrics.notna(), None)
-        return {"summary": self.summary, "metrics": metrics.to_dict("records")}
+        """JSON-ready summary, metrics and margins (NaN as None)."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+        return {
+            "summary": self.summary,
+            "metrics": records(self.metrics),
+            "margins": records(self.margins),
+        }
+
+
+#: A score computed outside the core (a fitted model): given the matrix, the positions of the
+#: base and end periods and the at-risk pairs, one value per pair (higher: more likely).
+ExtraScore = Callable[[ActivityMatrix, int, int, pd.DataFrame], np.ndarray]
 
 
 def backtest(
@@ -143,6 +213,10 @@ def backtest(
     max_rca_before: float | None = None,
     min_rca_after: float | None = None,
     persistence: int = 0,
+    definition: str = "loose",
+    extra: Mapping[str, ExtraScore] | None = None,
+    probabilities: Sequence[str] = (),
+    margins: Sequence[tuple[str, Sequence[str]]] = (),
     presence: PresenceMethod = "rca",
     threshold: float | None = None,
     population: pd.Series | None = None,
@@ -177,6 +251,17 @@ def backtest(
         Seeds the random baseline and the bootstrap.
     max_rca_before, min_rca_after, persistence
         Noise filters of :func:`smartspec.core.dynamics.transitions`.
+    definition : {"loose", "strict"}
+        The entry definition (:data:`smartspec.core.dynamics.DEFINITIONS`). ``strict``: at risk
+        only with a base RCA below 0.5 and no presence in any earlier period (no re-entry);
+        the entry must persist one more period where the panel has one.
+    extra : mapping of str to callable, optional
+        Scores computed outside the core, e.g. fitted models (:data:`ExtraScore`).
+    probabilities : sequence of str
+        Scores that are probabilities: their calibration curves are returned.
+    margins : sequence of (score, references)
+        ROC-AUC margins to report: the score minus the best of the references, with a paired
+        region-bootstrap interval.
     presence, threshold, population, knn, proximity, profile
         As in :func:`smartspec.analyse`.
 
@@ -205,6 +290,13 @@ def backtest(
     >>> bt.metrics["score"].tolist()
     ['density', 'cog', 'ubiquity', 'random']
     """
+    if definition not in DEFINITIONS:
+        raise ValidationError(
+            f"unknown entry definition {definition!r}",
+            expected=" or ".join(map(repr, DEFINITIONS)),
+            found=repr(definition),
+            fix="strict: base RCA < 0.5, no re-entry, the entry persists; loose: any entry",
+        )
     if m.n_periods < 2:
         raise ValidationError(
             "a backtest needs at least two periods",
@@ -238,6 +330,7 @@ def backtest(
         start=m.periods[p0],
         end=m.periods[p1],
         kind="entry",
+        definition=definition,
         max_rca_before=max_rca_before,
         min_rca_after=min_rca_after,
         persistence=persistence,
@@ -249,6 +342,8 @@ def backtest(
         profile=profile,
     )
     rng = generator(seed)
+    for name, model in (extra or {}).items():
+        pairs[name] = np.asarray(model(m, p0, p1, pairs), dtype=float)
     pairs["random"] = rng.random(len(pairs))
     y = pairs["event"].to_numpy().astype(bool)
     regions = pairs["region"].to_numpy()
@@ -266,8 +361,13 @@ def backtest(
 
     rows = []
     curves = []
+    calibration = [
+        calibration_curve(y, pairs[name].to_numpy(dtype=float)).assign(score=name)
+        for name in probabilities
+        if name in pairs
+    ]
     base_rate = float(y.mean()) if y.size else float("nan")
-    for name in [*scores, *baselines]:
+    for name in [*scores, *(extra or {}), *baselines]:
         s = pairs[name].to_numpy(dtype=float)
         s = np.where(np.isfinite(s), s, -np.inf)
         row: dict[str, Any] = {
@@ -299,13 +399,75 @@ def backtest(
         "regions": len(members),
         "n_boot": n_boot,
         "level": level,
-        "filters": {
-            "max_rca_before": max_rca_before,
-            "min_rca_after": min_rca_after,
-            "persistence": persistence,
-        },
+        "definition": definition,
+        "filters": (
+            {"max_rca_before": STRICT_RCA, "no_reentry": True, **_strict_persistence(m, p1)}
+            if definition == "strict"
+            else {
+                "max_rca_before": max_rca_before,
+                "min_rca_after": min_rca_after,
+                "persistence": persistence,
+            }
+        ),
     }
-    return Backtest(pd.DataFrame(rows), pd.concat(curves, ignore_index=True), pairs, summary)
+    margin_rows = [
+        _margin(pairs, y, members, score, list(refs), n_boot, level, rng)
+        for score, refs in margins
+        if score in pairs and all(r in pairs for r in refs)
+    ]
+    return Backtest(
+        pd.DataFrame(rows),
+        pd.concat(curves, ignore_index=True),
+        pairs,
+        summary,
+        margins=pd.DataFrame(
+            margin_rows, columns=["score", "against", "margin", "margin_low", "margin_high"]
+        ),
+        calibration=(
+            pd.concat(calibration, ignore_index=True)[
+                ["score", "bin", "n", "predicted", "observed"]
+            ]
+            if calibration
+            else pd.DataFrame(columns=["score", "bin", "n", "predicted", "observed"])
+        ),
+    )
+
+
+def _strict_persistence(m: ActivityMatrix, p1: int) -> dict[str, int]:
+    return {"persistence": int(strict_options("entry", p1, m.n_periods - 1)["persistence"])}  # type: ignore[call-overload]
+
+
+def _margin(
+    pairs: pd.DataFrame,
+    y: np.ndarray,
+    members: list[np.ndarray],
+    score: str,
+    against: list[str],
+    n_boot: int,
+    level: float,
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    """ROC-AUC of ``score`` minus the best ROC-AUC of ``against``, with a paired interval:
+    each region resample scores all of them."""
+    columns = [score, *against]
+    values = {
+        c: np.where(np.isfinite(v := pairs[c].to_numpy(dtype=float)), v, -np.inf) for c in columns
+    }
+
+    def statistic(picked: np.ndarray) -> float:
+        idx = np.concatenate([members[i] for i in picked]) if len(picked) else picked
+        aucs = [roc_auc(y[idx], values[c][idx]) for c in columns]
+        return float(aucs[0] - max(aucs[1:]))
+
+    iv = bootstrap(statistic, len(members), n_resamples=n_boot, level=level, seed=rng)
+    name = against[0] if len(against) == 1 else f"max({', '.join(against)})"
+    return {
+        "score": score,
+        "against": name,
+        "margin": iv.estimate,
+        "margin_low": iv.low,
+        "margin_high": iv.high,
+    }
 
 
 def _plain(x: Any) -> Any:

@@ -89,14 +89,23 @@ def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     show_default=True,
     help="Cut-offs over each region's candidates, or over all regions of the period.",
 )
-@top_option(default=5, help="Candidates shown per quadrant.")
+@click.option(
+    "--score",
+    type=click.Choice(["density", "learned"]),
+    default="density",
+    show_default=True,
+    help="density: the framework's quadrants; learned: the activities the region is most "
+    "likely to enter next (a model trained on earlier periods), with the reasons.",
+)
+@top_option(default=5, help="Candidates shown per quadrant (or recommendations, learned).")
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
     default=None,
     metavar="DIR",
-    help="Write candidates.csv, regions.csv (and the region's chart) to DIR.",
+    help="Write candidates.csv, regions.csv (and the region's chart) to DIR; with --score "
+    "learned, recommendations.csv.",
 )
 @json_option("Print the region's candidates as JSON.")
 def opportunities_command(**opts: Any) -> None:
@@ -107,6 +116,7 @@ def opportunities_command(**opts: Any) -> None:
     Examples:
       smartspec opportunities --dataset eu-nuts2-sbs --region ES51
       smartspec opportunities --dataset nz-urban-industry --out out/framework
+      smartspec opportunities --dataset nz-urban-industry --region Auckland --score learned
     """
     from smartspec.core.framework import framework
 
@@ -115,6 +125,9 @@ def opportunities_command(**opts: Any) -> None:
     if region is None and opts["out_dir"] is None:
         raise usage("give --region REGION to show a region, or --out DIR to write every region")
     period = period_of(m, opts["period_label"])
+    if opts["score"] == "learned":
+        _recommendations(m, region, period, names, activity_names, opts)
+        return
     scope: Literal["region", "period"] = opts["scope"]  # click.Choice: one of the two
     with captured_warnings(show=False):
         fw = framework(
@@ -151,6 +164,74 @@ def opportunities_command(**opts: Any) -> None:
         click.echo(json.dumps(doc, indent=2))
         return
     _print_quadrants(table, f"{names.get(str(code), code)}", code, period, activity_names, opts)
+
+
+def _recommendations(
+    m: Any,
+    region: str | None,
+    period: Any,
+    names: dict[str, str],
+    activity_names: dict[str, str],
+    opts: dict[str, Any],
+) -> None:
+    """The learned score: each region's most likely next activities, with the reasons."""
+    from smartspec.learn import recommend
+
+    code = resolve_region(m, region, names) if region is not None else None
+    with captured_warnings(show=False):
+        table = recommend(
+            m,
+            period=period,
+            region=code,
+            top=opts["top"],
+            names=activity_names,
+            region_names=names,
+            **_profile_kwargs(opts),
+        )
+    if opts["out_dir"]:
+        from smartspec.io import write_tables
+
+        flat = table.assign(
+            factors=[", ".join(f["factor"] for f in row) for row in table["factors"]],
+            related=["; ".join(map(str, x)) for x in table["related"]],
+            similar=["; ".join(map(str, x)) for x in table["similar"]],
+        )
+        write_tables({"recommendations": flat}, Path(opts["out_dir"]))
+        if code is None:
+            click.echo(f"Wrote {len(table)} recommendations to {opts['out_dir']}/")
+            return
+    if opts["as_json"]:
+        doc = {
+            "region": str(code),
+            "period": str(period),
+            "score": "learned",
+            "recommendations": _json_records(table),
+        }
+        click.echo(json.dumps(doc, indent=2))
+        return
+    from rich.table import Table
+
+    out = console()
+    out.print(
+        f"[bold]{names.get(str(code), code)}[/bold] ({code}), period {period}: most likely next "
+        "specialisations (learned model, probability of a lasting entry by the next period)"
+    )
+    t = Table()
+    for col in ("rank", "activity", "name", "probability", "why"):
+        t.add_column(col, justify="right" if col in ("rank", "probability") else "left")
+    for rec in table.itertuples():
+        t.add_row(
+            str(rec.rank),
+            str(rec.activity),
+            activity_names.get(str(rec.activity), ""),
+            f"{rec.probability:.1%}",
+            rec.explanation,
+        )
+    out.print(t)
+    out.print(
+        "Reasons: change in probability when one factor is set to its typical value "
+        "(ceteris-paribus contrasts, not SHAP values)."
+    )
 
 
 def _print_quadrants(
@@ -206,8 +287,27 @@ def _print_quadrants(
     multiple=True,
     default=("density", "cog"),
     show_default=True,
-    type=click.Choice(["density", "cog", "pci", "rca_start"]),
-    help="Predictor(s) to evaluate (repeat the option).",
+    type=click.Choice(
+        [
+            "density",
+            "cog",
+            "pci",
+            "rca_start",
+            "learned",
+            "learned_no_size",
+            "logistic",
+            "learned_density",
+            "similar_density",
+        ]
+    ),
+    help="Predictor(s) to evaluate (repeat the option). learned, learned_no_size, logistic and "
+    "learned_density are trained on the windows observed by the base period only.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Clean entries: base RCA < 0.5, no re-entry (never specialised before), and the entry "
+    "persists one more period where the panel has one.",
 )
 @click.option(
     "--k",
@@ -259,19 +359,23 @@ def _print_quadrants(
 def validate_command(**opts: Any) -> None:
     """Backtest the recommendations: did the pairs scored highest in the base period become
     specialisations by the outcome period? ROC-AUC, PR-AUC and precision@k against baselines
-    (ubiquity, random), with bootstrap intervals.
+    (ubiquity, random), with bootstrap intervals over regions; for learned scores their margin
+    over the best of density and ubiquity (and learned over logistic) and a calibration table.
 
     \b
     Examples:
       smartspec validate --dataset nz-urban-industry --base 1976 --end 2013
+      smartspec validate --dataset au-sa3-industry --base 2016 --end 2021 --strict \\
+        --score learned --score logistic --score density
       smartspec validate --dataset au-sa3-industry --horizon 1 --score density --score cog
     """
-    from smartspec.core.validation import backtest
+    from smartspec.learn import backtest
 
     m, _, _ = load_source(opts)
     with captured_warnings(show=False):
         bt = backtest(
             m,
+            definition="strict" if opts["strict"] else "loose",
             base=opts["base"],
             end=opts["end"],
             horizon=opts["horizon"],
@@ -289,7 +393,16 @@ def validate_command(**opts: Any) -> None:
         from smartspec.reports.charts import backtest_chart, save
 
         out = Path(opts["out_dir"])
-        write_tables({"metrics": bt.metrics, "curves": bt.curves, "pairs": bt.pairs}, out)
+        write_tables(
+            {
+                "metrics": bt.metrics,
+                "margins": bt.margins,
+                "calibration": bt.calibration,
+                "curves": bt.curves,
+                "pairs": bt.pairs,
+            },
+            out,
+        )
         write_json(bt.to_dict(), out / "backtest.json")
         save(
             backtest_chart(
@@ -313,7 +426,8 @@ def _print_backtest(bt: Any, ks: list[int]) -> None:
     out = console()
     out.print(
         f"Backtest {s['base']} -> {s['end']}: {s['at_risk']} pairs at risk in {s['regions']} "
-        f"regions, {s['entries']} entries (rate {s['entry_rate']:.3f}); "
+        f"regions, {s['entries']} entries (rate {s['entry_rate']:.3f}, "
+        f"{s.get('definition', 'loose')} definition); "
         f"{int(s['level'] * 100)}% intervals from {s['n_boot']} region bootstraps"
     )
     t = Table()
@@ -334,6 +448,11 @@ def _print_backtest(bt: Any, ks: list[int]) -> None:
             *[fmt(r[f"region_precision_at_{k}"], 3) for k in ks],
         )
     out.print(t)
+    for r in bt.margins.to_dict("records"):
+        out.print(
+            f"ROC-AUC margin of {r['score']} over {r['against']}: {r['margin']:+.3f} "
+            f"[{r['margin_low']:+.3f}, {r['margin_high']:+.3f}]"
+        )
 
 
 @click.command("indicators")
