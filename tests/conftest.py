@@ -33,6 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# The learned models' OpenMP threads (scikit-learn's gradient boosting) must not compete with
+# the other test worker: two busy-waiting thread pools on two cores slow each other tenfold.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 if TYPE_CHECKING:
     from smartspec.app import SmartSpecApp
 

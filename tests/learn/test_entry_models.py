@@ -167,3 +167,30 @@ def test_validate_command_writes_one_row_per_score(tmp_path) -> None:
     assert metrics["score"].tolist() == ["learned", "logistic", "ubiquity", "random"]
     assert {"learned", "logistic"} <= set(pd.read_csv(out / "calibration.csv")["score"])
     assert "strict definition" in result.output
+
+
+def test_learned_probability_as_the_framework_feasibility_axis(nz: ActivityMatrix) -> None:
+    from smartspec.core.framework import framework
+    from smartspec.learn import feasibility
+
+    grid = feasibility(nz)
+    fw = framework(nz, feasibility=grid)
+    assert set(fw.candidates["period"]) == {nz.periods[-1]}
+    assert fw.settings["feasibility"] == "learned probability"
+    c = fw.candidates
+    high = c["quadrant"].str.startswith("high_density")
+    assert (c.loc[high, "probability"] >= c.loc[high, "density_cutoff"]).all()
+    assert (c.loc[~high, "probability"] < c.loc[~high, "density_cutoff"]).all()
+    with pytest.raises(ValidationError, match="one value per period"):
+        framework(nz, feasibility=grid[:1])
+
+
+def test_exit_backtest_turns_the_evidence_around(nz: ActivityMatrix) -> None:
+    bt = backtest(
+        nz, base=2006, end=2013, kind="exit", scores=("density", "learned"), k=(5,), n_boot=20
+    )
+    auc = bt.metrics.set_index("score")["roc_auc"]
+    # specialisations with little related around them are the ones lost (Neffke et al. 2011)
+    assert auc["density"] > 0.55
+    assert auc["learned"] > auc["density"]
+    assert bt.summary["kind"] == "exit"

@@ -78,7 +78,8 @@ ERROR_CODES: dict[str, str] = {
     "that does not apply, a parameter out of range.",
     "bad_request.page_too_large": "A page of more rows than the server's largest page.",
     "bad_request.label_language": "A language of names other than 'en' or 'es'.",
-    "bad_request.too_few_periods": "A backtest of a dataset with a single period.",
+    "bad_request.too_few_periods": "A backtest, or a learned score, without an earlier period to "
+    "learn from.",
     "bad_request.period_order": "A backtest whose outcome period is not after its base period.",
     "upload_too_large": "An upload larger than the server accepts, or one that needs more "
     "time or memory to read than the server gives.",

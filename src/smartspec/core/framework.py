@@ -60,9 +60,10 @@ class Framework:
             period = c["period"].iloc[-1] if len(c) else None
         sub = c[(c["region"] == region) & (c["period"] == period)]
         order = list(QUADRANTS)
+        axis = "probability" if "probability" in sub else "density"
         return (
             sub.assign(_q=sub["quadrant"].map(order.index))
-            .sort_values(["_q", "density", "complexity"], ascending=[True, False, False])
+            .sort_values(["_q", axis, "complexity"], ascending=[True, False, False])
             .drop(columns="_q")
         )
 
@@ -81,6 +82,7 @@ def framework(
     profile: str | Profile = "atlas",
     sign: str | None = None,
     income: pd.Series | None = None,
+    feasibility: np.ndarray | None = None,
 ) -> Framework:
     """Place every candidate activity of every region by relatedness density and complexity.
 
@@ -95,6 +97,11 @@ def framework(
         set) or over all candidates of all regions in the period (a common yardstick).
     presence, threshold, population, knn, proximity, profile, sign, income
         As in :func:`smartspec.analyse`.
+    feasibility : numpy.ndarray, optional
+        ``(periods, regions, activities)`` probabilities of entry (e.g. from
+        :func:`smartspec.learn.feasibility`) used as the feasibility axis instead of density:
+        the candidates get a ``probability`` column, ``high_density`` means a probability at
+        or above the density cut-off rule, and pairs without a probability are left out.
 
     Returns
     -------
@@ -148,6 +155,14 @@ def framework(
     density = steps.density
     pci = np.broadcast_to(steps.pci[:, None, :], (P, R, A))
     candidate = steps.candidates & np.isfinite(density) & np.isfinite(pci)
+    if feasibility is not None:
+        if np.shape(feasibility) != (P, R, A):
+            raise ValidationError(
+                "the feasibility array must have one value per period, region and activity",
+                expected=f"shape {(P, R, A)}",
+                found=f"shape {np.shape(feasibility)}",
+            )
+        candidate &= np.isfinite(feasibility)
     p_idx, r_idx, a_idx = np.nonzero(candidate)
     cand = pd.DataFrame(
         {
@@ -160,11 +175,15 @@ def framework(
             "complexity": pci[p_idx, r_idx, a_idx],
         }
     )
+    axis = "density"
+    if feasibility is not None:
+        axis = "probability"
+        cand["probability"] = np.asarray(feasibility)[p_idx, r_idx, a_idx]
     keys = ["period", "region"] if scope == "region" else ["period"]
     groups = cand.groupby(keys, sort=False)
-    cand["density_cutoff"] = _cut(groups["density"], density_cutoff)
+    cand["density_cutoff"] = _cut(groups[axis], density_cutoff)
     cand["complexity_cutoff"] = _cut(groups["complexity"], complexity_cutoff)
-    high_d = cand["density"] >= cand["density_cutoff"]
+    high_d = cand[axis] >= cand["density_cutoff"]
     high_c = cand["complexity"] >= cand["complexity_cutoff"]
     cand["quadrant"] = np.select(
         [high_d & high_c, high_d & ~high_c, ~high_d & high_c],
@@ -179,6 +198,7 @@ def framework(
             "complexity_cutoff": complexity_cutoff,
             "scope": scope,
             "complexity": f"pci ({steps.profile.name} profile)",
+            "feasibility": "learned probability" if feasibility is not None else "density",
         },
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -214,6 +214,7 @@ def backtest(
     min_rca_after: float | None = None,
     persistence: int = 0,
     definition: str = "loose",
+    kind: Literal["entry", "exit"] = "entry",
     extra: Mapping[str, ExtraScore] | None = None,
     probabilities: Sequence[str] = (),
     margins: Sequence[tuple[str, Sequence[str]]] = (),
@@ -255,6 +256,10 @@ def backtest(
         The entry definition (:data:`smartspec.core.dynamics.DEFINITIONS`). ``strict``: at risk
         only with a base RCA below 0.5 and no presence in any earlier period (no re-entry);
         the entry must persist one more period where the panel has one.
+    kind : {"entry", "exit"}
+        Entries, or exits: which specialisations are at risk of being lost. For exits the
+        evidence scores are turned around (low density, low RCA, low ubiquity: more likely to
+        exit), so that higher still means more likely.
     extra : mapping of str to callable, optional
         Scores computed outside the core, e.g. fitted models (:data:`ExtraScore`).
     probabilities : sequence of str
@@ -329,7 +334,7 @@ def backtest(
         m,
         start=m.periods[p0],
         end=m.periods[p1],
-        kind="entry",
+        kind=kind,
         definition=definition,
         max_rca_before=max_rca_before,
         min_rca_after=min_rca_after,
@@ -341,6 +346,9 @@ def backtest(
         proximity=proximity,
         profile=profile,
     )
+    if kind == "exit":
+        for name in ("density", "cog", "pci", "rca_start", "ubiquity"):
+            pairs[name] = -pairs[name]
     rng = generator(seed)
     for name, model in (extra or {}).items():
         pairs[name] = np.asarray(model(m, p0, p1, pairs), dtype=float)
@@ -400,6 +408,7 @@ def backtest(
         "n_boot": n_boot,
         "level": level,
         "definition": definition,
+        "kind": kind,
         "filters": (
             {"max_rca_before": STRICT_RCA, "no_reentry": True, **_strict_persistence(m, p1)}
             if definition == "strict"

@@ -28,10 +28,21 @@ import pandas as pd
 
 from ..core.errors import ValidationError
 from ..core.matrix import ActivityMatrix
-from ._registry import DatasetInfo, data_file, dataset_names, get_info, registry, unknown
+from ._registry import (
+    RECOMMENDER_REASONS,
+    RECOMMENDERS,
+    DatasetInfo,
+    data_file,
+    dataset_names,
+    get_info,
+    registry,
+    unknown,
+)
 
 __all__ = [
     "INCOME_SERIES",
+    "RECOMMENDERS",
+    "RECOMMENDER_REASONS",
     "DatasetInfo",
     "context",
     "income",

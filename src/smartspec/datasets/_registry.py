@@ -17,10 +17,43 @@ from typing import Any
 
 from ..core.errors import UnknownDatasetError, format_examples
 
-__all__ = ["DatasetInfo", "data_file", "dataset_names", "get_info", "registry"]
+__all__ = [
+    "RECOMMENDERS",
+    "RECOMMENDER_REASONS",
+    "DatasetInfo",
+    "data_file",
+    "dataset_names",
+    "get_info",
+    "registry",
+]
 
 #: Package that holds the ``data/`` folder.
 _PACKAGE = "smartspec.datasets"
+
+
+#: Why a dataset's next specialisations are ranked by relatedness density rather than by the
+#: learned entry model (:mod:`smartspec.learn`), by reason code.
+RECOMMENDER_REASONS: dict[str, str] = {
+    "one_period": "the dataset has a single period: there is no earlier window to learn from",
+    "small_panel": "too few regions, activities or entries for the learned model to beat the "
+    "baselines",
+    "not_validated": "the learned model has not yet been backtested against density here",
+}
+
+#: The score each bundled dataset ranks its next specialisations by: ``learned`` where the
+#: strict-entry backtests show the learned model beating density and ubiquity (ROC-AUC +0.05 to
+#: +0.14), else ``density`` with a code of :data:`RECOMMENDER_REASONS`. A dataset missing here
+#: gets density, ``not_validated`` (``one_period`` when it has a single period).
+RECOMMENDERS: dict[str, dict[str, str]] = {
+    "nz-urban-industry": {"recommender": "learned"},
+    "au-sa3-industry": {"recommender": "learned"},
+    "us-state-industry": {"recommender": "density", "recommender_reason": "one_period"},
+    "world-trade": {"recommender": "density", "recommender_reason": "one_period"},
+    "eu-h2020-sdg": {"recommender": "density", "recommender_reason": "small_panel"},
+    "mx-tamaulipas": {"recommender": "density", "recommender_reason": "small_panel"},
+    "eu-nuts2-ardeco": {"recommender": "density", "recommender_reason": "not_validated"},
+    "eu-nuts2-sbs": {"recommender": "density", "recommender_reason": "not_validated"},
+}
 
 
 def data_file(filename: str) -> Traversable:
@@ -77,6 +110,9 @@ class DatasetInfo:
     defaults : dict
         Analysis options the platform shows the dataset with (e.g. ``{"sign": "income"}``),
         chosen in docs/validation.md ("Complexity validity").
+    recommender : dict
+        The score the next specialisations are ranked by, ``{"recommender": "learned"}`` or
+        ``{"recommender": "density", "recommender_reason": code}`` (:data:`RECOMMENDERS`).
     """
 
     name: str
@@ -99,6 +135,7 @@ class DatasetInfo:
     count_unit: float | None = None
     n_missing: int = 0
     defaults: dict[str, Any] = field(default_factory=dict)
+    recommender: dict[str, str] = field(default_factory=dict)
 
     @property
     def period_range(self) -> str:
@@ -130,4 +167,11 @@ def get_info(name: str) -> DatasetInfo:
     fields = {k: v for k, v in entry.items() if k in known}
     fields["periods"] = [int(p) for p in entry["periods"]]
     fields["totals"] = dict(entry.get("totals", {}))
+    fields["recommender"] = dict(
+        RECOMMENDERS.get(name)
+        or {
+            "recommender": "density",
+            "recommender_reason": "one_period" if len(fields["periods"]) < 2 else "not_validated",
+        }
+    )
     return DatasetInfo(**fields)

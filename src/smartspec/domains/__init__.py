@@ -98,6 +98,7 @@ DOMAINS: tuple[Domain, ...] = (
                 "compare",
                 "downloads",
                 "framework",
+                "recommendations",
                 "validation",
                 "measures",
             )

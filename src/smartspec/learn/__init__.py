@@ -8,7 +8,7 @@ Needs scikit-learn. The pure evidence (:mod:`smartspec.core`) does not import th
 from .explain import explain, sentence
 from .features import FEATURES, LOGISTIC_FEATURES, SIZE_FEATURES, pair_features
 from .model import METHODS, EntryModel, fit_entry_model
-from .scores import MODEL_SCORES, backtest, describe, recommend
+from .scores import MODEL_SCORES, backtest, describe, feasibility, recommend
 
 __all__ = [
     "FEATURES",
@@ -20,6 +20,7 @@ __all__ = [
     "backtest",
     "describe",
     "explain",
+    "feasibility",
     "fit_entry_model",
     "pair_features",
     "recommend",

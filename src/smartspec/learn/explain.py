@@ -24,7 +24,12 @@ import pandas as pd
 from .features import FEATURES, similar_regions
 from .model import EntryModel
 
-__all__ = ["explain", "sentence"]
+__all__ = ["RELATED", "SIMILAR", "explain", "sentence"]
+
+#: Factors explained by the region's closest specialisations.
+RELATED = ("density", "density_rel")
+#: Factors explained by the similar regions that have the activity.
+SIMILAR = ("similar_density", "similar_rca", "similar_density_rel")
 
 
 def explain(
@@ -42,9 +47,11 @@ def explain(
     -------
     pandas.DataFrame
         ``region, activity, probability, factors, related, similar, explanation``:
-        ``factors`` lists ``{"factor", "words", "value", "typical", "contribution"}`` (largest
-        first, positive only), ``related`` the region's specialisations closest to the activity,
-        ``similar`` the similar regions specialised in it, ``explanation`` a sentence.
+        ``factors`` lists ``{"factor", "words", "value", "typical", "contribution",
+        "direction"}`` (largest first, positive only; ``direction``: the value is ``"above"`` or
+        ``"below"`` the typical candidate's), ``related`` the region's specialisations closest
+        to the activity, ``similar`` the similar regions specialised in it, ``explanation`` a
+        sentence.
 
     References
     ----------
@@ -78,6 +85,7 @@ def explain(
                 "value": float(X.iat[i, j]),
                 "typical": float(typical[feats[j]]),
                 "contribution": float(contrib[i, j]),
+                "direction": "above" if X.iat[i, j] >= typical[feats[j]] else "below",
             }
             for j in order
             if contrib[i, j] > 0
@@ -114,24 +122,26 @@ def sentence(
     X and Y; common in regions like yours (A, B)"."""
     names = names or {}
     region_names = region_names or {}
-    parts = []
+    parts: list[str] = []
     for f in row["factors"]:
         code = f["factor"]
-        if code == "density" and row["related"]:
-            parts.append(
-                "related to your strengths in "
-                + _and([names.get(x, str(x)) for x in row["related"]])
+        if code in RELATED and row["related"]:
+            text = "related to your strengths in " + _and(
+                [names.get(x, str(x)) for x in row["related"]]
             )
-        elif code in ("similar_density", "similar_rca") and row["similar"]:
+        elif code in SIMILAR and row["similar"]:
             text = (
                 "common in regions like yours ("
                 + ", ".join(region_names.get(x, str(x)) for x in row["similar"])
                 + ")"
             )
-            if text not in parts:
-                parts.append(text)
-        elif code not in ("similar_density", "similar_rca"):
-            parts.append(FEATURES[code])
+        elif code in RELATED or code in SIMILAR:
+            continue
+        else:
+            text = f"{FEATURES[code]}: {'higher' if f['direction'] == 'above' else 'lower'} than "
+            text += "for a typical candidate"
+        if text not in parts:
+            parts.append(text)
     return "; ".join(parts) if parts else "no factor stands out from the typical candidate"
 
 

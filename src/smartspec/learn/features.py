@@ -33,6 +33,11 @@ FEATURES: dict[str, str] = {
     "activity_size": "its size across all regions",
     "activity_growth": "its growth across all regions since the previous period",
     "cell_growth": "its growth in the region since the previous period",
+    "density_rel": "more related to the region than its other candidates",
+    "log_rca_rel": "more present in the region than its other candidates",
+    "similar_density_rel": "more common in similar regions than the region's other candidates",
+    "cell_growth_rel": "growing in the region faster than its other candidates",
+    "rca_before_rel": "closer to a specialisation before than the region's other candidates",
     "pci": "its complexity (PCI)",
     "cog": "the complexity it would add (complexity outlook gain)",
     "region_size": "the region's size (its total)",
@@ -46,6 +51,9 @@ SIZE_FEATURES = ("region_size", "cell_size", "diversity", "region_growth")
 LOGISTIC_FEATURES = ("density", "ubiquity", "log_rca", "diversity")
 #: Features whose effect on entry is constrained to be non-decreasing (exits: non-increasing).
 MONOTONE = ("density", "ubiquity", "log_rca", "similar_density")
+#: Features also given relative to the region's other candidates (minus their mean): the
+#: ranking within a region, not only across regions.
+RELATIVE = ("density", "log_rca", "similar_density", "cell_growth", "rca_before")
 #: Similar regions used for ``similar_density``.
 K_SIMILAR = 10
 _EPS = 0.01
@@ -101,7 +109,7 @@ def pair_features(steps: Steps, t: int, *, k_similar: int = K_SIMILAR) -> dict[s
     def by_activity(x: np.ndarray) -> np.ndarray:
         return np.broadcast_to(x[None, :], (R, A))
 
-    return {
+    out = {
         "density": np.nan_to_num(steps.density[t], nan=0.0),
         "ubiquity": by_activity(steps.ubiquity[t]),
         "log_rca": log_rca,
@@ -123,6 +131,12 @@ def pair_features(steps: Steps, t: int, *, k_similar: int = K_SIMILAR) -> dict[s
         "diversity": by_region(steps.diversity[t]),
         "region_growth": by_region(region_growth),
     }
+    candidate = ~M[t]
+    n = np.maximum(candidate.sum(axis=1, keepdims=True), 1)
+    for name in RELATIVE:
+        x = out[name]
+        out[f"{name}_rel"] = x - np.where(candidate, x, 0.0).sum(axis=1, keepdims=True) / n
+    return {name: out[name] for name in FEATURES}
 
 
 def learned_relatedness(

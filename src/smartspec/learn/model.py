@@ -292,8 +292,15 @@ def fit_entry_model(
         training=training,
         seed=seed,
     )
+    lasting = persistence_rate(steps, b, horizon, kind) if definition == "strict" else None
+    unchecked = (y == 1) & (window == window.max()) & (windows[-1][0] + horizon == b)
+    if lasting is None or not unchecked.any():
+        unchecked[:] = False
+    else:
+        model.training["persistence_rate"] = lasting
     if method == "logistic":
-        model.estimators = [_estimator(method, features, kind, seed, {}).fit(X, y)]
+        Xw, yw, w = _expected(X, y, unchecked, lasting)
+        model.estimators = [_fit(_estimator(method, features, kind, seed, {}), Xw, yw, w)]
         return model
     held, oof = _select(X, y, regions, window, features, kind, seed)
     model.selection = held
@@ -304,8 +311,51 @@ def fit_entry_model(
         for i in range(BAG)
     ]
     mask, raw = oof[int(best["config"])]
-    model.calibration = _platt(_logit(raw), y[mask])
+    z, yz, w = _expected(pd.DataFrame({"z": _logit(raw)}), y[mask], unchecked[mask], lasting)
+    model.calibration = _platt(z["z"].to_numpy(), yz, w)
     return model
+
+
+def _expected(
+    X: pd.DataFrame, y: np.ndarray, unchecked: np.ndarray, lasting: float | None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Rows, labels and weights where an entry whose persistence is not yet observable counts
+    as a lasting entry with the weight ``lasting`` (the earlier windows' persistence rate) and
+    as none with the rest: its expected label. The trees rank on the observed labels; the
+    calibration (and the logistic baseline) learn the probability of a lasting entry."""
+    n = int(unchecked.sum())
+    if not n or lasting is None:
+        return X, y, np.ones(len(y))
+    weight = np.r_[np.where(unchecked, lasting, 1.0), np.full(n, 1 - lasting)]
+    return (
+        pd.concat([X, X[unchecked]], ignore_index=True),
+        np.r_[y, np.zeros(n, dtype=y.dtype)],
+        weight,
+    )
+
+
+def _fit(estimator: Any, X: pd.DataFrame, y: np.ndarray, weight: np.ndarray) -> Any:
+    """Fit with sample weights (a pipeline passes them to its last step)."""
+    if hasattr(estimator, "steps"):
+        return estimator.fit(X, y, **{f"{estimator.steps[-1][0]}__sample_weight": weight})
+    return estimator.fit(X, y, sample_weight=weight)
+
+
+def persistence_rate(steps: Steps, b: int, horizon: int, kind: str = "entry") -> float | None:
+    """Share of the strict entries (exits) of the windows ending before ``b`` that still held
+    one period later: how much an entry whose persistence is not yet observable is worth.
+    ``None`` when no window has a later period by ``b``."""
+    held = total = 0.0
+    for s in range(0, b - horizon):
+        e = s + horizon
+        opts = strict_options(kind, e, b)
+        opts["persistence"] = 0
+        at_risk, event = window_sets(steps.presence, steps.rca, s, e, kind=kind, **opts)  # type: ignore[arg-type]
+        hit = at_risk & event
+        after = steps.mask[e + 1] if kind == "entry" else ~steps.mask[e + 1]
+        total += hit.sum()
+        held += (hit & after).sum()
+    return float(held / total) if total else None
 
 
 def _select(
@@ -333,7 +383,8 @@ def _select(
         for train, test in folds:
             if y[train].sum() == 0:
                 continue
-            est = _estimator("learned", features, kind, seed, dict(params)).fit(X[train], y[train])
+            est = _estimator("learned", features, kind, seed, dict(params))
+            est.fit(X[train], y[train])
             raw[test] = est.predict_proba(X[test])[:, 1]
         mask = np.isfinite(raw)
         oof[c] = (mask, raw[mask])
@@ -348,13 +399,13 @@ def _select(
     return pd.DataFrame(rows), oof
 
 
-def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def _platt(z: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[float, float]:
     """Platt scaling: ``P(y = 1) = 1 / (1 + exp(-(a z + b)))`` fitted on held-out logits."""
     if len(y) == 0 or y.min() == y.max():
         return 1.0, 0.0
     from sklearn.linear_model import LogisticRegression
 
-    fit = LogisticRegression(C=1e6, max_iter=1000).fit(z.reshape(-1, 1), y)
+    fit = LogisticRegression(C=1e6, max_iter=1000).fit(z.reshape(-1, 1), y, sample_weight=weight)
     return float(fit.coef_[0, 0]), float(fit.intercept_[0])
 
 

@@ -23,7 +23,7 @@ from .explain import explain
 from .features import learned_relatedness, pair_features
 from .model import EntryModel, fit_entry_model, training_windows
 
-__all__ = ["MODEL_SCORES", "backtest", "recommend"]
+__all__ = ["MODEL_SCORES", "backtest", "feasibility", "recommend"]
 
 #: Scores fitted on earlier windows. ``learned``: the gradient-boosted model;
 #: ``learned_no_size``: the same without region-size features; ``logistic``: the transparent
@@ -40,6 +40,7 @@ def backtest(
     *,
     scores: Sequence[str] = ("density", "learned", "logistic"),
     definition: str = "strict",
+    kind: Literal["entry", "exit"] = "entry",
     seed: int = 0,
     **params: Any,
 ) -> Backtest:
@@ -52,6 +53,8 @@ def backtest(
         From :data:`smartspec.core.validation.SCORES` and :data:`MODEL_SCORES`.
     definition : {"strict", "loose"}
         The entry definition of the backtest and of the models' training labels.
+    kind : {"entry", "exit"}
+        Entries, or exits (the models are then trained on earlier exits).
     seed : int
         Seeds the models, the random baseline and the bootstrap.
     **params
@@ -82,7 +85,7 @@ def backtest(
 
     def scorer(name: str):
         def score(mm: ActivityMatrix, p0: int, p1: int, pairs: pd.DataFrame) -> np.ndarray:
-            grid = _score_grid(name, steps(), p0, p1 - p0, definition, seed, fitted)
+            grid = _score_grid(name, steps(), p0, p1 - p0, definition, kind, seed, fitted)
             r = m.regions.get_indexer(pairs["region"])
             a = m.activities.get_indexer(pairs["activity"])
             return grid[r, a]
@@ -99,6 +102,7 @@ def backtest(
         scores=[s for s in scores if s in SCORES],
         baselines=baselines,
         definition=definition,
+        kind=kind,
         extra={s: scorer(s) for s in model_scores},
         probabilities=[s for s in model_scores if s in PROBABILITIES],
         margins=margins,
@@ -115,15 +119,18 @@ def _score_grid(
     p0: int,
     horizon: int,
     definition: str,
+    kind: Literal["entry", "exit"],
     seed: int,
     fitted: dict[str, dict[str, Any]],
 ) -> np.ndarray:
-    """The ``(regions, activities)`` values of a model score at position ``p0``."""
+    """The ``(regions, activities)`` values of a model score at position ``p0`` (for exits,
+    the evidence scores turned around: higher means more likely to exit)."""
     m = steps.m
+    sign = 1.0 if kind == "entry" else -1.0
     if name == "similar_density":
-        return pair_features(steps, p0)["similar_density"]
+        return sign * pair_features(steps, p0)["similar_density"]
     if name == "learned_density":
-        windows = training_windows(steps, p0, horizon, definition=definition)
+        windows = training_windows(steps, p0, horizon, kind=kind, definition=definition)
         if not windows:
             return np.full(m.shape[1:], np.nan)
         w = learned_relatedness(steps.presence, windows)
@@ -134,6 +141,7 @@ def _score_grid(
                 [_plain(m.periods[s]), _plain(m.periods[s + horizon])] for s, _, _ in windows
             ]
         }
+        # learned from exits when kind="exit": already higher for more likely exits
         return np.divide(M @ w, n, out=np.full(M.shape, np.nan), where=n > 0)
     method: Literal["learned", "logistic"] = "logistic" if name == "logistic" else "learned"
     model = fit_entry_model(
@@ -141,6 +149,7 @@ def _score_grid(
         base=m.periods[p0],
         horizon=horizon,
         method=method,
+        kind=kind,
         definition=definition,
         size_features=name != "learned_no_size",
         seed=seed,
@@ -162,6 +171,27 @@ def describe(model: EntryModel) -> dict[str, Any]:
         "calibration": list(model.calibration),
         **model.training,
     }
+
+
+def feasibility(
+    m: ActivityMatrix,
+    *,
+    periods: Sequence[Hashable] | None = None,
+    seed: int = 0,
+    **options: Any,
+) -> np.ndarray:
+    """The learned probability of entry as the framework's feasibility axis.
+
+    One model per period in ``periods`` (default: the last), each trained on the windows
+    observed by that period; ``(periods, regions, activities)``, NaN in the other periods. Pass
+    it to :func:`smartspec.core.framework.framework` as ``feasibility=``.
+    """
+    out = np.full(m.shape, np.nan)
+    steps = Steps(m, **{k: v for k, v in options.items() if v is not None})
+    for period in periods if periods is not None else [m.periods[-1]]:
+        model = fit_entry_model(m, base=period, seed=seed, steps=steps)
+        out[m.period_position(period)] = model.grid()
+    return out
 
 
 def recommend(

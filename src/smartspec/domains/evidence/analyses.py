@@ -29,9 +29,33 @@ if TYPE_CHECKING:
     from smartspec.core.framework import Framework
     from smartspec.core.matrix import ActivityMatrix
     from smartspec.core.validation import Backtest
+    from smartspec.learn import EntryModel
     from smartspec.store import DatasetRecord
 
-__all__ = ["Analyses"]
+__all__ = ["MAX_RECOMMENDATIONS", "Analyses", "check_top", "entry_model_job"]
+
+#: The most next specialisations :meth:`Analyses.recommendations` lists for a region.
+MAX_RECOMMENDATIONS = 50
+
+
+def check_top(top: Any) -> None:
+    """Raise a :class:`ValidationError` unless ``top`` is a whole number from 1 to
+    :data:`MAX_RECOMMENDATIONS`."""
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_RECOMMENDATIONS:
+        raise ValidationError(
+            f"top must be a whole number from 1 to {MAX_RECOMMENDATIONS}",
+            where="recommendations",
+            expected=f"1 to {MAX_RECOMMENDATIONS}",
+            found=repr(top),
+            fix=f"ask for at most {MAX_RECOMMENDATIONS} activities",
+        )
+
+
+def entry_model_job(matrix: ActivityMatrix, base: Any, seed: int, options: dict[str, Any]) -> Any:
+    """:func:`smartspec.learn.fit_entry_model` of ``matrix`` at period ``base`` (a job)."""
+    from smartspec.learn import fit_entry_model
+
+    return fit_entry_model(matrix, base=base, seed=seed, **options)
 
 
 class Analyses:
@@ -53,6 +77,8 @@ class Analyses:
         def dataset(self, dataset_id: str) -> DatasetRecord: ...
         def matrix(self, dataset_id: str) -> ActivityMatrix: ...
         def dataset_defaults(self, dataset_id: str) -> dict[str, Any]: ...
+        def dataset_info(self, dataset: str | DatasetRecord) -> dict[str, Any]: ...
+        def labels(self, dataset_id: str, axis: str, lang: str = "en") -> pd.DataFrame: ...
         def income(self, dataset_id: str) -> tuple[pd.Series, dict[str, str]] | None: ...
         def population(self, dataset_id: str) -> pd.Series | None: ...
 
@@ -349,9 +375,164 @@ class Analyses:
         )
         return computed.value
 
+    def recommender(self, dataset_id: str) -> dict[str, Any]:
+        """The score a dataset's next specialisations are ranked by unless a request says
+        otherwise: ``{"score": "learned" | "density", "reason": code or None}`` (the registry's
+        :data:`smartspec.datasets.RECOMMENDERS`; uploads: density, ``not_validated``; a single
+        period: density, ``one_period``)."""
+        record = self.dataset(dataset_id)
+        chosen = self.dataset_info(record).get("recommender") or {}
+        if len(record.periods) < 2:
+            return {"score": "density", "reason": "one_period"}
+        if chosen.get("recommender") == "learned":
+            return {"score": "learned", "reason": None}
+        return {"score": "density", "reason": chosen.get("recommender_reason", "not_validated")}
+
+    def _entry_model_job(
+        self, dataset_id: str, period: Any, seed: int, options: Mapping[str, Any]
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """The :meth:`heavy` key and job arguments of :meth:`entry_model` (checked first)."""
+        from smartspec.domains.errors import RequestError
+
+        matrix = self.matrix(dataset_id)
+        b = matrix.n_periods - 1 if period in (None, "") else matrix.period_position(period)
+        if b == 0:
+            raise RequestError(
+                "the learned score needs an earlier period to learn from",
+                where=f"dataset {dataset_id!r}",
+                expected="a period after the first of a panel with at least two periods",
+                found=f"period {matrix.periods[0]!r} of {matrix.n_periods} period(s)",
+                fix="ask for a later period, or use score=density",
+                code="bad_request.too_few_periods",
+            )
+        opts = tuple((k, v) for k, v in self.options_key(options, dataset_id) if k != "sign")
+        base = matrix.periods[b]
+        key = ("learned", dataset_id, str(base), int(seed), opts)
+        return key, (matrix, base, int(seed), self._core_options(dataset_id, opts))
+
+    def entry_model(
+        self,
+        dataset_id: str,
+        *,
+        period: Any = None,
+        seed: int = 0,
+        wait: float | Literal["setting"] | None = None,
+        **options: Any,
+    ) -> EntryModel:
+        """The learned entry model of the dataset at ``period`` (default: the last), trained on
+        the earlier windows: computed once per dataset, period, seed and options by a background
+        job (see :meth:`heavy`; ``wait`` as there), then kept."""
+        key, args = self._entry_model_job(dataset_id, period, seed, options)
+        return self.heavy(key, entry_model_job, args, wait=wait).value
+
+    def entry_model_state(
+        self, dataset_id: str, *, period: Any = None, seed: int = 0, **options: Any
+    ) -> Literal["ready", "computing", "absent"]:
+        """Whether :meth:`entry_model` is trained (in memory or on disk), being trained, or
+        neither, without starting anything (a page offers the training instead of starting
+        it: it takes the server's job slot for a while)."""
+        key, _ = self._entry_model_job(dataset_id, period, seed, options)
+        if self._cache.peek(key) is not None:
+            return "ready"
+        name = digest(self._dataset_version(dataset_id), key)
+        stored = self.results.load(dataset_id, name)
+        if isinstance(stored, Computed):
+            self._cache.put(key, stored)
+            return "ready"
+        job = self.jobs.get(name)
+        return "computing" if job is not None and job.state in ("queued", "running") else "absent"
+
+    def recommendations(
+        self,
+        dataset_id: str,
+        *,
+        region: str,
+        period: Any = None,
+        top: int = 5,
+        seed: int = 0,
+        wait: float | Literal["setting"] | None = None,
+        **options: Any,
+    ) -> pd.DataFrame:
+        """The activities ``region`` is most likely to enter next, by the learned entry model
+        (:func:`smartspec.learn.recommend`), with activity and region names.
+
+        The fitted model is shared by every region of the dataset (:meth:`entry_model`); each
+        region's list is kept too.
+
+        Parameters
+        ----------
+        dataset_id : str
+            A dataset of the catalogue (at least two periods).
+        region : str
+            A region code or name (:func:`smartspec.core.lookup.resolve`).
+        period : period label, optional
+            The period predicted from (default: the last).
+        top : int
+            How many activities, 1 to :data:`MAX_RECOMMENDATIONS`.
+        seed : int
+            Seeds the model.
+        wait : float or "setting", optional
+            Seconds to wait for the model when it must be trained (see :meth:`heavy`).
+        **options
+            ``profile``, ``threshold``, ``knn``, ``proximity``, ``presence``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``region, activity, rank, probability, factors, related, similar, explanation``.
+        """
+        from smartspec.core.lookup import resolve
+
+        check_top(top)
+        matrix = self.matrix(dataset_id)
+        region_labels = self.labels(dataset_id, "region")["name"]
+        names = self.labels(dataset_id, "activity")["name"]
+        codes = {str(r): r for r in matrix.regions}
+        code = resolve(
+            str(region),
+            {c: region_labels.get(c) for c in codes},
+            axis="region",
+            where=f"dataset {dataset_id!r}",
+            listing=f"GET /api/v1/datasets/{dataset_id}/regions",
+        )
+        model = self.entry_model(dataset_id, period=period, seed=seed, wait=wait, **options)
+        key = (
+            "recommendations",
+            dataset_id,
+            code,
+            str(model.base),
+            top,
+            int(seed),
+            self.options_key(options, dataset_id),
+        )
+
+        def compute() -> Any:
+            from smartspec.learn import recommend
+
+            return recommend(
+                matrix,
+                region=codes[code],
+                top=top,
+                model=model,
+                names={a: str(names[str(a)]) for a in matrix.activities if _named(names, a)},
+                region_names={
+                    r: str(region_labels[str(r)])
+                    for r in matrix.regions
+                    if _named(region_labels, r)
+                },
+            )
+
+        return self._recorded(key, compute).value
+
     def cached(self, key: Hashable, factory: Callable[[], Any]) -> Any:
         """Memoise ``factory()`` in the app's LRU cache (keys ``(kind, dataset_id, ...)``).
 
         Entries whose second element is a dataset id are dropped when that dataset is deleted.
         """
         return self._cache.get(key, factory)
+
+
+def _named(names: pd.Series, code: Any) -> bool:
+    """Whether ``names`` (code -> name) has a name for ``code``."""
+    name = names.get(str(code))
+    return isinstance(name, str) and bool(name)

@@ -174,29 +174,41 @@ def _recommendations(
     activity_names: dict[str, str],
     opts: dict[str, Any],
 ) -> None:
-    """The learned score: each region's most likely next activities, with the reasons."""
-    from smartspec.learn import recommend
+    """The learned score: each region's most likely next activities, with the reasons; with
+    --out also the framework with the learned probability as its feasibility axis."""
+    import numpy as np
+
+    from smartspec.core.framework import framework
+    from smartspec.learn import fit_entry_model, recommend
 
     code = resolve_region(m, region, names) if region is not None else None
+    profile = _profile_kwargs(opts)
     with captured_warnings(show=False):
+        model = fit_entry_model(m, base=period, **profile)
         table = recommend(
             m,
-            period=period,
             region=code,
             top=opts["top"],
+            model=model,
             names=activity_names,
             region_names=names,
-            **_profile_kwargs(opts),
         )
     if opts["out_dir"]:
         from smartspec.io import write_tables
 
+        grid = np.full(m.shape, np.nan)
+        grid[m.period_position(period)] = model.grid()
+        with captured_warnings(show=False):
+            fw = framework(m, feasibility=grid, **profile)
         flat = table.assign(
             factors=[", ".join(f["factor"] for f in row) for row in table["factors"]],
             related=["; ".join(map(str, x)) for x in table["related"]],
             similar=["; ".join(map(str, x)) for x in table["similar"]],
         )
-        write_tables({"recommendations": flat}, Path(opts["out_dir"]))
+        write_tables(
+            {"recommendations": flat, "candidates": fw.candidates, "regions": fw.regions},
+            Path(opts["out_dir"]),
+        )
         if code is None:
             click.echo(f"Wrote {len(table)} recommendations to {opts['out_dir']}/")
             return

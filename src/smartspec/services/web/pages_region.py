@@ -14,6 +14,7 @@ from smartspec.domains.evidence import methods, views
 from . import charts, pages_calls, summary
 from .data import ApiError, seg
 from .i18n import Formatter, translations
+from .next_specialisations import next_specialisations
 from .pages_base import (
     CUTOFFS,
     PLANE_LABELS,
@@ -46,7 +47,7 @@ class RegionPages(DashboardBase):
             basics = await self.dataset_basics(dataset, lang)
             period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
             call, items, when = self.services.call, self.services.items, _text(period)
-            profile, cells, fw, validity, region_rows = await asyncio.gather(
+            profile, cells, fw, validity, region_rows, likely = await asyncio.gather(
                 call(
                     views.region_profile,
                     dataset,
@@ -70,6 +71,9 @@ class RegionPages(DashboardBase):
                 ),
                 self.validity(dataset),
                 items(pages_calls.indicator_page, dataset, "regions", period=when),
+                next_specialisations(
+                    self.services, request, dataset, code, when, basics, lang, tr, fmt
+                ),
             )
         except ApiError as exc:
             return self.error(request, exc)
@@ -201,6 +205,7 @@ class RegionPages(DashboardBase):
             charts=chart_specs,
             **self.region_brief(profile, name, validity, region_rows, basics, lang, tr, fmt),
             show_unreliable=unreliable,
+            likely=likely,
         )
 
     def region_brief(

@@ -1,0 +1,234 @@
+"""Reproduce the learned-model tables of docs/validation.md: strict and loose backtests of
+density, ubiquity, the logistic baseline and the learned model on every bundled panel with an
+earlier window to train on, margins with region-bootstrap intervals, exits, calibration and
+the training time on Australia's SA3 panel.
+
+    .venv/bin/python benchmarks/learned.py                 # everything (about 10 minutes)
+    .venv/bin/python benchmarks/learned.py --quick         # New Zealand and Australia, strict
+
+Deterministic (seeded). Prints Markdown tables; ``--out DIR`` also writes every metric as CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from smartspec.core.validation import Backtest
+from smartspec.datasets import load
+from smartspec.learn import MODEL_SCORES, backtest, fit_entry_model
+
+SCORES = ("density", "rca_start", *MODEL_SCORES)
+#: Windows with at least one earlier window to train on.
+PANELS: dict[str, list[tuple[int, int]]] = {
+    "nz-urban-industry": [
+        (1981, 1986),
+        (1986, 1991),
+        (1991, 1996),
+        (1996, 2001),
+        (2001, 2006),
+        (2006, 2013),
+    ],
+    "au-sa3-industry": [(2016, 2021)],
+    "mx-tamaulipas": [(2008, 2013), (2013, 2018), (2018, 2023)],
+    "eu-h2020-sdg": [(2016, 2017), (2018, 2019), (2020, 2021)],
+    "eu-nuts2-sbs": [(2010, 2011), (2013, 2014)],
+    "eu-nuts2-ardeco": [(2005, 2006), (2012, 2013), (2018, 2019)],
+}
+QUICK = ("nz-urban-industry", "au-sa3-industry")
+
+
+def _ci(x: float, low: float, high: float, signed: bool = False) -> str:
+    f = "{:+.3f}" if signed else "{:.3f}"
+    return f"{f.format(x)} [{f.format(low)}, {f.format(high)}]"
+
+
+def summarise(name: str, bt: Backtest) -> dict[str, Any]:
+    """One row of the headline tables."""
+    s, met = bt.summary, bt.metrics.set_index("score")
+    mar = bt.margins.set_index(["score", "against"])
+    best = "max(density, ubiquity)"
+
+    def margin(score: str, against: str) -> str:
+        r = mar.loc[(score, against)]
+        return _ci(r["margin"], r["margin_low"], r["margin_high"], signed=True)
+
+    return {
+        "dataset": name,
+        "window": f"{s['base']}→{s['end']}",
+        "at risk": s["at_risk"],
+        "events": s["entries"],
+        "density": f"{met.loc['density', 'roc_auc']:.3f}",
+        "ubiquity": f"{met.loc['ubiquity', 'roc_auc']:.3f}",
+        "logistic": f"{met.loc['logistic', 'roc_auc']:.3f}",
+        "learned": _ci(*met.loc["learned", ["roc_auc", "roc_auc_low", "roc_auc_high"]]),
+        "learned − best baseline": margin("learned", best),
+        "without size": margin("learned_no_size", best),
+        "learned − logistic": margin("learned", "logistic"),
+        "region P@5 density": f"{met.loc['density', 'region_precision_at_5']:.3f}",
+        "region P@5 learned": f"{met.loc['learned', 'region_precision_at_5']:.3f}",
+    }
+
+
+def others(name: str, bt: Backtest, kind: str) -> dict[str, Any]:
+    """The other scores against the learned model (and the baselines)."""
+    s, met = bt.summary, bt.metrics.set_index("score")
+    row = {
+        "dataset": name,
+        "window": f"{s['base']}→{s['end']}",
+        "kind": kind,
+        "events": s["entries"],
+        "at risk": s["at_risk"],
+    }
+    for score in (
+        "density",
+        "rca_start",
+        "ubiquity",
+        "learned_density",
+        "similar_density",
+        "logistic",
+        "learned",
+    ):
+        row[score] = f"{met.loc[score, 'roc_auc']:.3f}"
+    return row
+
+
+def pooled_precision(frames: list[pd.DataFrame], n_boot: int = 200) -> dict[str, Any]:
+    """Region precision@5 of learned minus density over all windows of a panel, with a
+    bootstrap interval resampling regions (each region keeps its windows)."""
+    from smartspec.core.validation import precision_at_k
+
+    rows = []
+    for i, pairs in enumerate(frames):
+        for region, g in pairs.groupby("region", sort=False):
+            y = g["event"].to_numpy()
+            rows.append(
+                (
+                    region,
+                    i,
+                    precision_at_k(y, g["learned"].to_numpy(), 5),
+                    precision_at_k(y, g["density"].to_numpy(), 5),
+                )
+            )
+    t = pd.DataFrame(rows, columns=["region", "window", "learned", "density"])
+    by = t.groupby("region")[["learned", "density"]].sum()
+    n = len(t)
+    rng = np.random.default_rng(0)
+    idx = np.arange(len(by))
+    diffs = []
+    for _ in range(n_boot):
+        pick = by.iloc[rng.choice(idx, len(idx))]
+        diffs.append((pick["learned"].sum() - pick["density"].sum()) / len(pick) * len(by) / n)
+    low, high = np.quantile(diffs, [0.025, 0.975])
+    return {
+        "learned": t["learned"].mean(),
+        "density": t["density"].mean(),
+        "difference": t["learned"].mean() - t["density"].mean(),
+        "low": low,
+        "high": high,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--n-boot", type=int, default=200)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    panels = {k: v for k, v in PANELS.items() if not args.quick or k in QUICK}
+    definitions = ("strict",) if args.quick else ("strict", "loose")
+    heads: dict[str, list[dict]] = {d: [] for d in definitions}
+    rest: list[dict] = []
+    metrics, calibration, strict_pairs = [], [], {}
+    for name, windows in panels.items():
+        m = load(name)
+        for base, end in windows:
+            for definition in definitions:
+                bt = backtest(
+                    m,
+                    base=base,
+                    end=end,
+                    scores=SCORES,
+                    definition=definition,
+                    k=(5,),
+                    n_boot=args.n_boot,
+                    seed=0,
+                )
+                heads[definition].append(summarise(name, bt))
+                metrics.append(
+                    bt.metrics.assign(dataset=name, base=base, end=end, definition=definition)
+                )
+                if definition == "strict":
+                    rest.append(others(name, bt, "entry"))
+                    strict_pairs.setdefault(name, []).append(bt.pairs)
+                    calibration.append(bt.calibration.assign(dataset=name, base=base, end=end))
+            if not args.quick and name in QUICK:
+                ex = backtest(
+                    m,
+                    base=base,
+                    end=end,
+                    scores=SCORES,
+                    definition="strict",
+                    kind="exit",
+                    k=(5,),
+                    n_boot=args.n_boot,
+                    seed=0,
+                )
+                rest.append(others(name, ex, "exit"))
+    for definition, rows in heads.items():
+        print(f"\n### {definition.capitalize()} entries: ROC-AUC and margins [95% CI]\n")
+        print(pd.DataFrame(rows).to_markdown(index=False))
+    print("\n### Region precision@5 over all windows (strict)\n")
+    pooled = [
+        {
+            "dataset": k,
+            **{
+                a: f"{b:+.3f}" if a in ("difference", "low", "high") else f"{b:.3f}"
+                for a, b in pooled_precision(v).items()
+            },
+        }
+        for k, v in strict_pairs.items()
+        if k in QUICK
+    ]
+    print(pd.DataFrame(pooled).to_markdown(index=False))
+    print("\n### Every score against the learned model (ROC-AUC, strict)\n")
+    print(pd.DataFrame(rest).to_markdown(index=False))
+    cal = pd.concat(calibration, ignore_index=True)
+    print("\n### Calibration of the learned probability (deciles, strict)\n")
+    shown = cal[(cal["score"] == "learned") & cal["dataset"].isin(QUICK)]
+    table = shown.assign(window=shown["base"].astype(str) + "→" + shown["end"].astype(str))
+    print(
+        table.pivot_table(
+            index="bin", columns=["dataset", "window"], values=["predicted", "observed"]
+        )
+        .round(3)
+        .iloc[:, :8]
+        .to_markdown()
+    )
+    au = load("au-sa3-industry")
+    start = time.perf_counter()
+    model = fit_entry_model(au, base=2016, seed=0)
+    grid = model.grid()
+    seconds = time.perf_counter() - start
+    print(
+        f"\nau-sa3-industry: trained ({model.training['pairs']} pairs, "
+        f"{model.training['events']} entries, {model.params}) and predicted "
+        f"{grid.size} pairs in {seconds:.1f} s"
+    )
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        pd.concat(metrics, ignore_index=True).to_csv(args.out / "metrics.csv", index=False)
+        cal.to_csv(args.out / "calibration.csv", index=False)
+        for definition, rows in heads.items():
+            pd.DataFrame(rows).to_csv(args.out / f"headline-{definition}.csv", index=False)
+
+
+if __name__ == "__main__":
+    main()
