@@ -2,7 +2,8 @@
 
 The first visitor of a validation page or an activity space should not wait for a backtest or a
 layout. :func:`warm` asks, for each dataset of the catalogue, for what those pages and the API
-show by default: the activity space of the latest period, then the backtest of the validation
+show by default: the activity space of the latest period, the learned entry model where the
+region pages list its recommendations, then the backtest of the validation
 page (first period to last) and of the API (first period, one step on). Each goes through the
 same path as a request (:meth:`smartspec.app.SmartSpecApp.heavy`), so the results land in the
 memory and disk caches under the keys the requests use; results already on disk are only read.
@@ -35,6 +36,9 @@ def _tasks(app: SmartSpecApp) -> Iterator[tuple[str, str, Callable[[], Any]]]:
     records = app.catalogue()
     for r in records:
         yield "network", r.id, partial(network, app, r.id, wait=None)
+    for r in records:  # the region pages of these datasets list the learned recommendations
+        if app.recommender(r.id)["score"] == "learned":
+            yield "entry model", r.id, partial(app.entry_model, r.id, wait=None)
     for r in records:
         periods = [str(p) for p in r.periods]
         if len(periods) < 2:

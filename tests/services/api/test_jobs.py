@@ -183,6 +183,18 @@ def test_warming_computes_what_the_pages_show(make_app):
     }
 
 
+def test_warming_trains_the_entry_model_where_it_is_the_default(make_app):
+    from smartspec.services.warm import _tasks
+
+    app = make_app(datasets=["nz-urban-industry", "mx-tamaulipas"])
+    tasks = [(what, dataset) for what, dataset, _ in _tasks(app)]
+    assert ("entry model", "nz-urban-industry") in tasks
+    assert ("entry model", "mx-tamaulipas") not in tasks  # density is its default
+    assert tasks.index(("entry model", "nz-urban-industry")) < tasks.index(
+        ("backtest", "nz-urban-industry")
+    )
+
+
 def test_warming_stops_when_asked(make_app):
     app = make_app(datasets=["mx-tamaulipas"])
     stop = threading.Event()
