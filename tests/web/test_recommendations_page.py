@@ -136,7 +136,7 @@ def test_reasons_are_built_from_factor_codes() -> None:
             {"factor": "density"},
             {"factor": "similar_density"},
             {"factor": "similar_rca"},
-            {"factor": "pci"},
+            {"factor": "pci", "direction": "below"},
         ],
         "related": [{"code": "A"}, {"code": "B"}],
         "similar": [{"code": "r1"}, {"code": "r2"}],
@@ -145,19 +145,21 @@ def test_reasons_are_built_from_factor_codes() -> None:
     kw = {"activity": names.__getitem__, "region": names.__getitem__}
     assert reasons(item, tr=translations("es"), lang="es", **kw) == (
         "relacionada con sus fortalezas en Pesca e Industria química; común en regiones como la "
-        "suya (Reynosa, Matamoros); su complejidad (ICP)"
+        "suya (Reynosa, Matamoros); su complejidad (ICP): menor que en una candidata típica"
     )
     assert reasons(item, tr=translations("en"), lang="en", **kw) == (
         "related to your strengths in Pesca and Industria química; common in regions like "
-        "yours (Reynosa, Matamoros); its complexity (PCI)"
+        "yours (Reynosa, Matamoros); its complexity (PCI): lower than for a typical candidate"
     )
     names["B"] = "Hierro"  # "hie-" is not an /i/ sound: "y" stays
     assert "Pesca y Hierro" in reasons(item, tr=translations("es"), lang="es", **kw)
     # without related activities or similar regions, the factors' own phrases
     bare = dict(item, related=[], similar=[])
     assert reasons(bare, tr=translations("es"), lang="es", **kw) == (
-        "relacionada con las especializaciones actuales de la región; común en regiones de "
-        "perfil parecido; fuerte en regiones de perfil parecido; su complejidad (ICP)"
+        "relacionada con las especializaciones actuales de la región: mayor que en una candidata "
+        "típica; común en regiones de perfil parecido: mayor que en una candidata típica; fuerte "
+        "en regiones de perfil parecido: mayor que en una candidata típica; su complejidad (ICP): "
+        "menor que en una candidata típica"
     )
     assert reasons({"factors": []}, tr=translations("en"), lang="en", **kw) == (
         "no factor stands out from the typical candidate"

@@ -48,6 +48,10 @@ class Factor(BaseModel):
         description="Change in probability when this factor alone is moved to its median over "
         "the period's candidates (a ceteris-paribus contrast, not a SHAP value)."
     )
+    direction: Literal["above", "below"] = Field(
+        description="Whether the pair's value of the factor is above or below the typical "
+        "candidate's (the median)."
+    )
 
 
 class Label(BaseModel):
@@ -154,7 +158,7 @@ def region_recommendations(
                 probability=float(row["probability"]),
                 density=_number(v.density[p, r, v.activity(str(row["activity"]))]),
                 factors=[
-                    Factor(**{k: f[k] for k in ("factor", "words", "contribution")})
+                    Factor(**{k: f[k] for k in ("factor", "words", "contribution", "direction")})
                     for f in row["factors"]
                 ],
                 related=[Label(code=str(c), name=names.get(str(c))) for c in row["related"]],

@@ -120,7 +120,12 @@ def reasons(
                 "regions": ", ".join(similar)
             }
         elif code in FACTOR_PHRASES:
-            text = tr.gettext(FACTOR_PHRASES[code])
+            template = (
+                tr.gettext("%(factor)s: lower than for a typical candidate")
+                if f.get("direction") == "below"
+                else tr.gettext("%(factor)s: higher than for a typical candidate")
+            )
+            text = template % {"factor": tr.gettext(FACTOR_PHRASES[code])}
         else:
             continue
         if text not in parts:
