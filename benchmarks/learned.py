@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartspec.core.errors import ValidationError
 from smartspec.core.validation import Backtest
 from smartspec.datasets import load
 from smartspec.learn import MODEL_SCORES, backtest, fit_entry_model
@@ -146,22 +147,39 @@ def main() -> None:
     definitions = ("strict",) if args.quick else ("strict", "loose")
     heads: dict[str, list[dict]] = {d: [] for d in definitions}
     rest: list[dict] = []
+    skipped: list[dict] = []
     metrics, calibration, strict_pairs = [], [], {}
     for name, windows in panels.items():
         m = load(name)
         for base, end in windows:
             for definition in definitions:
-                bt = backtest(
-                    m,
-                    base=base,
-                    end=end,
-                    scores=SCORES,
-                    definition=definition,
-                    k=(5,),
-                    n_boot=args.n_boot,
-                    seed=0,
-                )
+                try:
+                    bt = backtest(
+                        m,
+                        base=base,
+                        end=end,
+                        scores=SCORES,
+                        definition=definition,
+                        k=(5,),
+                        n_boot=args.n_boot,
+                        seed=0,
+                    )
+                except ValidationError as exc:  # e.g. no strict entry in the earlier windows
+                    print(f"<!-- {name} {base}->{end} {definition}: {exc.message} -->", flush=True)
+                    skipped.append(
+                        {
+                            "dataset": name,
+                            "window": f"{base}→{end}",
+                            "definition": definition,
+                            "why": exc.message,
+                        }
+                    )
+                    continue
                 heads[definition].append(summarise(name, bt))
+                print(
+                    f"<!-- {name} {base}->{end} {definition}: {heads[definition][-1]} -->",
+                    flush=True,
+                )
                 metrics.append(
                     bt.metrics.assign(dataset=name, base=base, end=end, definition=definition)
                 )
@@ -185,6 +203,9 @@ def main() -> None:
     for definition, rows in heads.items():
         print(f"\n### {definition.capitalize()} entries: ROC-AUC and margins [95% CI]\n")
         print(pd.DataFrame(rows).to_markdown(index=False))
+    if skipped:
+        print("\n### Windows without a learned model\n")
+        print(pd.DataFrame(skipped).to_markdown(index=False))
     print("\n### Region precision@5 over all windows (strict)\n")
     pooled = [
         {

@@ -156,10 +156,10 @@ def test_reasons_are_built_from_factor_codes() -> None:
     # without related activities or similar regions, the factors' own phrases
     bare = dict(item, related=[], similar=[])
     assert reasons(bare, tr=translations("es"), lang="es", **kw) == (
-        "relacionada con las especializaciones actuales de la región: mayor que en una candidata "
-        "típica; común en regiones de perfil parecido: mayor que en una candidata típica; fuerte "
-        "en regiones de perfil parecido: mayor que en una candidata típica; su complejidad (ICP): "
-        "menor que en una candidata típica"
+        "su relación con las especializaciones actuales de la región: mayor que en una "
+        "candidata típica; la proporción de regiones parecidas especializadas en ella: mayor "
+        "que en una candidata típica; su fuerza en regiones de perfil parecido: mayor que en "
+        "una candidata típica; su complejidad (ICP): menor que en una candidata típica"
     )
     assert reasons({"factors": []}, tr=translations("en"), lang="en", **kw) == (
         "no factor stands out from the typical candidate"
