@@ -51,8 +51,8 @@ RECOMMENDERS: dict[str, dict[str, str]] = {
     "world-trade": {"recommender": "density", "recommender_reason": "one_period"},
     "eu-h2020-sdg": {"recommender": "density", "recommender_reason": "small_panel"},
     "mx-tamaulipas": {"recommender": "density", "recommender_reason": "small_panel"},
-    "eu-nuts2-ardeco": {"recommender": "density", "recommender_reason": "not_validated"},
-    "eu-nuts2-sbs": {"recommender": "density", "recommender_reason": "not_validated"},
+    "eu-nuts2-ardeco": {"recommender": "density", "recommender_reason": "small_panel"},
+    "eu-nuts2-sbs": {"recommender": "density", "recommender_reason": "small_panel"},
 }
 
 
