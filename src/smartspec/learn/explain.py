@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .features import FEATURES, similar_regions
-from .model import EntryModel
+from .model import EntryModel, plain
 
 __all__ = ["RELATED", "SIMILAR", "explain", "sentence"]
 
@@ -99,8 +99,8 @@ def explain(
                 "activity": pairs["activity"].iloc[i],
                 "probability": float(p[i]),
                 "factors": factors,
-                "related": [_plain(m.activities[k]) for k in close],
-                "similar": [_plain(m.regions[k]) for k in having],
+                "related": [plain(m.activities[k]) for k in close],
+                "similar": [plain(m.regions[k]) for k in having],
             }
         )
     out = pd.DataFrame(
@@ -147,7 +147,3 @@ def sentence(
 
 def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _plain(x: Any) -> Any:
-    return x.item() if isinstance(x, np.generic) else x

@@ -276,7 +276,7 @@ def fit_entry_model(
             fix="use a longer panel or the loose definition",
         )
     training = {
-        "windows": [[_plain(m.periods[s]), _plain(m.periods[s + horizon])] for s, _, _ in windows],
+        "windows": window_labels(m, windows, horizon),
         "pairs": len(y),
         "events": int(y.sum()),
     }
@@ -409,5 +409,13 @@ def _platt(z: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[float, flo
     return float(fit.coef_[0, 0]), float(fit.intercept_[0])
 
 
-def _plain(x: Any) -> Any:
+def plain(x: Any) -> Any:
+    """A numpy scalar label as the plain Python value (JSON-ready)."""
     return x.item() if isinstance(x, np.generic) else x
+
+
+def window_labels(
+    m: ActivityMatrix, windows: list[tuple[int, np.ndarray, np.ndarray]], horizon: int
+) -> list[list[Any]]:
+    """The ``[start, end]`` period labels of training windows."""
+    return [[plain(m.periods[s]), plain(m.periods[s + horizon])] for s, _, _ in windows]

@@ -21,7 +21,7 @@ from smartspec.core.validation import backtest as core_backtest
 
 from .explain import explain
 from .features import learned_relatedness, pair_features
-from .model import EntryModel, fit_entry_model, training_windows
+from .model import EntryModel, fit_entry_model, training_windows, window_labels
 
 __all__ = ["MODEL_SCORES", "backtest", "feasibility", "recommend"]
 
@@ -136,11 +136,7 @@ def _score_grid(
         w = learned_relatedness(steps.presence, windows)
         M = steps.presence[p0]
         n = M.sum(axis=1, keepdims=True)
-        fitted[name] = {
-            "windows": [
-                [_plain(m.periods[s]), _plain(m.periods[s + horizon])] for s, _, _ in windows
-            ]
-        }
+        fitted[name] = {"windows": window_labels(m, windows, horizon)}
         # learned from exits when kind="exit": already higher for more likely exits
         return np.divide(M @ w, n, out=np.full(M.shape, np.nan), where=n > 0)
     method: Literal["learned", "logistic"] = "logistic" if name == "logistic" else "learned"
@@ -233,7 +229,3 @@ def recommend(
     out = explain(model, pairs, names=names, region_names=region_names)
     out.insert(2, "rank", pairs["rank"].to_numpy())
     return out
-
-
-def _plain(x: Any) -> Any:
-    return x.item() if isinstance(x, np.generic) else x
