@@ -63,11 +63,11 @@ def _ci(x: float, low: float, high: float, signed: bool = False) -> str:
 def summarise(name: str, bt: Backtest) -> dict[str, Any]:
     """One row of the headline tables."""
     s, met = bt.summary, bt.metrics.set_index("score")
-    mar = bt.margins.set_index(["score", "against"])
+    mar = bt.margins.set_index(["score", "against", "metric"])
     best = "max(density, ubiquity)"
 
-    def margin(score: str, against: str) -> str:
-        r = mar.loc[(score, against)]
+    def margin(score: str, against: str, metric: str = "roc_auc") -> str:
+        r = mar.loc[(score, against, metric)]
         return _ci(r["margin"], r["margin_low"], r["margin_high"], signed=True)
 
     return {
@@ -84,6 +84,7 @@ def summarise(name: str, bt: Backtest) -> dict[str, Any]:
         "learned − logistic": margin("learned", "logistic"),
         "region P@5 density": f"{met.loc['density', 'region_precision_at_5']:.3f}",
         "region P@5 learned": f"{met.loc['learned', 'region_precision_at_5']:.3f}",
+        "region P@5 learned − density": margin("learned", "density", "region_precision_at_5"),
     }
 
 

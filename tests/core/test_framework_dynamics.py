@@ -109,6 +109,38 @@ def test_backtest_on_a_toy_panel_and_errors():
         backtest(one)
 
 
+def test_backtest_margins_by_hand():
+    """An oracle that scores only the true entry: margins in ROC-AUC and region precision@1."""
+    m = panel()
+
+    def oracle(mm, p0, p1, pairs):
+        return (pairs["region"].eq("r0") & pairs["activity"].eq("a1")).to_numpy(dtype=float)
+
+    bt = backtest(
+        m,
+        base=2000,
+        end=2005,
+        n_boot=30,
+        k=(1, 2),
+        presence="manual",
+        extra={"oracle": oracle},
+        margins=[("oracle", ("density",)), ("oracle", ("density", "ubiquity"))],
+    )
+    met = bt.metrics.set_index("score")
+    assert met.loc["oracle", "roc_auc"] == 1.0
+    regions = bt.pairs["region"].nunique()
+    # region r0 finds its entry first; every other region has none: 1 / regions
+    assert met.loc["oracle", "region_precision_at_1"] == pytest.approx(1 / regions)
+    mar = bt.margins.set_index(["score", "against", "metric"])
+    assert len(mar) == 4  # two references x (ROC-AUC, region precision at the smallest k)
+    auc = mar.loc[("oracle", "density", "roc_auc")]
+    assert auc["margin"] == pytest.approx(1.0 - met.loc["density", "roc_auc"])
+    p1 = mar.loc[("oracle", "max(density, ubiquity)", "region_precision_at_1")]
+    best = met.loc[["density", "ubiquity"], "region_precision_at_1"].max()
+    assert p1["margin"] == pytest.approx(1 / regions - best)
+    assert p1["margin_low"] <= p1["margin"] <= p1["margin_high"]
+
+
 @pytest.mark.slow
 def test_backtest_on_real_panel_beats_random():
     """Relatedness density predicts entries in New Zealand's urban areas (as published)."""

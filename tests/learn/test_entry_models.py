@@ -110,11 +110,16 @@ def test_strict_backtest_learned_beats_the_baselines_on_new_zealand(nz: Activity
     )
     auc = bt.metrics.set_index("score")["roc_auc"]
     assert auc["learned"] >= max(auc["density"], auc["ubiquity"]) + 0.05
-    margins = bt.margins.set_index(["score", "against"])
-    assert margins.loc[("learned", "logistic"), "margin_low"] > 0
-    assert margins.loc[("learned", "max(density, ubiquity)"), "margin"] == pytest.approx(
+    margins = bt.margins.set_index(["score", "against", "metric"])
+    assert margins.loc[("learned", "logistic", "roc_auc"), "margin_low"] > 0
+    assert margins.loc[("learned", "max(density, ubiquity)", "roc_auc"), "margin"] == pytest.approx(
         auc["learned"] - max(auc["density"], auc["ubiquity"])
     )
+    # the region precision@5 margin is the difference of the metrics, with a paired interval
+    p5 = bt.metrics.set_index("score")["region_precision_at_5"]
+    row = margins.loc[("learned", "density", "region_precision_at_5")]
+    assert row["margin"] == pytest.approx(p5["learned"] - p5["density"])
+    assert row["margin_low"] <= row["margin"] <= row["margin_high"]
     assert bt.summary["definition"] == "strict"
     assert set(bt.calibration["score"]) == {"learned", "logistic"}
     assert bt.summary["models"]["learned"]["windows"][-1] == [2001, 2006]

@@ -166,9 +166,11 @@ class Backtest:
     summary : dict
         Base and end periods, counts, the base entry rate and the settings.
     margins : pandas.DataFrame
-        ``score, against, margin, margin_low, margin_high``: the ROC-AUC of a score minus
-        that of a reference (or the best of several, ``"max(density, ubiquity)"``), with a
-        paired interval from the same region resamples.
+        ``score, against, metric, margin, margin_low, margin_high``: a score minus a
+        reference (or the best of several, ``"max(density, ubiquity)"``) in ROC-AUC
+        (``metric="roc_auc"``) and in region precision at the smallest ``k``
+        (``"region_precision_at_<k>"``), each with a paired interval from the same region
+        resamples.
     calibration : pandas.DataFrame
         ``score, bin, n, predicted, observed`` for the scores that are probabilities.
     """
@@ -265,8 +267,8 @@ def backtest(
     probabilities : sequence of str
         Scores that are probabilities: their calibration curves are returned.
     margins : sequence of (score, references)
-        ROC-AUC margins to report: the score minus the best of the references, with a paired
-        region-bootstrap interval.
+        Margins to report: the score minus the best of the references in ROC-AUC and in region
+        precision at the smallest ``k``, each with a paired region-bootstrap interval.
     presence, threshold, population, knn, proximity, profile
         As in :func:`smartspec.analyse`.
 
@@ -420,9 +422,12 @@ def backtest(
         ),
     }
     margin_rows = [
-        _margin(pairs, y, members, score, list(refs), n_boot, level, rng)
+        row
         for score, refs in margins
         if score in pairs and all(r in pairs for r in refs)
+        for row in _margin(
+            pairs, y, members, score, list(refs), n_boot, level, rng, min(ks, default=None)
+        )
     ]
     return Backtest(
         pd.DataFrame(rows),
@@ -430,7 +435,8 @@ def backtest(
         pairs,
         summary,
         margins=pd.DataFrame(
-            margin_rows, columns=["score", "against", "margin", "margin_low", "margin_high"]
+            margin_rows,
+            columns=["score", "against", "metric", "margin", "margin_low", "margin_high"],
         ),
         calibration=(
             pd.concat(calibration, ignore_index=True)[
@@ -455,28 +461,48 @@ def _margin(
     n_boot: int,
     level: float,
     rng: np.random.Generator,
-) -> dict[str, Any]:
-    """ROC-AUC of ``score`` minus the best ROC-AUC of ``against``, with a paired interval:
-    each region resample scores all of them."""
+    k: int | None,
+) -> list[dict[str, Any]]:
+    """``score`` minus the best of ``against`` in ROC-AUC and in region precision@``k``, each
+    with a paired interval: every region resample scores all of them."""
     columns = [score, *against]
     values = {
         c: np.where(np.isfinite(v := pairs[c].to_numpy(dtype=float)), v, -np.inf) for c in columns
     }
 
-    def statistic(picked: np.ndarray) -> float:
+    def auc_gap(picked: np.ndarray) -> float:
         idx = np.concatenate([members[i] for i in picked]) if len(picked) else picked
         aucs = [roc_auc(y[idx], values[c][idx]) for c in columns]
         return float(aucs[0] - max(aucs[1:]))
 
-    iv = bootstrap(statistic, len(members), n_resamples=n_boot, level=level, seed=rng)
+    gaps: list[tuple[str, Callable[[np.ndarray], float]]] = [("roc_auc", auc_gap)]
+    if k is not None:
+        per_region = [
+            np.array([precision_at_k(y[i], values[c][i], k) for i in members]) for c in columns
+        ]
+
+        def precision_gap(picked: np.ndarray) -> float:
+            if not len(picked):
+                return float("nan")
+            means = [v[picked].mean() for v in per_region]
+            return float(means[0] - max(means[1:]))
+
+        gaps.append((f"region_precision_at_{k}", precision_gap))
     name = against[0] if len(against) == 1 else f"max({', '.join(against)})"
-    return {
-        "score": score,
-        "against": name,
-        "margin": iv.estimate,
-        "margin_low": iv.low,
-        "margin_high": iv.high,
-    }
+    rows = []
+    for metric, statistic in gaps:
+        iv = bootstrap(statistic, len(members), n_resamples=n_boot, level=level, seed=rng)
+        rows.append(
+            {
+                "score": score,
+                "against": name,
+                "metric": metric,
+                "margin": iv.estimate,
+                "margin_low": iv.low,
+                "margin_high": iv.high,
+            }
+        )
+    return rows
 
 
 def _plain(x: Any) -> Any:

@@ -63,9 +63,10 @@ def backtest(
     Returns
     -------
     Backtest
-        With ``margins``: every model score against ``max(density, ubiquity)``, ``learned``
-        against ``logistic``; ``calibration`` for the probabilities; ``summary["models"]``:
-        each model's training windows and chosen hyper-parameters.
+        With ``margins`` (ROC-AUC and region precision@k): every model score against
+        ``max(density, ubiquity)``, ``learned`` against ``density`` and ``logistic``;
+        ``calibration`` for the probabilities; ``summary["models"]``: each model's training
+        windows and chosen hyper-parameters.
     """
     unknown = [s for s in scores if s not in SCORES and s not in MODEL_SCORES]
     if unknown:
@@ -95,6 +96,8 @@ def backtest(
     model_scores = [s for s in scores if s in MODEL_SCORES]
     baselines = params.pop("baselines", BASELINES)
     margins: list[tuple[str, Sequence[str]]] = [(s, ("density", "ubiquity")) for s in model_scores]
+    if "learned" in model_scores:
+        margins.append(("learned", ("density",)))
     if "learned" in model_scores and "logistic" in model_scores:
         margins.append(("learned", ("logistic",)))
     bt = core_backtest(

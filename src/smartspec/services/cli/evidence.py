@@ -461,8 +461,9 @@ def _print_backtest(bt: Any, ks: list[int]) -> None:
         )
     out.print(t)
     for r in bt.margins.to_dict("records"):
+        what = "ROC-AUC" if r["metric"] == "roc_auc" else r["metric"].replace("_", " ")
         out.print(
-            f"ROC-AUC margin of {r['score']} over {r['against']}: {r['margin']:+.3f} "
+            f"{what} margin of {r['score']} over {r['against']}: {r['margin']:+.3f} "
             f"[{r['margin_low']:+.3f}, {r['margin_high']:+.3f}]"
         )
 
