@@ -11,6 +11,7 @@ import warnings
 from itertools import pairwise
 
 import pandas as pd
+from complexity_validity import markdown  # tools/ is on the path when run as a script
 
 from smartspec.core.validation import backtest
 from smartspec.datasets import load
@@ -86,7 +87,7 @@ def main() -> None:
             persistence=1,
         ),
     )
-    print(pd.DataFrame(rows).to_markdown(index=False))
+    print(markdown(pd.DataFrame(rows), index=False))
 
 
 if __name__ == "__main__":
