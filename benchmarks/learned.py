@@ -160,6 +160,7 @@ def main() -> None:
     rest: list[dict] = []
     skipped: list[dict] = []
     metrics, calibration, strict_pairs = [], [], {}
+    rates: dict[str, dict[str, Any]] = {}  # the last strict window of each panel
     for name, windows in panels.items():
         m = load(name)
         for base, end in windows:
@@ -198,6 +199,13 @@ def main() -> None:
                     rest.append(others(name, bt, "entry"))
                     strict_pairs.setdefault(name, []).append(bt.pairs)
                     calibration.append(bt.calibration.assign(dataset=name, base=base, end=end))
+                    trained = bt.summary["models"]["learned"]
+                    rates[name] = {
+                        "dataset": name,
+                        "window": f"{base}→{end}",
+                        "entry rate learned from": f"{trained['events'] / trained['pairs']:.3f}",
+                        "entry rate of the window": f"{bt.summary['entry_rate']:.3f}",
+                    }
             if name in QUICK:
                 ex = backtest(
                     m,
@@ -241,6 +249,8 @@ def main() -> None:
             shown[last][["dataset", "base", "end", "bin", "n", "predicted", "observed"]].round(3)
         )
     )
+    print("\nThe entry rate the model learned from and that of the window it predicted:\n")
+    print(markdown(pd.DataFrame([r for k, r in rates.items() if k in QUICK])))
     au = load("au-sa3-industry")
     start = time.perf_counter()
     model = fit_entry_model(au, base=2016, seed=0)

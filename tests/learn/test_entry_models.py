@@ -172,6 +172,12 @@ def test_validate_command_writes_one_row_per_score(tmp_path) -> None:
     assert metrics["score"].tolist() == ["learned", "logistic", "ubiquity", "random"]
     assert {"learned", "logistic"} <= set(pd.read_csv(out / "calibration.csv")["score"])
     assert "strict definition" in result.output
+    margins = pd.read_csv(out / "margins.csv").set_index(["score", "against", "metric"])
+    k = min(int(c.rsplit("_", 1)[1]) for c in metrics if c.startswith("region_precision_at_"))
+    for against in ("logistic", "density", "max(density, ubiquity)"):
+        for metric in ("roc_auc", f"region_precision_at_{k}"):
+            assert ("learned", against, metric) in margins.index
+    assert f"region precision at {k} margin of learned over density" in result.output
 
 
 def test_learned_probability_as_the_framework_feasibility_axis(nz: ActivityMatrix) -> None:
