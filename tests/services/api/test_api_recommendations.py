@@ -114,6 +114,50 @@ def test_density_score_for_comparison(app: Any, client: Any, learned: Any) -> No
     assert all(i["probability"] is None and i["factors"] == [] for i in items)
 
 
+def test_framework_with_the_learned_probability_as_feasibility(
+    app: Any, client: Any, learned: dict[str, Any]
+) -> None:
+    """The framework's first axis can be the learned probability of entry: the same model as
+    the recommendations (no second training), cut at the mean of the region's candidates."""
+    url = f"/api/v1/datasets/{NZ}/regions/001/framework"
+    r = client.get(url, params={"feasibility": "learned"})
+    assert r.status_code == 200, r.text[:500]
+    body = r.json()
+    assert body["settings"]["feasibility"] == "learned probability"
+    assert body["period"] == 2013
+    assert [j.kind for j in app.jobs.all() if j.dataset == NZ].count("learned") == 1
+    cands = body["candidates"]
+    probs = [c["probability"] for c in cands]
+    assert probs and all(0 < p < 1 for p in probs)
+    cut = body["cutoffs"]["density"]
+    assert cut == pytest.approx(np.mean(probs))  # the mean of the region's candidates
+    for c in cands:
+        assert c["quadrant"].startswith("high_density") == (c["probability"] >= cut)
+    # the recommendations' top five are the candidates with the highest probability
+    best = sorted(cands, key=lambda c: -c["probability"])[:5]
+    assert [c["activity"] for c in best] == [i["activity"] for i in learned["items"]]
+    # density stays the default, with no probability
+    plain = client.get(url).json()
+    assert plain["settings"]["feasibility"] == "density"
+    assert all(c["probability"] is None for c in plain["candidates"])
+    # the region-level view: only the model's period
+    regions = client.get(
+        f"/api/v1/datasets/{NZ}/framework", params={"feasibility": "learned", "limit": 500}
+    ).json()
+    assert {row["period"] for row in regions["items"]} == {2013}
+    assert regions["settings"]["feasibility"] == "learned probability"
+    assert_error(client.get(url, params={"feasibility": "shap"}), 400, "bad_request.parameter")
+    error = assert_error(
+        client.get(
+            "/api/v1/datasets/us-state-industry/regions/06/framework",
+            params={"feasibility": "learned"},
+        ),
+        400,
+        "bad_request.too_few_periods",
+    )
+    assert error["fix"]
+
+
 @pytest.mark.parametrize("top", [0, 51, -3])
 def test_top_out_of_range_is_refused(client: Any, top: int) -> None:
     r = client.get(URL.format(region="001"), params={"top": top})

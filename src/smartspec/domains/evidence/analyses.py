@@ -32,10 +32,14 @@ if TYPE_CHECKING:
     from smartspec.learn import EntryModel
     from smartspec.store import DatasetRecord
 
-__all__ = ["MAX_RECOMMENDATIONS", "Analyses", "check_top", "entry_model_job"]
+__all__ = ["FEASIBILITY", "MAX_RECOMMENDATIONS", "Analyses", "check_top", "entry_model_job"]
 
 #: The most next specialisations :meth:`Analyses.recommendations` lists for a region.
 MAX_RECOMMENDATIONS = 50
+
+
+#: The framework's feasibility axes: relatedness density, or the learned entry probability.
+FEASIBILITY = ("density", "learned")
 
 
 def check_top(top: Any) -> None:
@@ -284,6 +288,9 @@ class Analyses:
         density_cutoff: str | float = "mean",
         complexity_cutoff: str | float = "mean",
         scope: str = "region",
+        feasibility: str = "density",
+        period: Any = None,
+        wait: float | Literal["setting"] | None = None,
         **options: Any,
     ) -> Framework:
         """The smart-specialisation framework of the dataset, every period (cached).
@@ -296,10 +303,16 @@ class Analyses:
             Where the plane is cut (see :func:`smartspec.core.framework.framework`).
         scope : {"region", "period"}
             Cut-offs over each region's candidates or over all candidates of the period.
+        feasibility : {"density", "learned"}
+            The feasibility axis: relatedness density, or the learned entry model's probability
+            (:meth:`entry_model` at ``period``, default the last; only that period then has
+            candidates, and ``wait`` applies to the model's training).
         **options
             ``profile``, ``threshold``, ``knn``, ``proximity`` as for :meth:`evidence`.
         """
-        return self._framework(dataset_id, density_cutoff, complexity_cutoff, scope, options).value
+        return self._framework(
+            dataset_id, density_cutoff, complexity_cutoff, scope, options, feasibility, period, wait
+        ).value
 
     def framework_warnings(
         self,
@@ -308,11 +321,15 @@ class Analyses:
         density_cutoff: str | float = "mean",
         complexity_cutoff: str | float = "mean",
         scope: str = "region",
+        feasibility: str = "density",
+        period: Any = None,
         **options: Any,
     ) -> list[str]:
         """The warnings :meth:`framework` raised, as one-line texts."""
         return list(
-            self._framework(dataset_id, density_cutoff, complexity_cutoff, scope, options).warnings
+            self._framework(
+                dataset_id, density_cutoff, complexity_cutoff, scope, options, feasibility, period
+            ).warnings
         )
 
     def _framework(
@@ -322,19 +339,44 @@ class Analyses:
         complexity_cutoff: str | float,
         scope: str,
         options: Mapping[str, Any],
+        feasibility: str = "density",
+        period: Any = None,
+        wait: float | Literal["setting"] | None = None,
     ) -> Computed:
+        from smartspec.domains.errors import RequestError
+
+        if feasibility not in FEASIBILITY:
+            raise RequestError(
+                f"unknown feasibility axis {feasibility!r}",
+                where="framework",
+                expected=" or ".join(FEASIBILITY),
+                found=repr(feasibility),
+            )
         opts = self.options_key(options, dataset_id)
         matrix = self.matrix(dataset_id)
-        key = ("framework", dataset_id, density_cutoff, complexity_cutoff, scope, opts)
+        model = (
+            self.entry_model(dataset_id, period=period, wait=wait, **options)
+            if feasibility == "learned"
+            else None
+        )
+        learned = ("learned", model.base) if model is not None else ("density",)
+        key = ("framework", dataset_id, density_cutoff, complexity_cutoff, scope, opts, *learned)
 
         def compute() -> Any:
+            import numpy as np
+
             from smartspec.core.framework import framework
 
+            grid = None
+            if model is not None:
+                grid = np.full(matrix.shape, np.nan)
+                grid[matrix.period_position(model.base)] = model.grid()
             return framework(
                 matrix,
                 density_cutoff=density_cutoff,  # type: ignore[arg-type]
                 complexity_cutoff=complexity_cutoff,  # type: ignore[arg-type]
                 scope=scope,  # type: ignore[arg-type]
+                feasibility=grid,
                 **self._core_options(dataset_id, opts),
             )
 

@@ -120,9 +120,32 @@ def _period_label(v: Any, period: str | None, *, where: str = "period") -> Any:
 
 # ---------------------------------------------------------------------------------- framework
 def _framework(
-    app: SmartSpecApp, dataset: str, cutoffs: Mapping[str, Any], options: Mapping[str, Any]
+    app: SmartSpecApp,
+    dataset: str,
+    cutoffs: Mapping[str, Any],
+    options: Mapping[str, Any],
+    feasibility: str = "density",
+    period: Any = None,
 ) -> Any:
-    return app.framework(dataset, **cutoffs, **{k: v for k, v in options.items() if v is not None})
+    """The framework; with ``feasibility="learned"`` the entry model's probability at ``period``
+    is its feasibility axis (202 while the model is trained)."""
+    return app.framework(
+        dataset,
+        **cutoffs,
+        feasibility=feasibility,
+        period=period,
+        wait="setting",
+        **{k: v for k, v in options.items() if v is not None},
+    )
+
+
+def _framework_period(v: Any, period: str | None, feasibility: str) -> Any:
+    """The period a region-level framework is shown for: the one asked for; with the learned
+    feasibility and none asked for, the last (the model predicts from one period); else None
+    (every period)."""
+    if period not in (None, ""):
+        return _period_label(v, period)
+    return v.matrix.periods[-1] if feasibility == "learned" else None
 
 
 def framework_frame(
@@ -135,19 +158,22 @@ def framework_frame(
     order: str = "asc",
     cutoffs: Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
+    feasibility: str = "density",
 ) -> pd.DataFrame:
-    """The region-level view of the framework (every period unless ``period``), with the
-    cut-offs each region's candidates were split at."""
+    """The region-level view of the framework (every period unless ``period``; with the learned
+    feasibility, the period of the model), with the cut-offs each region's candidates were
+    split at."""
     options = options or {}
     v = view(app, dataset, **options)
-    fw = _framework(app, dataset, cutoffs or {}, options)
+    label = _framework_period(v, period, feasibility)
+    fw = _framework(app, dataset, cutoffs or {}, options, feasibility, label)
     frame = fw.regions
     cuts = fw.candidates.groupby(["period", "region"], sort=False)[
         ["density_cutoff", "complexity_cutoff"]
     ].first()
     frame = frame.join(cuts, on=["period", "region"])
-    if period not in (None, ""):
-        frame = frame[frame["period"] == _period_label(v, period)]
+    if label is not None:
+        frame = frame[frame["period"] == label]
     frame = _filter_codes(v, frame, "region", region, "region")
     return _sort(frame, sort, order, "framework table")
 
@@ -160,14 +186,18 @@ def framework_page(
     offset: int = 0,
     options: Mapping[str, Any] | None = None,
     cutoffs: Mapping[str, Any] | None = None,
+    feasibility: str = "density",
     **filters: Any,
 ) -> dict[str, Any]:
     """One page of the region-level view: ``{items, total, limit, offset, columns, settings}``."""
     limit = _limit(app, limit)
-    frame = framework_frame(app, dataset, cutoffs=cutoffs, options=options, **filters)
+    frame = framework_frame(
+        app, dataset, cutoffs=cutoffs, options=options, feasibility=feasibility, **filters
+    )
     v = view(app, dataset, **(options or {}))
     page = add_names(v, frame.iloc[offset : offset + limit])
-    fw = _framework(app, dataset, cutoffs or {}, options or {})
+    label = _framework_period(v, filters.get("period"), feasibility)
+    fw = _framework(app, dataset, cutoffs or {}, options or {}, feasibility, label)
     return {
         "dataset": dataset,
         "table": "framework",
@@ -189,9 +219,11 @@ def region_framework(
     quadrant: str | None = None,
     cutoffs: Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
+    feasibility: str = "density",
 ) -> dict[str, Any]:
     """One region's candidates in the framework (most attractive first), with names, the
-    cut-offs and the count of each quadrant."""
+    cut-offs and the count of each quadrant; with ``feasibility="learned"`` each candidate's
+    learned probability of entry is the feasibility axis (``probability``)."""
     from smartspec.core.framework import QUADRANTS
 
     options = options or {}
@@ -205,7 +237,7 @@ def region_framework(
             expected=f"one of {', '.join(QUADRANTS)}",
             found=repr(quadrant),
         )
-    fw = _framework(app, dataset, cutoffs or {}, options)
+    fw = _framework(app, dataset, cutoffs or {}, options, feasibility, label)
     table = fw.region(v.matrix.regions[r], label)
     counts = {q: int((table["quadrant"] == q).sum()) for q in QUADRANTS}
     cut_d = float(table["density_cutoff"].iloc[0]) if len(table) else None
@@ -230,7 +262,11 @@ def region_framework(
         "total": int(sum(counts.values())),
         "candidates": _clean(rows),
         "warnings": app.framework_warnings(
-            dataset, **(cutoffs or {}), **{k: x for k, x in options.items() if x is not None}
+            dataset,
+            **(cutoffs or {}),
+            feasibility=feasibility,
+            period=label,
+            **{k: x for k, x in options.items() if x is not None},
         ),
     }
 

@@ -359,12 +359,18 @@ class FrameworkSettings(BaseModel):
     complexity_cutoff: str | float = Field(description="mean, median or the number given.")
     scope: str = Field(description="region (each region's candidates) or period (all of them).")
     complexity: str = Field(description="The complexity measure (PCI of the profile).")
+    feasibility: str = Field(
+        "density",
+        description="The feasibility axis: density, or learned probability (the entry model's).",
+    )
 
 
 class Cutoffs(BaseModel):
     """Where this region's plane is cut (null without candidates)."""
 
-    density: Number
+    density: Number = Field(
+        description="The cut of the feasibility axis: density, or the learned probability."
+    )
     complexity: Number
 
 
@@ -385,6 +391,9 @@ class FrameworkCandidate(BaseModel):
     rca: Number
     density: Number
     complexity: Number
+    probability: Number | None = Field(
+        None, description="The learned probability of entry (feasibility=learned only)."
+    )
     quadrant: str
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, TypedDict
 from fastapi import APIRouter, Depends, Query
 
 from smartspec.services.api.deps import AppDep, LimitQuery, OffsetQuery, OptionsDep, PeriodQuery
-from smartspec.services.api.errors import ERROR_RESPONSES
+from smartspec.services.api.errors import ACCEPTED_RESPONSE, ERROR_RESPONSES
 from smartspec.services.api.exports import FORMATS, download
 from smartspec.services.api.schemas import FrameworkPage
 
@@ -55,6 +55,14 @@ def framework_cutoffs(
 
 
 CutoffsDep = Annotated[dict[str, Any], Depends(framework_cutoffs)]
+FeasibilityQuery = Annotated[
+    Literal["density", "learned"],
+    Query(
+        description="The feasibility axis: relatedness density (default), or the learned entry "
+        "model's calibrated probability of entry at the period (default the last; the model is "
+        "trained once in the background, 202 meanwhile; only that period has candidates)."
+    ),
+]
 
 
 @router.get(
@@ -65,7 +73,8 @@ CutoffsDep = Annotated[dict[str, Any], Depends(framework_cutoffs)]
         200: {
             "content": {media: {} for media, _ in FORMATS.values()},
             "description": "A page of regions as JSON, or the whole table as a file (format=).",
-        }
+        },
+        **ACCEPTED_RESPONSE,
     },
 )
 def framework_regions(
@@ -87,6 +96,7 @@ def framework_regions(
         Literal["json", "csv", "xlsx", "parquet"] | None,
         Query(description="json (a page) or a file of the whole filtered table."),
     ] = None,
+    feasibility: FeasibilityQuery = "density",
 ) -> Any:
     """The region-level view of the framework of Balland, Boschma, Crespo & Rigby (2019): for
     each region, its candidate activities (no presence yet) counted by quadrant of relatedness
@@ -98,12 +108,21 @@ def framework_regions(
         "order": order,
     }
     if format not in (None, "json"):
-        frame = evidence.framework_frame(app, dataset, cutoffs=cutoffs, options=options, **filters)
+        frame = evidence.framework_frame(
+            app, dataset, cutoffs=cutoffs, options=options, feasibility=feasibility, **filters
+        )
         name = f"{dataset}-framework" + (f"-{period}" if period else "")
         named = add_names(view(app, dataset, **options), frame)
         return download(named, format, name, sheet="framework")
     return evidence.framework_page(
-        app, dataset, limit=limit, offset=offset, cutoffs=cutoffs, options=options, **filters
+        app,
+        dataset,
+        limit=limit,
+        offset=offset,
+        cutoffs=cutoffs,
+        options=options,
+        feasibility=feasibility,
+        **filters,
     )
 
 
@@ -111,6 +130,7 @@ def framework_regions(
     "/datasets/{dataset}/regions/{code:path}/framework",
     response_model=views.RegionFramework,
     summary="Smart-specialisation framework: one region's candidates",
+    responses=ACCEPTED_RESPONSE,
 )
 def region_framework(
     app: AppDep,
@@ -127,10 +147,19 @@ def region_framework(
             "low_density_low_complexity."
         ),
     ] = None,
+    feasibility: FeasibilityQuery = "density",
 ) -> views.RegionFramework:
     """Every activity the region does not specialise in yet, with its relatedness density,
     complexity (PCI) and quadrant, most attractive first; the cut-offs and the count per
-    quadrant."""
+    quadrant. With feasibility=learned the first axis is the learned probability of entry
+    (Balland et al.'s density replaced by the model that beats it in the backtests)."""
     return views.region_framework(
-        app, dataset, code, period=period, quadrant=quadrant, cutoffs=cutoffs, options=options
+        app,
+        dataset,
+        code,
+        period=period,
+        quadrant=quadrant,
+        cutoffs=cutoffs,
+        options=options,
+        feasibility=feasibility,
     )
