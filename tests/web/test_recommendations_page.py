@@ -201,3 +201,73 @@ def test_every_factor_of_the_model_has_a_phrase() -> None:
     from smartspec.learn import FEATURES
 
     assert set(FACTOR_PHRASES) == set(FEATURES)
+
+
+@pytest.mark.parametrize(
+    ("lang", "axis", "column"),
+    [
+        ("en", "Probability of entry (learned model)", "Probability of entry"),
+        ("es", "Probabilidad de entrada (modelo aprendido)", "Probabilidad de entrada"),
+    ],
+)
+def test_framework_with_the_learned_probability_as_feasibility(
+    app: Any, client: Any, english: str, lang: str, axis: str, column: str
+) -> None:
+    """The framework chart's first axis can be the learned probability (the trained model:
+    no second job); the tables show the probability beside the density."""
+    url = f"/datasets/{NZ}/regions/001"
+    page = client.get(url, params={"lang": lang, "feasibility": "learned"})
+    assert page.status_code == 200
+    assert learned_jobs(app) == 1
+    assert re.search(r'<option value="learned" selected>', page.text)
+    assert 'id="feasibility-note"' in page.text
+    assert f'"title": "{axis}"' in page.text  # the chart's axis title
+    heads = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", page.text, re.S)]
+    assert column in heads
+    api = client.get(
+        f"/api/v1/datasets/{NZ}/regions/001/framework", params={"feasibility": "learned"}
+    ).json()
+    table = re.search(
+        r'<table class="sortable" id="quadrant-high_density_high_complexity">'
+        r".*?<tbody>(.*?)</tbody>",
+        page.text,
+        re.S,
+    )
+    assert table
+    shares = [
+        text(td) for td in re.findall(r'<td class="num" data-value="([0-9.e-]+)">', table.group(1))
+    ]
+    best = [c for c in api["candidates"] if c["quadrant"] == "high_density_high_complexity"]
+    assert all(c["probability"] >= api["cutoffs"]["density"] for c in best)
+    assert shares  # the probability column is filled
+    plain = client.get(url, params={"lang": lang})
+    assert 'id="feasibility-note"' not in plain.text
+    assert f'"title": "{axis}"' not in plain.text
+
+
+def test_one_period_dataset_has_no_feasibility_choice(client: Any) -> None:
+    page = client.get("/datasets/us-state-industry/regions/06", params={"feasibility": "learned"})
+    assert page.status_code == 200
+    assert 'id="f-feasibility"' not in page.text and 'id="feasibility-note"' not in page.text
+
+
+def test_learned_feasibility_shows_progress_while_the_model_trains(tmp_path: Any) -> None:
+    from smartspec.app import SmartSpecApp
+
+    app = SmartSpecApp(
+        data_dir=tmp_path,
+        datasets=["mx-tamaulipas"],
+        settings={"job_wait_s": 0, "page_wait_s": 0},
+    )
+    try:
+        with app.client() as c:
+            url = "/datasets/mx-tamaulipas/regions/28001"
+            first = c.get(url, params={"feasibility": "learned"})
+            assert first.status_code == 202  # the page that reloads by itself
+            job = next(j for j in app.jobs.all() if j.kind == "learned")
+            assert job.wait(300) and job.error is None
+            done = c.get(url, params={"feasibility": "learned"})
+            assert done.status_code == 200
+            assert '"title": "Probability of entry (learned model)"' in done.text
+    finally:
+        app.close()

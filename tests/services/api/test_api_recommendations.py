@@ -12,6 +12,7 @@ import pytest
 
 from smartspec.core.errors import ValidationError
 from smartspec.datasets import RECOMMENDER_REASONS, RECOMMENDERS, dataset_names, info
+from smartspec.domains.errors import RequestError
 from smartspec.domains.evidence.service import view
 from smartspec.learn import FEATURES
 
@@ -147,6 +148,9 @@ def test_framework_with_the_learned_probability_as_feasibility(
     assert {row["period"] for row in regions["items"]} == {2013}
     assert regions["settings"]["feasibility"] == "learned probability"
     assert_error(client.get(url, params={"feasibility": "shap"}), 400, "bad_request.parameter")
+    with pytest.raises(RequestError, match="unknown feasibility axis") as refused:
+        app.framework(NZ, feasibility="shap")  # the service checks it too
+    assert refused.value.expected == "density or learned"
     error = assert_error(
         client.get(
             "/api/v1/datasets/us-state-industry/regions/06/framework",

@@ -217,6 +217,12 @@ QUADRANT_NAMES = {
 #: Where the framework plane is cut (the page's ``cutoff=``).
 CUTOFFS = {"mean": N_("Means of the candidates"), "median": N_("Medians of the candidates")}
 
+#: The framework's feasibility axis (the page's ``feasibility=``).
+FEASIBILITY = {
+    "density": N_("Relatedness density"),
+    "learned": N_("Probability of entry (learned model)"),
+}
+
 #: Scores and baselines of a backtest.
 SCORES = {
     "density": N_("Relatedness density"),

@@ -12,11 +12,12 @@ from fastapi.responses import RedirectResponse, Response
 from smartspec.domains.evidence import methods, views
 
 from . import charts, pages_calls, summary
-from .data import ApiError, seg
+from .data import ApiError, ApiPending, seg
 from .i18n import Formatter, translations
 from .next_specialisations import next_specialisations
 from .pages_base import (
     CUTOFFS,
+    FEASIBILITY,
     PLANE_LABELS,
     QUADRANT_NAMES,
     QUADRANTS,
@@ -42,10 +43,13 @@ class RegionPages(DashboardBase):
         top = _int(q.get("top"), 10, 3, 50)
         rank_by = _choice(q.get("rank_by"), RANK_BY, "density")
         cutoff = _choice(q.get("cutoff"), CUTOFFS, "mean")
+        feasibility = _choice(q.get("feasibility"), FEASIBILITY, "density")
         unreliable = q.get("show_unreliable") == "1"
         try:
             basics = await self.dataset_basics(dataset, lang)
             period = self.pick_period(q.get("period"), basics["periods"], basics["complete"])
+            if len(basics["periods"]) < 2 or period == basics["periods"][0]:
+                feasibility = "density"  # the model needs an earlier period to learn from
             call, items, when = self.services.call, self.services.items, _text(period)
             profile, cells, fw, validity, region_rows, likely = await asyncio.gather(
                 call(
@@ -68,6 +72,7 @@ class RegionPages(DashboardBase):
                         "complexity_cutoff": methods.parse_cutoff(cutoff, "complexity_cutoff"),
                         "scope": "region",
                     },
+                    feasibility=feasibility,
                 ),
                 self.validity(dataset),
                 items(pages_calls.indicator_page, dataset, "regions", period=when),
@@ -77,6 +82,8 @@ class RegionPages(DashboardBase):
             )
         except ApiError as exc:
             return self.error(request, exc)
+        except ApiPending as pending:  # the learned model of feasibility=learned is training
+            return self.pending(request, pending)
         anames = basics["activities"]
         code_found = str(profile.get("region", code))  # the code (the URL may give a name)
         name = (
@@ -106,6 +113,7 @@ class RegionPages(DashboardBase):
                 "activity": str(c["activity"]),
                 "name": anames.get(str(c["activity"]), str(c["activity"])),
                 "density": _num(c.get("density")),
+                "probability": _num(c.get("probability")),
                 "complexity": _num(c.get("complexity")),
                 "rca": _num(c.get("rca")),
                 "cog": cog.get(str(c["activity"])),
@@ -146,11 +154,13 @@ class RegionPages(DashboardBase):
                 rca_label=tr.gettext("Revealed comparative advantage (RCA)"),
                 activity_label=tr.gettext("Activity"),
             )
+        learned = feasibility == "learned"
         if scatter and cuts.get("density") is not None and cuts.get("complexity") is not None:
             chart_specs["opportunities"] = charts.framework_plane(
-                scatter,
+                # the plane's first axis: density, or the learned probability in its place
+                [dict(s, density=s["probability"]) for s in scatter] if learned else scatter,
                 title=tr.gettext("Diversification opportunities"),
-                x_label=tr.gettext("Relatedness density"),
+                x_label=tr.gettext(FEASIBILITY[feasibility]),
                 measure=tr.gettext("Activity complexity (PCI)"),
                 name_label=tr.gettext("Activity"),
                 quadrant_label=tr.gettext("Quadrant"),
@@ -199,6 +209,8 @@ class RegionPages(DashboardBase):
             rank_choices=RANK_BY,
             cutoff=cutoff,
             cutoff_choices=CUTOFFS,
+            feasibility=feasibility,
+            feasibility_choices=FEASIBILITY if len(basics["periods"]) > 1 else {},
             cuts=cuts,
             quadrants=quadrants,
             has_shape=basics["map"] is not None and str(code) in basics["map"].ids,
