@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
@@ -114,16 +113,31 @@ def precision_at_k(y: np.ndarray, score: np.ndarray, k: int) -> float:
     return float((y[above].sum() + (k - n_above) * y[tied].mean()) / k)
 
 
+def _region_members(groups: np.ndarray) -> list[np.ndarray]:
+    """The row positions of each region (``groups``: the region of every row)."""
+    codes, uniques = pd.factorize(groups)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(len(uniques))]
+
+
+def _precision_by_region(
+    y: np.ndarray, score: np.ndarray, members: list[np.ndarray], k: int
+) -> np.ndarray:
+    """Each region's expected precision@k among its own candidates (rows ``members[i]``)."""
+    y, score = np.asarray(y, dtype=float), np.asarray(score, dtype=float)
+    return np.array([precision_at_k(y[i], score[i], k) for i in members])
+
+
+def _region_precision(y: np.ndarray, score: np.ndarray, members: list[np.ndarray], k: int) -> float:
+    """Mean over regions of :func:`_precision_by_region` (NaN without regions)."""
+    values = _precision_by_region(y, score, members, k)
+    return float(values.mean()) if len(values) else float("nan")
+
+
 def _region_precision_at_k(y: np.ndarray, score: np.ndarray, groups: np.ndarray, k: int) -> float:
     """Mean over regions of each region's expected precision@k among its own candidates."""
-    if len(y) == 0:
-        return float("nan")
-    codes, _ = pd.factorize(groups)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.r_[0, np.flatnonzero(np.diff(codes[order])) + 1, len(order)]
-    yo, so = np.asarray(y, dtype=float)[order], np.asarray(score, dtype=float)[order]
-    values = [precision_at_k(yo[a:b], so[a:b], k) for a, b in pairwise(bounds)]
-    return float(np.mean(values))
+    return _region_precision(y, score, _region_members(groups), k)
 
 
 def calibration_curve(y: np.ndarray, probability: np.ndarray, bins: int = 10) -> pd.DataFrame:
@@ -356,11 +370,7 @@ def backtest(
         pairs[name] = np.asarray(model(m, p0, p1, pairs), dtype=float)
     pairs["random"] = rng.random(len(pairs))
     y = pairs["event"].to_numpy().astype(bool)
-    regions = pairs["region"].to_numpy()
-    codes, uniques = pd.factorize(regions)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    members = [order[bounds[i] : bounds[i + 1]] for i in range(len(uniques))]
+    members = _region_members(pairs["region"].to_numpy())
 
     def clustered(statistic):
         def on_regions(picked: np.ndarray) -> float:
@@ -396,7 +406,7 @@ def backtest(
             row[metric], row[f"{metric}_low"], row[f"{metric}_high"] = iv.estimate, iv.low, iv.high
         for kk in ks:
             row[f"precision_at_{kk}"] = precision_at_k(y, s, kk)
-            row[f"region_precision_at_{kk}"] = _region_precision_at_k(y, s, regions, kk)
+            row[f"region_precision_at_{kk}"] = _region_precision(y, s, members, kk)
             row[f"lift_at_{kk}"] = row[f"precision_at_{kk}"] / base_rate if base_rate else np.nan
         rows.append(row)
         curves.append(_curves(name, y, s))
@@ -477,9 +487,7 @@ def _margin(
 
     gaps: list[tuple[str, Callable[[np.ndarray], float]]] = [("roc_auc", auc_gap)]
     if k is not None:
-        per_region = [
-            np.array([precision_at_k(y[i], values[c][i], k) for i in members]) for c in columns
-        ]
+        per_region = [_precision_by_region(y, values[c], members, k) for c in columns]
 
         def precision_gap(picked: np.ndarray) -> float:
             if not len(picked):
